@@ -1,0 +1,73 @@
+package lb
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error so that each interface (console, SLB API, REST API) can answer it
+// with its own status and code from one table.
+type Kind string
+
+// Error kinds.
+const (
+	KindInvalid   Kind = "invalid"
+	KindNotFound  Kind = "not_found"
+	KindConflict  Kind = "conflict"
+	KindForbidden Kind = "forbidden"
+	KindTooMany   Kind = "too_many"
+)
+
+// Error is a broken rule. Field names what was wrong (ServerId, Port, Weight, …) so that a
+// form can show the message next to it and an API can pick its error code.
+type Error struct {
+	Kind    Kind
+	Field   string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error of the given kind about field.
+func Errorf(kind Kind, field, format string, args ...any) *Error {
+	return &Error{Kind: kind, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Fields that errors name; the APIs map some of them to their own codes.
+const (
+	FieldServerID     = "ServerId"
+	FieldMemberID     = "MemberId"
+	FieldAddress      = "Address"
+	FieldSubnetID     = "SubnetId"
+	FieldPort         = "Port"
+	FieldWeight       = "Weight"
+	FieldType         = "Type"
+	FieldDescription  = "Description"
+	FieldEntries      = "BackendServers"
+	FieldVersion      = "Version"
+	FieldLoadBalancer = "LoadBalancerId"
+	FieldGroup        = "VServerGroupId"
+	FieldAction       = "Action"
+)
+
+// ErrorKind returns the kind of err, or "" when err is not a domain error.
+func ErrorKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return ""
+}
+
+// AsError returns err as a domain error, if it is one.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// IsStale reports whether err says the group changed since the batch was planned.
+func IsStale(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == KindConflict && e.Field == FieldVersion
+}

@@ -1,0 +1,314 @@
+package lb
+
+import "fmt"
+
+// Plan works out what batch b does to the group in t, without changing anything. It returns the
+// group's next members and the diff, or the first broken rule as an *Error.
+func Plan(t Target, b Batch) (Result, error) {
+	if err := CheckWritable(t.LoadBalancer); err != nil {
+		return Result{}, err
+	}
+	if !b.Action.Valid() {
+		return Result{}, Errorf(KindInvalid, FieldAction, "unknown batch action %q", b.Action)
+	}
+	limit := b.Limit
+	if limit == 0 {
+		limit = MaxConsoleEntries
+	}
+	if err := CheckBatchSize(max(len(b.Old), len(b.New)), limit); err != nil {
+		return Result{}, err
+	}
+	p := newPlanner(t, b)
+	if err := p.run(); err != nil {
+		return Result{}, err
+	}
+	if err := p.checkUnique(); err != nil {
+		return Result{}, err
+	}
+	return Result{Members: p.next, Diff: p.diff}, nil
+}
+
+// planner holds the working state of one Plan call.
+type planner struct {
+	t         Target
+	b         Batch
+	next      []Member
+	diff      Diff
+	servers   map[string]Server
+	byAddress map[string]Server
+	subnets   map[string]Subnet
+}
+
+func newPlanner(t Target, b Batch) *planner {
+	p := &planner{
+		t:         t,
+		b:         b,
+		next:      append([]Member{}, t.Members...),
+		servers:   make(map[string]Server, len(t.Servers)),
+		byAddress: make(map[string]Server, len(t.Servers)),
+		subnets:   make(map[string]Subnet, len(t.Subnets)),
+	}
+	for _, s := range t.Servers {
+		p.servers[s.ID] = s
+		p.byAddress[s.Address] = s
+	}
+	for _, s := range t.Subnets {
+		p.subnets[s.ID] = s
+	}
+	return p
+}
+
+func (p *planner) run() error {
+	switch p.b.Action {
+	case ActionRemove:
+		return p.remove(p.b.Old)
+	case ActionAdd:
+		return p.add(p.b.New)
+	case ActionReplace:
+		if err := p.remove(p.b.Old); err != nil {
+			return err
+		}
+		return p.add(p.b.New)
+	case ActionReplaceAll:
+		return p.replaceAll(p.b.New)
+	default:
+		return p.update(p.b.New)
+	}
+}
+
+func (p *planner) isDefault() bool { return p.t.Group.Kind == KindDefault }
+
+// find returns the index in p.next of the member s names, or -1.
+func (p *planner) find(s Spec) (int, error) {
+	match, err := p.matcher(s)
+	if err != nil {
+		return -1, err
+	}
+	for i, m := range p.next {
+		if match(m) {
+			return i, nil
+		}
+	}
+	return -1, nil
+}
+
+func (p *planner) matcher(s Spec) (func(Member) bool, error) {
+	switch {
+	case s.MemberID != "":
+		return func(m Member) bool { return m.ID == s.MemberID }, nil
+	case s.ServerID != "" && p.isDefault():
+		return func(m Member) bool { return m.ServerID == s.ServerID }, nil
+	case s.ServerID != "":
+		if err := CheckPort(s.Port); err != nil {
+			return nil, entryError(s, err)
+		}
+		return func(m Member) bool { return m.ServerID == s.ServerID && m.Port == s.Port }, nil
+	case s.Address != "":
+		if !p.isDefault() {
+			if err := CheckPort(s.Port); err != nil {
+				return nil, entryError(s, err)
+			}
+		}
+		return func(m Member) bool { return m.Address == s.Address && m.Port == s.Port }, nil
+	}
+	return nil, Errorf(KindInvalid, FieldServerID, "an entry names no server: give a ServerId, a member id or an address")
+}
+
+func (p *planner) remove(specs []Spec) error {
+	for _, s := range specs {
+		i, err := p.find(s)
+		if err != nil {
+			return err
+		}
+		if i < 0 {
+			if p.b.Strict && !p.alreadyRemoved(s) {
+				return Errorf(KindNotFound, fieldOf(s), "%s is not in group %s", s.Label(), p.t.Group.ID)
+			}
+			continue
+		}
+		p.diff.Removed = append(p.diff.Removed, p.next[i])
+		p.next = append(p.next[:i], p.next[i+1:]...)
+	}
+	return nil
+}
+
+// alreadyRemoved tells an entry listed twice from one that never was in the group.
+func (p *planner) alreadyRemoved(s Spec) bool {
+	saved := p.next
+	p.next = p.diff.Removed
+	defer func() { p.next = saved }()
+	i, _ := p.find(s)
+	return i >= 0
+}
+
+func (p *planner) add(specs []Spec) error {
+	for _, s := range specs {
+		m, err := p.resolve(s)
+		if err != nil {
+			return err
+		}
+		p.next = append(p.next, m)
+		p.diff.Added = append(p.diff.Added, m)
+	}
+	return nil
+}
+
+func (p *planner) update(specs []Spec) error {
+	seen := make(map[string]bool, len(specs))
+	for _, s := range specs {
+		i, err := p.find(s)
+		if err != nil {
+			return err
+		}
+		if i < 0 {
+			return Errorf(KindNotFound, fieldOf(s), "%s is not in group %s", s.Label(), p.t.Group.ID)
+		}
+		before := p.next[i]
+		if seen[before.ID] {
+			return Errorf(KindInvalid, fieldOf(s), "%s is listed twice", s.Label())
+		}
+		seen[before.ID] = true
+		if s.Weight == nil && s.Description == nil {
+			return Errorf(KindInvalid, FieldWeight, "%s: give a weight or a description to set", s.Label())
+		}
+		after, err := p.apply(before, s)
+		if err != nil {
+			return err
+		}
+		if after != before {
+			after.Updated = p.t.Now
+			p.next[i] = after
+			p.diff.Changed = append(p.diff.Changed, Change{Before: before, After: after})
+		}
+	}
+	return nil
+}
+
+// apply sets the weight and description that s gives on m.
+func (p *planner) apply(m Member, s Spec) (Member, error) {
+	if s.Weight != nil {
+		if err := CheckWeight(*s.Weight); err != nil {
+			return m, entryError(s, err)
+		}
+		m.Weight = *s.Weight
+	}
+	if s.Description != nil {
+		if err := CheckDescription(*s.Description, p.descriptionLimit()); err != nil {
+			return m, entryError(s, err)
+		}
+		m.Description = *s.Description
+	}
+	return m, nil
+}
+
+func (p *planner) replaceAll(specs []Spec) error {
+	wanted := make(map[string]bool, len(specs))
+	var kept []Member
+	for _, s := range specs {
+		m, err := p.resolve(s)
+		if err != nil {
+			return err
+		}
+		k := p.key(m)
+		if wanted[k] {
+			return Errorf(KindConflict, fieldOf(s), "%s is listed twice", s.Label())
+		}
+		wanted[k] = true
+		i := p.indexOfKey(k)
+		if i < 0 {
+			kept = append(kept, m)
+			p.diff.Added = append(p.diff.Added, m)
+			continue
+		}
+		before := p.next[i]
+		after := before
+		after.Weight, after.Description = m.Weight, m.Description
+		if s.Weight == nil {
+			after.Weight = before.Weight
+		}
+		if after != before {
+			after.Updated = p.t.Now
+			p.diff.Changed = append(p.diff.Changed, Change{Before: before, After: after})
+		}
+		kept = append(kept, after)
+	}
+	for _, m := range p.next {
+		if !wanted[p.key(m)] {
+			p.diff.Removed = append(p.diff.Removed, m)
+		}
+	}
+	p.next = kept
+	return nil
+}
+
+func (p *planner) indexOfKey(k string) int {
+	for i, m := range p.next {
+		if p.key(m) == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// key is what must be unique in a group: the server in the default list, (Address, Port) elsewhere.
+func (p *planner) key(m Member) string {
+	if p.isDefault() {
+		if m.ServerID != "" {
+			return m.ServerID
+		}
+		return m.Address
+	}
+	return fmt.Sprintf("%s:%d", m.Address, m.Port)
+}
+
+func (p *planner) checkUnique() error {
+	seen := make(map[string]bool, len(p.next))
+	for _, m := range p.next {
+		k := p.key(m)
+		if seen[k] {
+			return Errorf(KindConflict, FieldServerID, "%s is already in group %s", describe(m, p.isDefault()), p.t.Group.ID)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+func describe(m Member, isDefault bool) string {
+	name := m.ServerID
+	if name == "" {
+		name = m.Address
+	}
+	if isDefault {
+		return name
+	}
+	if m.ServerID != "" {
+		return fmt.Sprintf("%s (%s:%d)", name, m.Address, m.Port)
+	}
+	return fmt.Sprintf("%s:%d", name, m.Port)
+}
+
+func (p *planner) descriptionLimit() int {
+	if p.b.DescriptionLimit > 0 {
+		return p.b.DescriptionLimit
+	}
+	return MaxDescriptionLen
+}
+
+func fieldOf(s Spec) string {
+	switch {
+	case s.MemberID != "":
+		return FieldMemberID
+	case s.ServerID != "":
+		return FieldServerID
+	}
+	return FieldAddress
+}
+
+// entryError prefixes a rule's message with the entry it is about.
+func entryError(s Spec, err error) error {
+	e, ok := AsError(err)
+	if !ok {
+		return err
+	}
+	return &Error{Kind: e.Kind, Field: e.Field, Message: s.Label() + ": " + e.Message}
+}

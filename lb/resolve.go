@@ -1,0 +1,102 @@
+package lb
+
+// resolve turns an entry into the new member it describes, enforcing every rule a new member
+// must keep: an inventory server that exists, runs and sits in the load balancer's VPC, or an
+// IPv4 address inside a subnet of that VPC; a port in range (none in the default list); a
+// weight in range; a description within its limit.
+func (p *planner) resolve(s Spec) (Member, error) {
+	m := Member{
+		GroupID: p.t.Group.ID,
+		Type:    TypeECS,
+		Created: p.t.Now,
+		Updated: p.t.Now,
+	}
+	var err error
+	switch {
+	case s.ServerID != "":
+		err = p.resolveServer(&m, s)
+	case s.Address != "":
+		err = p.resolveAddress(&m, s)
+	default:
+		err = Errorf(KindInvalid, FieldServerID, "an entry names no server: give a ServerId or an address")
+	}
+	if err != nil {
+		return Member{}, err
+	}
+	if err := p.resolveAttributes(&m, s); err != nil {
+		return Member{}, entryError(s, err)
+	}
+	m.ID = p.newID()
+	return m, nil
+}
+
+func (p *planner) resolveServer(m *Member, s Spec) error {
+	srv, ok := p.servers[s.ServerID]
+	if !ok {
+		return Errorf(KindNotFound, FieldServerID, "server %s does not exist in the inventory", s.ServerID)
+	}
+	if srv.Status != StatusRunning {
+		return Errorf(KindInvalid, FieldServerID, "server %s is %s: only Running servers can be added", srv.ID, srv.Status)
+	}
+	if _, ok := p.subnets[srv.SubnetID]; !ok {
+		return Errorf(KindInvalid, FieldServerID, "server %s is in VPC %s, not in the load balancer's VPC %s", srv.ID, srv.VpcID, p.t.LoadBalancer.VpcID)
+	}
+	m.ServerID, m.Address, m.SubnetID, m.Type = srv.ID, srv.Address, srv.SubnetID, srv.Type
+	return nil
+}
+
+func (p *planner) resolveAddress(m *Member, s Spec) error {
+	if s.SubnetID == "" {
+		return Errorf(KindInvalid, FieldSubnetID, "%s: a subnet is required with an address", s.Label())
+	}
+	sn, ok := p.subnets[s.SubnetID]
+	if !ok {
+		return Errorf(KindInvalid, FieldSubnetID, "subnet %s is not in the load balancer's VPC %s", s.SubnetID, p.t.LoadBalancer.VpcID)
+	}
+	if err := CheckAddressInSubnet(s.Address, sn); err != nil {
+		return err
+	}
+	m.Address, m.SubnetID = s.Address, s.SubnetID
+	if srv, ok := p.byAddress[s.Address]; ok && srv.SubnetID == s.SubnetID {
+		m.ServerID, m.Type = srv.ID, srv.Type
+	}
+	return nil
+}
+
+func (p *planner) resolveAttributes(m *Member, s Spec) error {
+	if s.Type != "" && !s.Type.Valid() {
+		return Errorf(KindInvalid, FieldType, "type %q is not one of ecs, eni, eci", s.Type)
+	}
+	if p.isDefault() {
+		if s.Port != 0 {
+			return Errorf(KindInvalid, FieldPort, "the default server list takes no port (got %d)", s.Port)
+		}
+	} else if err := CheckPort(s.Port); err != nil {
+		return err
+	}
+	m.Port = s.Port
+	m.Weight = p.b.DefaultWeight
+	if m.Weight == 0 {
+		m.Weight = DefaultWeight
+	}
+	if s.Weight != nil {
+		m.Weight = *s.Weight
+	}
+	if err := CheckWeight(m.Weight); err != nil {
+		return err
+	}
+	if s.Description != nil {
+		if err := CheckDescription(*s.Description, p.descriptionLimit()); err != nil {
+			return err
+		}
+		m.Description = *s.Description
+	}
+	return nil
+}
+
+func (p *planner) newID() string {
+	if p.t.NewID != nil {
+		return p.t.NewID()
+	}
+	return NewUUID()
+}
