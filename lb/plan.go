@@ -226,6 +226,9 @@ func (p *planner) replaceAll(specs []Spec) error {
 		if s.Weight == nil {
 			after.Weight = before.Weight
 		}
+		if s.Description == nil {
+			after.Description = before.Description
+		}
 		if after != before {
 			after.Updated = p.t.Now
 			p.diff.Changed = append(p.diff.Changed, Change{Before: before, After: after})

@@ -74,6 +74,9 @@ func (p *planner) resolveAttributes(m *Member, s Spec) error {
 	} else if err := CheckPort(s.Port); err != nil {
 		return err
 	}
+	if s.Type != "" && m.ServerID == "" {
+		m.Type = s.Type // no inventory server says otherwise
+	}
 	m.Port = s.Port
 	m.Weight = p.b.DefaultWeight
 	if m.Weight == 0 {
