@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"lbconsole/db"
+)
+
+// newFlags returns a flag set that already knows --db.
+func newFlags(name string, e env, dbPath *string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	def := e.Getenv("CONSOLE_DB")
+	if def == "" {
+		def = "lbconsole.db"
+	}
+	fs.StringVar(dbPath, "db", def, "SQLite database file (env CONSOLE_DB)")
+	return fs
+}
+
+// parseInterspersed parses flags wherever they stand among positional arguments, so that
+// "user add alice --role admin" works, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, exitError{code: 2, msg: err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// openStore opens the database with the master key kept beside it (or given in
+// CONSOLE_SECRET_KEY). The key signs the audit chain and cookies, so it lives outside the
+// database: whoever holds only the database file cannot forge either.
+func openStore(ctx context.Context, path string, e env) (*db.DB, []byte, error) {
+	key, err := masterKey(path, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := db.Open(ctx, path, db.Options{Key: key})
+	return store, key, err
+}
+
+func masterKey(dbPath string, e env) ([]byte, error) {
+	if v := e.Getenv("CONSOLE_SECRET_KEY"); v != "" {
+		key, err := hex.DecodeString(strings.TrimSpace(v))
+		if err != nil || len(key) < 32 {
+			return nil, errors.New("CONSOLE_SECRET_KEY must be at least 32 bytes written in hex (64 hex digits)")
+		}
+		return key, nil
+	}
+	path := dbPath + ".key"
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return createKeyFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("unable to read the key file %s: %w", path, err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("the key file %s does not hold at least 32 bytes in hex", path)
+	}
+	return key, nil
+}
+
+func createKeyFile(path string) ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("unable to create the key file %s: %w", path, err)
+	}
+	defer f.Close()
+	if _, err := io.WriteString(f, hex.EncodeToString(key)+"\n"); err != nil {
+		return nil, fmt.Errorf("unable to write the key file %s: %w", path, err)
+	}
+	return key, f.Sync()
+}

@@ -1,0 +1,73 @@
+// Command console runs lbconsole: the web console and APIs (serve, the default), and the
+// administrative subcommands (user, audit).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	var exit exitError
+	switch {
+	case errors.As(err, &exit):
+		fmt.Fprintln(os.Stderr, exit.msg)
+		os.Exit(exit.code)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "console:", err)
+		os.Exit(2)
+	}
+}
+
+// env is the program's outside world, passed in so that tests run the real program.
+type env struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Ready, when set, receives the address the server listens on once it accepts connections.
+	Ready chan<- string
+}
+
+// exitError ends the program with a given status and message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+const usage = `usage:
+  console [serve] [--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo]
+  console user add NAME --role viewer|operator|admin   (password on standard input)
+  console user passwd NAME                             (password on standard input)
+  console audit verify
+  console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
+Every subcommand takes --db (env CONSOLE_DB).`
+
+// run dispatches to the subcommand that args name.
+func run(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-') {
+		return serve(ctx, args, e)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], e)
+	case "user":
+		return userCommand(ctx, args[1:], e)
+	case "audit":
+		return auditCommand(ctx, args[1:], e)
+	case "help", "-h", "--help":
+		fmt.Fprintln(e.Stdout, usage)
+		return nil
+	}
+	return exitError{code: 2, msg: fmt.Sprintf("unknown command %q\n%s", args[0], usage)}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lbconsole/auth"
+	"lbconsole/db"
+)
+
+func userCommand(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		return exitError{code: 2, msg: usage}
+	}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, args[1:], e)
+	case "passwd":
+		return userPasswd(ctx, args[1:], e)
+	}
+	return exitError{code: 2, msg: fmt.Sprintf("unknown user command %q\n%s", args[0], usage)}
+}
+
+func userAdd(ctx context.Context, args []string, e env) error {
+	var dbPath, role string
+	fs := newFlags("user add", e, &dbPath)
+	fs.StringVar(&role, "role", db.RoleViewer, "viewer, operator or admin")
+	names, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) != 1 || !validUserName(names[0]) {
+		return exitError{code: 2, msg: "give one user name of 1 to 64 letters, digits, dots, dashes or underscores"}
+	}
+	if !db.ValidRole(role) {
+		return exitError{code: 2, msg: fmt.Sprintf("role must be viewer, operator or admin, not %q", role)}
+	}
+	hash, err := readNewPassword(e)
+	if err != nil {
+		return err
+	}
+	store, _, err := openStore(ctx, dbPath, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if _, err := store.CreateUser(ctx, names[0], role, hash); errors.Is(err, db.ErrNameTaken) {
+		return exitError{code: 1, msg: fmt.Sprintf("user %s already exists", names[0])}
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "user %s added with role %s\n", names[0], role)
+	return nil
+}
+
+func userPasswd(ctx context.Context, args []string, e env) error {
+	var dbPath string
+	fs := newFlags("user passwd", e, &dbPath)
+	names, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) != 1 {
+		return exitError{code: 2, msg: "give one user name"}
+	}
+	hash, err := readNewPassword(e)
+	if err != nil {
+		return err
+	}
+	store, _, err := openStore(ctx, dbPath, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.SetPassword(ctx, names[0], hash); errors.Is(err, db.ErrNotFound) {
+		return exitError{code: 1, msg: fmt.Sprintf("there is no user %s", names[0])}
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "password of %s changed; their sessions were ended\n", names[0])
+	return nil
+}
+
+// readNewPassword reads one line from standard input and hashes it.
+func readNewPassword(e env) (string, error) {
+	line, err := bufio.NewReader(e.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", exitError{code: 2, msg: "write the password on standard input"}
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if err := auth.CheckNewPassword(password); err != nil {
+		return "", exitError{code: 2, msg: err.Error()}
+	}
+	return auth.HashPassword(password)
+}
+
+func validUserName(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		ok := r == '.' || r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

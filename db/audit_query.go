@@ -1,0 +1,117 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AuditFilter selects audit entries. Empty fields select everything.
+type AuditFilter struct {
+	Actor        string
+	Source       string
+	Action       string
+	LoadBalancer string
+	Group        string
+	Outcome      string // "ok", "refused" (anything but ok), or an exact error kind
+	Since        time.Time
+	Until        time.Time
+	// Ascending lists oldest first; the default is newest first.
+	Ascending bool
+	Offset    int
+	Limit     int
+}
+
+func (f AuditFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, v any) {
+		conds = append(conds, cond)
+		args = append(args, v)
+	}
+	for col, v := range map[string]string{"actor": f.Actor, "source": f.Source, "action": f.Action,
+		"load_balancer": f.LoadBalancer, "group_id": f.Group} {
+		if v != "" {
+			add(col+" = ?", v)
+		}
+	}
+	switch f.Outcome {
+	case "":
+	case "refused":
+		add("outcome <> ?", OutcomeOK)
+	default:
+		add("outcome = ?", f.Outcome)
+	}
+	if !f.Since.IsZero() {
+		add("time >= ?", formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		add("time < ?", formatTime(f.Until))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// AuditPage is one page of entries and how many match in all.
+type AuditPage struct {
+	Items []AuditEntry
+	Total int
+}
+
+// ListAudit returns one page of the entries that match f.
+func (d *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
+	var page AuditPage
+	where, args := f.where()
+	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM audit_log"+where, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("db: unable to count audit entries: %w", err)
+	}
+	err := d.StreamAudit(ctx, f, func(e AuditEntry) error {
+		page.Items = append(page.Items, e)
+		return nil
+	})
+	return page, err
+}
+
+// StreamAudit calls fn for each entry that matches f, one row at a time, so that an export of
+// any size keeps memory flat. It stops at the first error fn returns.
+func (d *DB) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error {
+	where, args := f.where()
+	order := " ORDER BY seq DESC"
+	if f.Ascending {
+		order = " ORDER BY seq"
+	}
+	rows, err := d.read.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+where+order+" LIMIT ? OFFSET ?",
+		append(args, limitOrAll(f.Limit), f.Offset)...)
+	if err != nil {
+		return fmt.Errorf("db: unable to read the audit log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(auditDest(&e)...); err != nil {
+			return fmt.Errorf("db: unable to read an audit entry: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// GetAudit returns one entry, or ErrNotFound.
+func (d *DB) GetAudit(ctx context.Context, seq int64) (AuditEntry, error) {
+	var e AuditEntry
+	err := d.read.QueryRowContext(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq = ?", seq).Scan(auditDest(&e)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("db: unable to read audit entry %d: %w", seq, err)
+	}
+	return e, nil
+}

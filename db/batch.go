@@ -1,0 +1,224 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lbconsole/lb"
+)
+
+// Sources of batches, as the audit log records them.
+const (
+	SourceConsole = "console"
+	SourceSLBAPI  = "slb-api"
+	SourcePoolAPI = "pool-api"
+)
+
+// BatchRequest is one batch as an interface received it.
+type BatchRequest struct {
+	// LoadBalancerID may be empty when GroupRef is a group id, as the APIs name VServer groups.
+	LoadBalancerID string
+	// GroupRef is a group id, or lb.DefaultGroupRef for the load balancer's default server list.
+	GroupRef string
+	Batch    lb.Batch
+	// ExpectedVersion is the group version the batch was planned on; zero skips the check.
+	ExpectedVersion int64
+	Actor           string
+	Source          string
+	ClientIP        string
+	RequestID       string
+	// Request is the request as given, recorded verbatim in the audit log.
+	Request string
+}
+
+// BatchResult is what a batch did (or, for a preview, would do).
+type BatchResult struct {
+	LoadBalancer lb.LoadBalancer
+	Group        lb.Group // as it is after the batch
+	Members      []lb.Member
+	Diff         lb.Diff
+	Seq          int64 // the audit entry; zero for a preview
+}
+
+// ApplyBatch plans and applies a batch in one immediate transaction, and appends its audit
+// entry in the same transaction: either the change and its entry are both written or neither
+// is. A batch that breaks a rule changes nothing; it is audited as refused and its *lb.Error
+// returned, along with the entry's sequence number in the result.
+func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, error) {
+	var res BatchResult
+	var refusal error
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = d.plan(ctx, tx, req)
+		if _, isRule := lb.AsError(err); err != nil && !isRule {
+			return err
+		}
+		refusal = err
+		if refusal == nil && !res.Diff.Empty() {
+			if err := writeDiff(ctx, tx, res.Group.ID, res.Diff); err != nil {
+				return err
+			}
+			if err := bumpVersion(ctx, tx, &res.Group); err != nil {
+				return err
+			}
+		}
+		res.Seq, err = d.appendAudit(ctx, tx, newAuditEntry(req, res, refusal, d.now()))
+		return err
+	})
+	if err != nil {
+		return BatchResult{}, err
+	}
+	return res, refusal
+}
+
+// PreviewBatch plans a batch on the current state without changing or auditing anything.
+func (d *DB) PreviewBatch(ctx context.Context, req BatchRequest) (BatchResult, error) {
+	var res BatchResult
+	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = d.plan(ctx, tx, req)
+		return err
+	})
+	return res, err
+}
+
+// plan loads everything the batch touches and asks lb to plan it.
+func (d *DB) plan(ctx context.Context, q queryer, req BatchRequest) (BatchResult, error) {
+	var res BatchResult
+	g, err := findGroup(ctx, q, req.LoadBalancerID, req.GroupRef)
+	if err != nil {
+		return res, err
+	}
+	res.Group = g
+	if res.LoadBalancer, err = getLoadBalancer(ctx, q, g.LoadBalancerID); err != nil {
+		return res, err
+	}
+	if req.ExpectedVersion != 0 && req.ExpectedVersion != g.Version {
+		return res, lb.Errorf(lb.KindConflict, lb.FieldVersion,
+			"the group changed since you loaded it (you saw version %d, it is now at version %d): nothing was applied", req.ExpectedVersion, g.Version)
+	}
+	t := lb.Target{LoadBalancer: res.LoadBalancer, Group: g, Now: d.now().UTC()}
+	if t.Members, err = listMembers(ctx, q, g.ID); err != nil {
+		return res, err
+	}
+	if t.Servers, err = serversNamed(ctx, q, req.Batch); err != nil {
+		return res, err
+	}
+	if t.Subnets, err = subnetsOfVPC(ctx, q, res.LoadBalancer.VpcID); err != nil {
+		return res, err
+	}
+	res.Members = t.Members
+	planned, err := lb.Plan(t, req.Batch)
+	if err != nil {
+		return res, err
+	}
+	res.Members, res.Diff = planned.Members, planned.Diff
+	return res, nil
+}
+
+// findGroup resolves the batch's group, turning a miss into the domain's not-found error.
+func findGroup(ctx context.Context, q queryer, lbID, ref string) (lb.Group, error) {
+	var g lb.Group
+	var err error
+	if lbID == "" {
+		err = q.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM groups g WHERE g.id = ?", ref).Scan(groupDest(&g)...)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = ErrNotFound
+		}
+	} else {
+		if _, err := getLoadBalancer(ctx, q, lbID); errors.Is(err, ErrNotFound) {
+			return g, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", lbID)
+		}
+		g, err = getGroup(ctx, q, lbID, ref)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return g, lb.Errorf(lb.KindNotFound, lb.FieldGroup, "server group %s does not exist", ref)
+	}
+	return g, err
+}
+
+// serversNamed loads the inventory servers a batch names by id or by address.
+func serversNamed(ctx context.Context, q queryer, b lb.Batch) ([]lb.Server, error) {
+	var ids, addrs []any
+	for _, s := range append(append([]lb.Spec{}, b.Old...), b.New...) {
+		if s.ServerID != "" {
+			ids = append(ids, s.ServerID)
+		}
+		if s.Address != "" {
+			addrs = append(addrs, s.Address)
+		}
+	}
+	if len(ids)+len(addrs) == 0 {
+		return nil, nil
+	}
+	query := `SELECT ` + serverColumns + ` FROM servers s JOIN subnets n ON n.id = s.subnet_id JOIN vpcs v ON v.id = n.vpc_id
+		WHERE s.id IN (` + placeholders(len(ids)) + `) OR s.address IN (` + placeholders(len(addrs)) + `)`
+	return queryServers(ctx, q, query, append(ids, addrs...)...)
+}
+
+// placeholders returns n comma-separated question marks; for n = 0 a NULL that matches nothing.
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}
+
+func subnetsOfVPC(ctx context.Context, q queryer, vpcID string) ([]lb.Subnet, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, vpc_id, name, cidr FROM subnets WHERE vpc_id = ? ORDER BY id", vpcID)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list the subnets of %s: %w", vpcID, err)
+	}
+	defer rows.Close()
+	var out []lb.Subnet
+	for rows.Next() {
+		var s lb.Subnet
+		if err := rows.Scan(&s.ID, &s.VpcID, &s.Name, &s.CIDR); err != nil {
+			return nil, fmt.Errorf("db: unable to read a subnet: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func writeDiff(ctx context.Context, tx *sql.Tx, groupID string, diff lb.Diff) error {
+	for _, m := range diff.Removed {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM members WHERE id = ? AND group_id = ?", m.ID, groupID); err != nil {
+			return fmt.Errorf("db: unable to remove member %s: %w", m.ID, err)
+		}
+	}
+	for _, c := range diff.Changed {
+		m := c.After
+		if _, err := tx.ExecContext(ctx, "UPDATE members SET weight = ?, description = ?, updated = ? WHERE id = ? AND group_id = ?",
+			m.Weight, m.Description, formatTime(m.Updated), m.ID, groupID); err != nil {
+			return fmt.Errorf("db: unable to update member %s: %w", m.ID, err)
+		}
+	}
+	for _, m := range diff.Added {
+		if err := insertMember(ctx, tx, groupID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertMember(ctx context.Context, q queryer, groupID string, m lb.Member) error {
+	_, err := q.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		m.ID, groupID, m.ServerID, m.Address, m.Port, m.Weight, string(m.Type), m.Description, m.SubnetID,
+		formatTime(m.Created), formatTime(m.Updated))
+	if err != nil {
+		return fmt.Errorf("db: unable to add member %s: %w", m.Address, err)
+	}
+	return nil
+}
+
+func bumpVersion(ctx context.Context, tx *sql.Tx, g *lb.Group) error {
+	err := tx.QueryRowContext(ctx, "UPDATE groups SET version = version + 1 WHERE id = ? RETURNING version", g.ID).Scan(&g.Version)
+	if err != nil {
+		return fmt.Errorf("db: unable to move the version of %s: %w", g.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+// Package db keeps lbconsole's state in SQLite: the inventory, load balancers, groups and
+// members, users and sessions, and the audit log. It speaks SQL and the domain's terms (package
+// lb), never HTTP.
+//
+// One connection writes, opened with _txlock=immediate so that a transaction that reads and then
+// writes takes the write lock up front and never fails half way with SQLITE_BUSY; a pool of
+// read-only connections serves the pages. The database runs in WAL mode, so readers never wait
+// for the writer.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"lbconsole/auth"
+)
+
+// timeLayout is how times are stored: UTC, fixed width, so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("db: not found")
+
+// Options configure Open.
+type Options struct {
+	// Key is the secret that the audit chain's HMAC and other derived keys come from. It must
+	// be kept outside the database file.
+	Key []byte
+	// Now returns the current time; nil means time.Now. Tests set it to move time.
+	Now func() time.Time
+}
+
+// DB is the store.
+type DB struct {
+	write    *sql.DB
+	read     *sql.DB
+	auditKey []byte
+	now      func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and brings its schema up to date.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if len(opts.Key) < 32 {
+		return nil, errors.New("db: unable to open: the key must be at least 32 bytes")
+	}
+	write, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	d := &DB{write: write, auditKey: auth.DeriveKey(opts.Key, "audit-chain"), now: opts.Now}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if err := d.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("db: unable to open %s for reading: %w", path, err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	d.read = read
+	return d, nil
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes both pools. WAL contents are checkpointed by SQLite when the last connection
+// closes.
+func (d *DB) Close() error {
+	var errs []error
+	if d.read != nil {
+		errs = append(errs, d.read.Close())
+	}
+	errs = append(errs, d.write.Close())
+	return errors.Join(errs...)
+}
+
+// Ping checks that both pools answer.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("db: unable to reach the read pool: %w", err)
+	}
+	if err := d.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("db: unable to reach the writer: %w", err)
+	}
+	return nil
+}
+
+// inWriteTx runs fn in an immediate transaction on the writer and commits if fn returns nil.
+func (d *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: unable to begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: unable to commit: %w", err)
+	}
+	return nil
+}
+
+// inReadTx runs fn in a read transaction, so that what it reads is one consistent snapshot.
+func (d *DB) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("db: unable to begin reading: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer, so that helpers run inside or outside a
+// transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}

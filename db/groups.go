@@ -1,0 +1,105 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"lbconsole/lb"
+)
+
+// GroupSummary is a group with its member count, for lists.
+type GroupSummary struct {
+	lb.Group
+	Members int
+}
+
+const groupColumns = `g.id, g.lb_id, g.name, g.kind, g.version, g.created`
+
+func groupDest(g *lb.Group) []any {
+	return []any{&g.ID, &g.LoadBalancerID, &g.Name, &g.Kind, &g.Version, (*timeText)(&g.Created)}
+}
+
+// ListGroups returns a load balancer's groups, the default server list first.
+func (d *DB) ListGroups(ctx context.Context, lbID string) ([]GroupSummary, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT `+groupColumns+`, (SELECT count(*) FROM members m WHERE m.group_id = g.id)
+		FROM groups g WHERE g.lb_id = ? ORDER BY g.kind = 'vserver', g.name, g.id`, lbID)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list the groups of %s: %w", lbID, err)
+	}
+	defer rows.Close()
+	var out []GroupSummary
+	for rows.Next() {
+		var g GroupSummary
+		if err := rows.Scan(append(groupDest(&g.Group), &g.Members)...); err != nil {
+			return nil, fmt.Errorf("db: unable to read a group: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// GetGroup returns a load balancer's group by id, or its default server list when ref is
+// lb.DefaultGroupRef. A group of another load balancer is ErrNotFound.
+func (d *DB) GetGroup(ctx context.Context, lbID, ref string) (lb.Group, error) {
+	return getGroup(ctx, d.read, lbID, ref)
+}
+
+// GetGroupByID returns a group by its id alone, as the APIs name VServer groups and pools.
+func (d *DB) GetGroupByID(ctx context.Context, id string) (lb.Group, error) {
+	var g lb.Group
+	err := d.read.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM groups g WHERE g.id = ?", id).Scan(groupDest(&g)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("db: unable to load group %s: %w", id, err)
+	}
+	return g, nil
+}
+
+func getGroup(ctx context.Context, q queryer, lbID, ref string) (lb.Group, error) {
+	query := "SELECT " + groupColumns + " FROM groups g WHERE g.lb_id = ? AND g.id = ?"
+	if ref == lb.DefaultGroupRef {
+		query = "SELECT " + groupColumns + " FROM groups g WHERE g.lb_id = ? AND g.kind = 'default' AND ? <> ''"
+	}
+	var g lb.Group
+	err := q.QueryRowContext(ctx, query, lbID, ref).Scan(groupDest(&g)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("db: unable to load group %s of %s: %w", ref, lbID, err)
+	}
+	return g, nil
+}
+
+// ListMembers returns a group's members, ordered by server and port.
+func (d *DB) ListMembers(ctx context.Context, groupID string) ([]lb.Member, error) {
+	return listMembers(ctx, d.read, groupID)
+}
+
+const memberColumns = `id, group_id, server_id, address, port, weight, type, description, subnet_id, created, updated`
+
+func memberDest(m *lb.Member) []any {
+	return []any{&m.ID, &m.GroupID, &m.ServerID, &m.Address, &m.Port, &m.Weight, &m.Type, &m.Description, &m.SubnetID,
+		(*timeText)(&m.Created), (*timeText)(&m.Updated)}
+}
+
+func listMembers(ctx context.Context, q queryer, groupID string) ([]lb.Member, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+memberColumns+" FROM members WHERE group_id = ? ORDER BY server_id, address, port", groupID)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list the members of %s: %w", groupID, err)
+	}
+	defer rows.Close()
+	var out []lb.Member
+	for rows.Next() {
+		var m lb.Member
+		if err := rows.Scan(memberDest(&m)...); err != nil {
+			return nil, fmt.Errorf("db: unable to read a member: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,139 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lbconsole/lb"
+)
+
+// LBFilter selects load balancers. Empty fields select everything.
+type LBFilter struct {
+	// Query matches a load balancer's name, id or address, or the id of a server behind it.
+	Query  string
+	Region string
+	Status lb.LBStatus
+	Offset int
+	Limit  int
+}
+
+// LBSummary is a load balancer with the size of its groups, for lists.
+type LBSummary struct {
+	lb.LoadBalancer
+	Groups  int
+	Members int
+}
+
+// LBPage is one page of load balancers and how many match in all.
+type LBPage struct {
+	Items []LBSummary
+	Total int
+}
+
+// ListLoadBalancers returns the load balancers that match f, ordered by region and name.
+func (d *DB) ListLoadBalancers(ctx context.Context, f LBFilter) (LBPage, error) {
+	where, args := lbWhere(f)
+	var page LBPage
+	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l"+where, args...).Scan(&page.Total); err != nil {
+			return fmt.Errorf("db: unable to count load balancers: %w", err)
+		}
+		q := `SELECT ` + lbColumns + `,
+			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id AND g.kind = 'vserver'),
+			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
+			FROM load_balancers l` + where + ` ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?`
+		rows, err := tx.QueryContext(ctx, q, append(args, limitOrAll(f.Limit), f.Offset)...)
+		if err != nil {
+			return fmt.Errorf("db: unable to list load balancers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s LBSummary
+			dest := append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)
+			if err := rows.Scan(dest...); err != nil {
+				return fmt.Errorf("db: unable to read a load balancer: %w", err)
+			}
+			page.Items = append(page.Items, s)
+		}
+		return rows.Err()
+	})
+	return page, err
+}
+
+func lbWhere(f LBFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		conds = append(conds, `(l.name LIKE ? ESCAPE '\' OR l.id LIKE ? ESCAPE '\' OR l.address LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND m.server_id = ?))`)
+		args = append(args, like, like, like, q)
+	}
+	if f.Region != "" {
+		conds = append(conds, "l.region_id = ?")
+		args = append(args, f.Region)
+	}
+	if f.Status != "" {
+		conds = append(conds, "l.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func limitOrAll(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+const lbColumns = `l.id, l.region_id, l.name, l.address, l.address_type, l.network_type, coalesce(l.vpc_id, ''), l.status, l.created`
+
+func lbDest(l *lb.LoadBalancer) []any {
+	return []any{&l.ID, &l.RegionID, &l.Name, &l.Address, &l.AddressType, &l.NetworkType, &l.VpcID, &l.Status, (*timeText)(&l.Created)}
+}
+
+// GetLoadBalancer returns one load balancer, or ErrNotFound.
+func (d *DB) GetLoadBalancer(ctx context.Context, id string) (lb.LoadBalancer, error) {
+	return getLoadBalancer(ctx, d.read, id)
+}
+
+func getLoadBalancer(ctx context.Context, q queryer, id string) (lb.LoadBalancer, error) {
+	var l lb.LoadBalancer
+	err := q.QueryRowContext(ctx, "SELECT "+lbColumns+" FROM load_balancers l WHERE l.id = ?", id).Scan(lbDest(&l)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, ErrNotFound
+	}
+	if err != nil {
+		return l, fmt.Errorf("db: unable to load load balancer %s: %w", id, err)
+	}
+	return l, nil
+}
+
+// ListRegions returns every region, by id.
+func (d *DB) ListRegions(ctx context.Context) ([]lb.Region, error) {
+	rows, err := d.read.QueryContext(ctx, "SELECT id, name FROM regions ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list regions: %w", err)
+	}
+	defer rows.Close()
+	var out []lb.Region
+	for rows.Next() {
+		var r lb.Region
+		if err := rows.Scan(&r.ID, &r.Name); err != nil {
+			return nil, fmt.Errorf("db: unable to read a region: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

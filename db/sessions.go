@@ -1,0 +1,63 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Session is a signed-in browser. Only the hash of its id is stored.
+type Session struct {
+	IDHash   string
+	UserID   int64
+	Created  time.Time
+	LastSeen time.Time
+	Expires  time.Time
+}
+
+// CreateSession stores a new session for a user.
+func (d *DB) CreateSession(ctx context.Context, s Session) error {
+	_, err := d.write.ExecContext(ctx, "INSERT INTO sessions (id_hash, user_id, created, last_seen, expires) VALUES (?,?,?,?,?)",
+		s.IDHash, s.UserID, formatTime(s.Created), formatTime(s.LastSeen), formatTime(s.Expires))
+	if err != nil {
+		return fmt.Errorf("db: unable to create a session: %w", err)
+	}
+	return nil
+}
+
+// SessionUser returns a live session and its user. An unknown or expired session, or one whose
+// user is disabled, is ErrNotFound.
+func (d *DB) SessionUser(ctx context.Context, idHash string) (Session, User, error) {
+	var s Session
+	var u User
+	err := d.read.QueryRowContext(ctx, `SELECT s.id_hash, s.user_id, s.created, s.last_seen, s.expires,
+		u.id, u.name, u.role, u.password_hash, u.disabled, u.created
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id_hash = ? AND s.expires > ? AND u.disabled = 0`, idHash, formatTime(d.now())).
+		Scan(append([]any{&s.IDHash, &s.UserID, (*timeText)(&s.Created), (*timeText)(&s.LastSeen), (*timeText)(&s.Expires)}, userDest(&u)...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, u, ErrNotFound
+	}
+	if err != nil {
+		return s, u, fmt.Errorf("db: unable to load a session: %w", err)
+	}
+	return s, u, nil
+}
+
+// DeleteSession ends one session.
+func (d *DB) DeleteSession(ctx context.Context, idHash string) error {
+	if _, err := d.write.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", idHash); err != nil {
+		return fmt.Errorf("db: unable to end a session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user.
+func (d *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
+	if _, err := d.write.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		return fmt.Errorf("db: unable to end the sessions of user %d: %w", userID, err)
+	}
+	return nil
+}

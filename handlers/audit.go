@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/db"
+	"lbconsole/web/templates"
+)
+
+const auditPageSize = 50
+
+// auditFilterParams are the query parameters the audit page and its CSV share.
+var auditFilterParams = []string{"actor", "source", "action", "lb", "group", "outcome", "since", "until"}
+
+// auditFilter reads the audit filters from the query string.
+func auditFilter(c echo.Context) (db.AuditFilter, error) {
+	f := db.AuditFilter{
+		Actor:        c.QueryParam("actor"),
+		Source:       c.QueryParam("source"),
+		Action:       c.QueryParam("action"),
+		LoadBalancer: c.QueryParam("lb"),
+		Group:        c.QueryParam("group"),
+		Outcome:      c.QueryParam("outcome"),
+	}
+	var err error
+	if f.Since, err = parseFilterTime(c.QueryParam("since"), "since"); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseFilterTime(c.QueryParam("until"), "until"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (h *Handler) auditList(c echo.Context) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	n, err := pageNumber(c)
+	if err != nil {
+		return err
+	}
+	f.Offset, f.Limit = (n-1)*auditPageSize, auditPageSize
+	res, err := h.db.ListAudit(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	q := filterQuery(c, auditFilterParams...)
+	m := templates.AuditListPage{
+		Page:   page(c, "Audit log", "audit"),
+		Rows:   res.Items,
+		Pager:  templates.Pager{Page: n, PageSize: auditPageSize, Total: res.Total, Base: url.URL{Path: "/audit", RawQuery: q.Encode()}},
+		CSVURL: (&url.URL{Path: "/audit.csv", RawQuery: q.Encode()}).String(),
+	}
+	return render(c, http.StatusOK, templates.AuditList(m), []string{"audit-table"})
+}

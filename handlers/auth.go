@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/auth"
+	"lbconsole/db"
+	"lbconsole/web/templates"
+)
+
+// signInFailed is the one message for every failed sign-in, so that it does not tell which
+// user names exist.
+const signInFailed = "the user name or password is not correct, or the account is disabled"
+
+func (h *Handler) loginForm(c echo.Context) error {
+	m := templates.LoginPage{Page: page(c, "Sign in", "")}
+	return render(c, http.StatusOK, templates.Login(m), nil)
+}
+
+func (h *Handler) login(c echo.Context) error {
+	name, password := c.FormValue("username"), c.FormValue("password")
+	u, err := h.db.UserByName(c.Request().Context(), name)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		// Hash anyway, so that an unknown name takes as long as a wrong password.
+		_ = auth.CheckPassword(dummyHash, password)
+		return h.loginFailed(c, name)
+	case err != nil:
+		return err
+	}
+	if auth.CheckPassword(u.PasswordHash, password) != nil || u.Disabled {
+		return h.loginFailed(c, name)
+	}
+	if err := h.startSession(c, u); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/lbs")
+}
+
+func (h *Handler) loginFailed(c echo.Context, name string) error {
+	m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name, Error: signInFailed}
+	return render(c, http.StatusUnauthorized, templates.Login(m), nil)
+}
+
+func (h *Handler) logout(c echo.Context) error {
+	if err := h.endSession(c); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// dummyHash is checked against when the user name is unknown.
+var dummyHash = func() string {
+	s, err := auth.HashPassword("lbconsole-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/db"
+	"lbconsole/lb"
+	"lbconsole/web/templates"
+)
+
+const lbPageSize = 25
+
+func (h *Handler) lbList(c echo.Context) error {
+	ctx := c.Request().Context()
+	m := templates.LBListPage{
+		Page:   page(c, "Load balancers", "lbs"),
+		Query:  c.QueryParam("q"),
+		Region: c.QueryParam("region"),
+		Status: c.QueryParam("status"),
+	}
+	if m.Status != "" && !validStatus(m.Status) {
+		return echo.NewHTTPError(http.StatusBadRequest, "status must be active, inactive or locked")
+	}
+	n, err := pageNumber(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.db.ListLoadBalancers(ctx, db.LBFilter{Query: m.Query, Region: m.Region, Status: lb.LBStatus(m.Status),
+		Offset: (n - 1) * lbPageSize, Limit: lbPageSize})
+	if err != nil {
+		return err
+	}
+	if m.Regions, err = h.db.ListRegions(ctx); err != nil {
+		return err
+	}
+	m.Rows = res.Items
+	m.Pager = templates.Pager{Page: n, PageSize: lbPageSize, Total: res.Total,
+		Base: url.URL{Path: "/lbs", RawQuery: filterQuery(c, "q", "region", "status").Encode()}}
+	return render(c, http.StatusOK, templates.LBList(m), []string{"lb-table"})
+}
+
+func validStatus(s string) bool {
+	for _, v := range templates.Statuses {
+		if string(v) == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,87 @@
+// lbconsole: selection helpers for the group page, and the CSRF token on every htmx request.
+// Everything is delegated from document so that it keeps working after htmx swaps parts of
+// the page.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.content : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (e) {
+    e.detail.headers["X-CSRF-Token"] = csrfToken();
+  });
+
+  function boxes(form) {
+    return Array.prototype.slice.call(form.querySelectorAll('input[name="member"]'));
+  }
+
+  function visible(box) {
+    var row = box.closest("tr");
+    return !row || !row.hidden;
+  }
+
+  // updateCount shows how many members are selected and refuses, before anything is sent,
+  // a batch larger than the limit.
+  function updateCount(form) {
+    var all = boxes(form);
+    var n = all.filter(function (b) { return b.checked; }).length;
+    var limit = parseInt(form.dataset.limit || "200", 10);
+    form.querySelectorAll('[data-testid="selected-count"]').forEach(function (el) {
+      el.textContent = n + (n === 1 ? " server selected" : " servers selected");
+    });
+    var warn = form.querySelector('[data-testid="selection-warning"]');
+    var tooMany = n > limit;
+    if (warn) {
+      warn.hidden = !tooMany;
+      warn.textContent = tooMany ? n + " servers selected: at most " + limit + " can change in one batch." : "";
+    }
+    form.querySelectorAll("[data-needs-selection]").forEach(function (b) {
+      b.disabled = n === 0 || tooMany;
+    });
+    var selectAll = form.querySelector('[data-testid="select-all"]');
+    if (selectAll) {
+      var shown = all.filter(visible);
+      var checked = shown.filter(function (b) { return b.checked; }).length;
+      selectAll.checked = shown.length > 0 && checked === shown.length;
+      selectAll.indeterminate = checked > 0 && checked < shown.length;
+    }
+  }
+
+  var lastClicked = null;
+
+  document.addEventListener("click", function (e) {
+    var box = e.target;
+    if (!(box instanceof HTMLInputElement) || box.name !== "member") { return; }
+    var form = box.closest("form");
+    if (e.shiftKey && lastClicked && lastClicked !== box && form.contains(lastClicked)) {
+      var all = boxes(form).filter(visible);
+      var a = all.indexOf(lastClicked), b = all.indexOf(box);
+      if (a >= 0 && b >= 0) {
+        all.slice(Math.min(a, b), Math.max(a, b) + 1).forEach(function (x) { x.checked = box.checked; });
+      }
+    }
+    lastClicked = box;
+    updateCount(form);
+  });
+
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!(t instanceof HTMLInputElement)) { return; }
+    var form = t.closest("form");
+    if (!form) { return; }
+    if (t.dataset.testid === "select-all") {
+      boxes(form).filter(visible).forEach(function (b) { b.checked = t.checked; });
+    }
+    if (t.dataset.testid === "select-all" || t.name === "member") {
+      updateCount(form);
+    }
+  });
+
+  function refreshAll() {
+    document.querySelectorAll('form[data-testid="batch-form"]').forEach(updateCount);
+  }
+  document.addEventListener("DOMContentLoaded", refreshAll);
+  document.addEventListener("htmx:afterSettle", refreshAll);
+})();
