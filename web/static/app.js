@@ -82,6 +82,13 @@
   function refreshAll() {
     document.querySelectorAll('form[data-testid="batch-form"]').forEach(updateCount);
   }
+  // Move focus to a preview when it arrives, so keyboard and screen reader users find it.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "preview") {
+      var box = e.detail.target.querySelector('[data-testid="preview"]');
+      if (box) { box.focus(); }
+    }
+  });
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:afterSettle", refreshAll);
 })();
