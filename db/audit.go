@@ -38,6 +38,8 @@ type AuditEntry struct {
 	Request      string
 	Before       string // JSON array of the affected members as they were
 	After        string // JSON array of the affected members as they became
+	GroupVersion int64  // the group's version after an applied change
+	Reverts      int64  // the entry this one reverts, or zero
 	PrevHash     string
 	Hash         string
 }
@@ -77,6 +79,7 @@ func newAuditEntry(req BatchRequest, res BatchResult, refusal error, now time.Ti
 		return e
 	}
 	e.Servers, e.Count = diffServers(res.Diff)
+	e.GroupVersion = res.Group.Version
 	return e
 }
 
@@ -132,7 +135,7 @@ func specServers(b lb.Batch) (string, int) {
 func (e AuditEntry) canonical() []byte {
 	b, _ := json.Marshal([]any{e.Seq, e.Time.UTC().Format(timeLayout), e.Actor, e.Source, e.ClientIP, e.RequestID,
 		e.Action, e.Region, e.LoadBalancer, e.Group, e.Outcome, e.Message, e.Count, e.Servers, e.Request,
-		e.Before, e.After, e.PrevHash})
+		e.Before, e.After, e.GroupVersion, e.Reverts, e.PrevHash})
 	return b
 }
 
@@ -151,9 +154,9 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, 
 	}
 	e.Seq++
 	e.Hash = d.chainHash(e)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.Seq, formatTime(e.Time), e.Actor, e.Source, e.ClientIP, e.RequestID, e.Action, e.Region, e.LoadBalancer, e.Group,
-		e.Outcome, e.Message, e.Count, e.Servers, e.Request, e.Before, e.After, e.PrevHash, e.Hash)
+		e.Outcome, e.Message, e.Count, e.Servers, e.Request, e.Before, e.After, e.GroupVersion, e.Reverts, e.PrevHash, e.Hash)
 	if err != nil {
 		return 0, fmt.Errorf("db: unable to append to the audit log: %w", err)
 	}
@@ -161,12 +164,12 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, 
 }
 
 const auditColumns = `seq, time, actor, source, client_ip, request_id, action, region, load_balancer, group_id,
-	outcome, message, servers_count, servers, request, before, after, prev_hash, hash`
+	outcome, message, servers_count, servers, request, before, after, group_version, reverts, prev_hash, hash`
 
 func auditDest(e *AuditEntry) []any {
 	return []any{&e.Seq, (*timeText)(&e.Time), &e.Actor, &e.Source, &e.ClientIP, &e.RequestID, &e.Action, &e.Region,
 		&e.LoadBalancer, &e.Group, &e.Outcome, &e.Message, &e.Count, &e.Servers, &e.Request, &e.Before, &e.After,
-		&e.PrevHash, &e.Hash}
+		&e.GroupVersion, &e.Reverts, &e.PrevHash, &e.Hash}
 }
 
 // VerifyResult says whether the audit chain is intact and, if not, where it first breaks.

@@ -115,11 +115,17 @@ CREATE TABLE audit_log (
     request       TEXT NOT NULL,
     before        TEXT NOT NULL,
     after         TEXT NOT NULL,
+    -- the group's version after an applied change, so that a conflict can show what changed
+    group_version INTEGER NOT NULL DEFAULT 0,
+    -- the entry this one reverts, or 0
+    reverts       INTEGER NOT NULL DEFAULT 0,
     prev_hash     TEXT NOT NULL,
     hash          TEXT NOT NULL
 );
 CREATE INDEX audit_log_lb ON audit_log(load_balancer, seq);
 CREATE INDEX audit_log_actor ON audit_log(actor, seq);
+CREATE INDEX audit_log_group ON audit_log(group_id, group_version);
+CREATE INDEX audit_log_reverts ON audit_log(reverts) WHERE reverts <> 0;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
