@@ -210,3 +210,29 @@ func (d *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 }
 
 var errStop = errors.New("stop")
+
+// Diff reads the entry's before and after back into the change it recorded: members only
+// before were removed, only after were added, in both were changed.
+func (e AuditEntry) Diff() lb.Diff {
+	before, after := decodeMembers(e.Before), decodeMembers(e.After)
+	was := make(map[string]lb.Member, len(before))
+	for _, b := range before {
+		was[b.ID] = b
+	}
+	var d lb.Diff
+	stays := make(map[string]bool, len(after))
+	for _, a := range after {
+		if b, ok := was[a.ID]; ok {
+			d.Changed = append(d.Changed, lb.Change{Before: b, After: a})
+			stays[a.ID] = true
+		} else {
+			d.Added = append(d.Added, a)
+		}
+	}
+	for _, b := range before {
+		if !stays[b.ID] {
+			d.Removed = append(d.Removed, b)
+		}
+	}
+	return d
+}

@@ -115,3 +115,36 @@ func (d *DB) GetAudit(ctx context.Context, seq int64) (AuditEntry, error) {
 	}
 	return e, nil
 }
+
+// GroupChangesSince returns the applied entries that moved a group past version, oldest
+// first: what changed since someone loaded the group at that version.
+func (d *DB) GroupChangesSince(ctx context.Context, groupID string, version int64) ([]AuditEntry, error) {
+	rows, err := d.read.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE group_id = ? AND outcome = ? AND group_version > ? ORDER BY seq LIMIT 50",
+		groupID, OutcomeOK, version)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to read the changes of %s: %w", groupID, err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(auditDest(&e)...); err != nil {
+			return nil, fmt.Errorf("db: unable to read an audit entry: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// RevertedBy returns the applied entry that reverted seq, or zero.
+func (d *DB) RevertedBy(ctx context.Context, seq int64) (int64, error) {
+	var by int64
+	err := d.read.QueryRowContext(ctx, "SELECT seq FROM audit_log WHERE reverts = ? AND outcome = ? ORDER BY seq LIMIT 1", seq, OutcomeOK).Scan(&by)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to look for a revert of %d: %w", seq, err)
+	}
+	return by, nil
+}

@@ -57,21 +57,29 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 			return err
 		}
 		refusal = err
-		if refusal == nil && !res.Diff.Empty() {
-			if err := writeDiff(ctx, tx, res.Group.ID, res.Diff); err != nil {
-				return err
-			}
-			if err := bumpVersion(ctx, tx, &res.Group); err != nil {
-				return err
-			}
-		}
-		res.Seq, err = d.appendAudit(ctx, tx, newAuditEntry(req, res, refusal, d.now()))
-		return err
+		return d.commitPlan(ctx, tx, req, &res, refusal, 0)
 	})
 	if err != nil {
 		return BatchResult{}, err
 	}
 	return res, refusal
+}
+
+// commitPlan writes a planned change, unless it was refused, and its audit entry.
+func (d *DB) commitPlan(ctx context.Context, tx *sql.Tx, req BatchRequest, res *BatchResult, refusal error, reverts int64) error {
+	if refusal == nil && !res.Diff.Empty() {
+		if err := writeDiff(ctx, tx, res.Group.ID, res.Diff); err != nil {
+			return err
+		}
+		if err := bumpVersion(ctx, tx, &res.Group); err != nil {
+			return err
+		}
+	}
+	e := newAuditEntry(req, *res, refusal, d.now())
+	e.Reverts = reverts
+	var err error
+	res.Seq, err = d.appendAudit(ctx, tx, e)
+	return err
 }
 
 // PreviewBatch plans a batch on the current state without changing or auditing anything.
@@ -87,36 +95,47 @@ func (d *DB) PreviewBatch(ctx context.Context, req BatchRequest) (BatchResult, e
 
 // plan loads everything the batch touches and asks lb to plan it.
 func (d *DB) plan(ctx context.Context, q queryer, req BatchRequest) (BatchResult, error) {
-	var res BatchResult
-	g, err := findGroup(ctx, q, req.LoadBalancerID, req.GroupRef)
+	t, res, err := d.loadTarget(ctx, q, req.LoadBalancerID, req.GroupRef, req.Batch)
 	if err != nil {
 		return res, err
 	}
-	res.Group = g
-	if res.LoadBalancer, err = getLoadBalancer(ctx, q, g.LoadBalancerID); err != nil {
-		return res, err
-	}
-	if req.ExpectedVersion != 0 && req.ExpectedVersion != g.Version {
+	if req.ExpectedVersion != 0 && req.ExpectedVersion != t.Group.Version {
 		return res, lb.Errorf(lb.KindConflict, lb.FieldVersion,
-			"the group changed since you loaded it (you saw version %d, it is now at version %d): nothing was applied", req.ExpectedVersion, g.Version)
+			"the group changed since you loaded it (you saw version %d, it is now at version %d): nothing was applied", req.ExpectedVersion, t.Group.Version)
 	}
-	t := lb.Target{LoadBalancer: res.LoadBalancer, Group: g, Now: d.now().UTC()}
-	if t.Members, err = listMembers(ctx, q, g.ID); err != nil {
-		return res, err
-	}
-	if t.Servers, err = serversNamed(ctx, q, req.Batch); err != nil {
-		return res, err
-	}
-	if t.Subnets, err = subnetsOfVPC(ctx, q, res.LoadBalancer.VpcID); err != nil {
-		return res, err
-	}
-	res.Members = t.Members
 	planned, err := lb.Plan(t, req.Batch)
 	if err != nil {
 		return res, err
 	}
 	res.Members, res.Diff = planned.Members, planned.Diff
 	return res, nil
+}
+
+// loadTarget loads the group, its load balancer and members, the servers the batch names and
+// the subnets of the load balancer's VPC: all that planning needs.
+func (d *DB) loadTarget(ctx context.Context, q queryer, lbID, groupRef string, b lb.Batch) (lb.Target, BatchResult, error) {
+	var res BatchResult
+	var t lb.Target
+	g, err := findGroup(ctx, q, lbID, groupRef)
+	if err != nil {
+		return t, res, err
+	}
+	res.Group = g
+	if res.LoadBalancer, err = getLoadBalancer(ctx, q, g.LoadBalancerID); err != nil {
+		return t, res, err
+	}
+	t = lb.Target{LoadBalancer: res.LoadBalancer, Group: g, Now: d.now().UTC()}
+	if t.Members, err = listMembers(ctx, q, g.ID); err != nil {
+		return t, res, err
+	}
+	if t.Servers, err = serversNamed(ctx, q, b); err != nil {
+		return t, res, err
+	}
+	if t.Subnets, err = subnetsOfVPC(ctx, q, res.LoadBalancer.VpcID); err != nil {
+		return t, res, err
+	}
+	res.Members = t.Members
+	return t, res, nil
 }
 
 // findGroup resolves the batch's group, turning a miss into the domain's not-found error.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"lbconsole/lb"
 )
@@ -91,6 +92,52 @@ func listMembers(ctx context.Context, q queryer, groupID string) ([]lb.Member, e
 	rows, err := q.QueryContext(ctx, "SELECT "+memberColumns+" FROM members WHERE group_id = ? ORDER BY server_id, address, port", groupID)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list the members of %s: %w", groupID, err)
+	}
+	defer rows.Close()
+	var out []lb.Member
+	for rows.Next() {
+		var m lb.Member
+		if err := rows.Scan(memberDest(&m)...); err != nil {
+			return nil, fmt.Errorf("db: unable to read a member: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MemberFilter narrows a group's members. Empty fields select everything.
+type MemberFilter struct {
+	// Query matches a member's server id, address or description, in part.
+	Query  string
+	Port   int
+	Weight *int
+	Type   string
+}
+
+// FindMembers returns the members of a group that match f, in the order of ListMembers.
+func (d *DB) FindMembers(ctx context.Context, groupID string, f MemberFilter) ([]lb.Member, error) {
+	query := "SELECT " + memberColumns + " FROM members WHERE group_id = ?"
+	args := []any{groupID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		query += ` AND (server_id LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR description LIKE ? ESCAPE '\')`
+		args = append(args, like, like, like)
+	}
+	if f.Port != 0 {
+		query += " AND port = ?"
+		args = append(args, f.Port)
+	}
+	if f.Weight != nil {
+		query += " AND weight = ?"
+		args = append(args, *f.Weight)
+	}
+	if f.Type != "" {
+		query += " AND type = ?"
+		args = append(args, f.Type)
+	}
+	rows, err := d.read.QueryContext(ctx, query+" ORDER BY server_id, address, port", args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to find the members of %s: %w", groupID, err)
 	}
 	defer rows.Close()
 	var out []lb.Member

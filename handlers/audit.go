@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -11,6 +12,9 @@ import (
 )
 
 const auditPageSize = 50
+
+// maxFilterLen bounds every text filter.
+const maxFilterLen = 128
 
 // auditFilterParams are the query parameters the audit page and its CSV share.
 var auditFilterParams = []string{"actor", "source", "action", "lb", "group", "outcome", "since", "until"}
@@ -24,6 +28,11 @@ func auditFilter(c echo.Context) (db.AuditFilter, error) {
 		LoadBalancer: c.QueryParam("lb"),
 		Group:        c.QueryParam("group"),
 		Outcome:      c.QueryParam("outcome"),
+	}
+	for _, name := range auditFilterParams {
+		if len(c.QueryParam(name)) > maxFilterLen {
+			return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the %s filter is too long: at most %d characters", name, maxFilterLen))
+		}
 	}
 	var err error
 	if f.Since, err = parseFilterTime(c.QueryParam("since"), "since"); err != nil {
@@ -51,7 +60,9 @@ func (h *Handler) auditList(c echo.Context) error {
 	}
 	q := filterQuery(c, auditFilterParams...)
 	m := templates.AuditListPage{
-		Page:   page(c, "Audit log", "audit"),
+		Page: page(c, "Audit log", "audit"),
+		Filter: templates.AuditFilter{Actor: f.Actor, Source: f.Source, Action: f.Action, LB: f.LoadBalancer, Group: f.Group,
+			Outcome: f.Outcome, Since: c.QueryParam("since"), Until: c.QueryParam("until")},
 		Rows:   res.Items,
 		Pager:  templates.Pager{Page: n, PageSize: auditPageSize, Total: res.Total, Base: url.URL{Path: "/audit", RawQuery: q.Encode()}},
 		CSVURL: (&url.URL{Path: "/audit.csv", RawQuery: q.Encode()}).String(),

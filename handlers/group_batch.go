@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,10 +17,25 @@ import (
 
 // batchForm is the group page's batch form as posted to preview and apply.
 type batchForm struct {
-	Op      string   `json:"op"`
-	Members []string `json:"members"`
-	Weight  *int     `json:"weight,omitempty"`
-	Version int64    `json:"version"`
+	Op      string      `json:"op"`
+	Members []string    `json:"members,omitempty"`
+	Weight  *int        `json:"weight,omitempty"`
+	New     []newServer `json:"new,omitempty"`
+	Version int64       `json:"version"`
+}
+
+// newServer is a server picked to join the group.
+type newServer struct {
+	ServerID string `json:"server_id"`
+	Port     int    `json:"port,omitempty"`
+	Weight   int    `json:"weight"`
+}
+
+// ops are what the batch form's op can say, and whether each needs selected members and
+// picked servers.
+var ops = map[string]struct{ members, picked bool }{
+	"remove": {members: true}, "drain": {members: true}, "weights": {members: true},
+	"add": {picked: true}, "replace": {members: true, picked: true},
 }
 
 const maxMemberIDLen = 64
@@ -32,8 +48,9 @@ func parseBatchForm(c echo.Context) (batchForm, error) {
 		return f, echo.NewHTTPError(http.StatusBadRequest, "the form could not be read: "+err.Error())
 	}
 	f.Op = values.Get("op")
-	if f.Op != "remove" && f.Op != "drain" && f.Op != "weights" {
-		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain or weights, not %q", f.Op))
+	need, ok := ops[f.Op]
+	if !ok {
+		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add or replace, not %q", f.Op))
 	}
 	f.Version, err = strconv.ParseInt(values.Get("version"), 10, 64)
 	if err != nil || f.Version < 1 {
@@ -45,8 +62,13 @@ func parseBatchForm(c echo.Context) (batchForm, error) {
 		}
 		f.Members = append(f.Members, id)
 	}
-	if len(f.Members) == 0 {
+	if need.members && len(f.Members) == 0 {
 		return f, echo.NewHTTPError(http.StatusUnprocessableEntity, "no server is selected: select at least one")
+	}
+	if need.picked {
+		if f.New, err = parsePicked(values); err != nil {
+			return f, err
+		}
 	}
 	if f.Op == "weights" {
 		w, err := strconv.Atoi(strings.TrimSpace(values.Get("weight")))
@@ -62,23 +84,77 @@ func parseBatchForm(c echo.Context) (batchForm, error) {
 	return f, nil
 }
 
+// parsePicked reads the picked servers: parallel new_server, new_port and new_weight fields.
+func parsePicked(values url.Values) ([]newServer, error) {
+	ids, ports, weights := values["new_server"], values["new_port"], values["new_weight"]
+	if len(ids) == 0 {
+		return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, "no server is picked: pick at least one from the inventory")
+	}
+	if len(ports) != len(ids) || len(weights) != len(ids) {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "each picked server needs one port and one weight field")
+	}
+	out := make([]newServer, len(ids))
+	for i, id := range ids {
+		if id == "" || len(id) > lb.MaxServerIDLen {
+			return nil, echo.NewHTTPError(http.StatusBadRequest, "a picked server id is not valid")
+		}
+		n := newServer{ServerID: id, Weight: lb.DefaultWeight}
+		if p := strings.TrimSpace(ports[i]); p != "" {
+			v, err := strconv.Atoi(p)
+			if err != nil {
+				return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("the port of %s must be a whole number from 1 to 65535", id))
+			}
+			n.Port = v
+		}
+		if w := strings.TrimSpace(weights[i]); w != "" {
+			v, err := strconv.Atoi(w)
+			if err != nil {
+				return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("the weight of %s must be a whole number from 0 to 100", id))
+			}
+			n.Weight = v
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
 // batch turns the form into the domain's batch.
 func (f batchForm) batch() lb.Batch {
-	b := lb.Batch{Limit: lb.MaxConsoleEntries}
+	b := lb.Batch{Limit: lb.MaxConsoleEntries, Strict: f.Op == "replace"}
+	switch f.Op {
+	case "remove":
+		b.Action = lb.ActionRemove
+	case "add":
+		b.Action = lb.ActionAdd
+	case "replace":
+		b.Action = lb.ActionReplace
+	default:
+		b.Action = lb.ActionSetWeights
+	}
 	for _, id := range f.Members {
-		s := lb.Spec{MemberID: id, Weight: f.Weight}
-		if f.Op == "remove" {
-			s.Weight = nil
-			b.Old = append(b.Old, s)
+		if b.Action == lb.ActionSetWeights {
+			b.New = append(b.New, lb.Spec{MemberID: id, Weight: f.Weight})
 		} else {
-			b.New = append(b.New, s)
+			b.Old = append(b.Old, lb.Spec{MemberID: id})
 		}
 	}
-	b.Action = lb.ActionSetWeights
-	if f.Op == "remove" {
-		b.Action = lb.ActionRemove
+	for _, n := range f.New {
+		w := n.Weight
+		b.New = append(b.New, lb.Spec{ServerID: n.ServerID, Port: n.Port, Weight: &w})
 	}
 	return b
+}
+
+// picked is the form's picked servers as the preview carries them to apply.
+func (f batchForm) picked() []templates.NewServer {
+	out := make([]templates.NewServer, len(f.New))
+	for i, n := range f.New {
+		out[i] = templates.NewServer{ServerID: n.ServerID, Weight: strconv.Itoa(n.Weight)}
+		if n.Port != 0 {
+			out[i].Port = strconv.Itoa(n.Port)
+		}
+	}
+	return out
 }
 
 func (f batchForm) weightText() string {
@@ -114,7 +190,7 @@ func (h *Handler) groupPreview(c echo.Context) error {
 		return err
 	}
 	m.Selected = selection(f.Members)
-	p := &templates.Preview{Op: f.Op, Weight: f.weightText(), MemberIDs: f.Members, Version: f.Version}
+	p := &templates.Preview{Op: f.Op, Weight: f.weightText(), MemberIDs: f.Members, New: f.picked(), Version: f.Version}
 	res, err := h.db.PreviewBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status := http.StatusOK
 	if e, ok := lb.AsError(err); ok {
@@ -137,8 +213,19 @@ func (h *Handler) groupBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	res, err := h.db.ApplyBatch(c.Request().Context(), h.batchRequest(c, m, f))
+	status, err := h.batchOutcome(c, &m, f, res, err)
+	if err != nil {
+		return err
+	}
+	return render(c, status, templates.GroupShow(m), []string{"group-body"}, templates.PreviewCleared())
+}
+
+// batchOutcome puts the result of an applied or refused batch on the page: a message, the
+// fresh table and, after a conflict, what changed since the version the user saw. It returns
+// the status to answer with.
+func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchForm, res db.BatchResult, err error) (int, error) {
 	ctx := c.Request().Context()
-	res, err := h.db.ApplyBatch(ctx, h.batchRequest(c, m, f))
 	status := http.StatusOK
 	var keep []string
 	switch e, ok := lb.AsError(err); {
@@ -146,15 +233,19 @@ func (h *Handler) groupBatch(c echo.Context) error {
 		status = statusFor(e)
 		keep = f.Members
 		m.Flash = &templates.Flash{Kind: "error", Message: e.Message}
+		if lb.IsStale(err) {
+			var cerr error
+			if m.Changes, cerr = h.db.GroupChangesSince(ctx, m.Group.ID, f.Version); cerr != nil {
+				return 0, cerr
+			}
+		}
 	case err != nil:
-		return err
+		return 0, err
 	default:
 		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
 	}
-	if err := h.reloadGroup(ctx, &m, keep); err != nil {
-		return err
-	}
-	return render(c, status, templates.GroupShow(m), []string{"group-body"}, templates.PreviewCleared())
+	m.Filter = templates.MemberFilter{}
+	return status, h.reloadGroup(ctx, m, keep)
 }
 
 func selection(ids []string) map[string]bool {
@@ -175,7 +266,8 @@ func appliedMessage(op string, res db.BatchResult) string {
 	for _, m := range append(d.Before(), d.Added...) {
 		names = append(names, memberName(m))
 	}
-	verb := map[string]string{"remove": "Removed", "drain": "Drained", "weights": "Set the weight of"}[op]
+	verb := map[string]string{"remove": "Removed", "drain": "Drained", "weights": "Set the weight of", "add": "Added",
+		"replace": "Replaced", "inline": "Set the weight of"}[op]
 	return fmt.Sprintf("%s %d servers: %s (audit entry #%d).", verb, d.Count(), strings.Join(names, ", "), res.Seq)
 }
 

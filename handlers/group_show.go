@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,8 +40,57 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 		return m, err
 	}
 	m = templates.GroupPage{Page: page(c, templates.GroupTitle(g)+" · "+l.Name, "lbs"), LB: l, Group: g, Limit: lb.MaxConsoleEntries}
-	m.Members, err = h.db.ListMembers(ctx, g.ID)
-	return m, err
+	if c.Request().Method == http.MethodGet {
+		m.Filter = templates.MemberFilter{Query: c.QueryParam("q"), Port: c.QueryParam("port"),
+			Weight: c.QueryParam("weight"), Type: c.QueryParam("type")}
+	}
+	return m, h.loadMembers(ctx, &m)
+}
+
+// loadMembers fills the page's members, filtered as its filter says, and the group's total.
+func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error {
+	f, err := memberFilter(m.Filter)
+	if err != nil {
+		return err
+	}
+	if m.Members, err = h.db.FindMembers(ctx, m.Group.ID, f); err != nil {
+		return err
+	}
+	m.Total = len(m.Members)
+	if m.Filter.Active() {
+		all, err := h.db.ListMembers(ctx, m.Group.ID)
+		if err != nil {
+			return err
+		}
+		m.Total = len(all)
+	}
+	return nil
+}
+
+// memberFilter checks the group page's filter and turns it into the store's.
+func memberFilter(f templates.MemberFilter) (db.MemberFilter, error) {
+	out := db.MemberFilter{Query: f.Query, Type: f.Type}
+	if len(f.Query) > 128 {
+		return out, echo.NewHTTPError(http.StatusBadRequest, "the filter text is too long: at most 128 characters")
+	}
+	if f.Type != "" && !lb.ServerType(f.Type).Valid() {
+		return out, echo.NewHTTPError(http.StatusBadRequest, "type must be ecs, eni or eci")
+	}
+	if f.Port != "" {
+		p, err := strconv.Atoi(f.Port)
+		if err != nil || lb.CheckPort(p) != nil {
+			return out, echo.NewHTTPError(http.StatusBadRequest, "port must be a whole number from 1 to 65535")
+		}
+		out.Port = p
+	}
+	if f.Weight != "" {
+		w, err := strconv.Atoi(f.Weight)
+		if err != nil || lb.CheckWeight(w) != nil {
+			return out, echo.NewHTTPError(http.StatusBadRequest, "weight must be a whole number from 0 to 100")
+		}
+		out.Weight = &w
+	}
+	return out, nil
 }
 
 // reloadGroup refreshes the page model after a batch, keeping the selection of members that
@@ -51,7 +101,7 @@ func (h *Handler) reloadGroup(ctx context.Context, m *templates.GroupPage, selec
 		return err
 	}
 	m.Group = g
-	if m.Members, err = h.db.ListMembers(ctx, g.ID); err != nil {
+	if err := h.loadMembers(ctx, m); err != nil {
 		return err
 	}
 	m.Selected = make(map[string]bool, len(selected))

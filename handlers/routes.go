@@ -31,8 +31,14 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/lbs/:lb/groups/:group", h.groupShow)
 	s.POST("/lbs/:lb/groups/:group/preview", h.groupPreview, h.requireRole(db.RoleOperator))
 	s.POST("/lbs/:lb/groups/:group/batch", h.groupBatch, h.requireRole(db.RoleOperator))
+	s.GET("/lbs/:lb/groups/:group/candidates", h.groupCandidates, h.requireRole(db.RoleOperator))
+	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(db.RoleOperator))
+	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(db.RoleOperator))
+	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(db.RoleOperator))
 	s.GET("/audit", h.auditList)
 	s.GET("/audit.csv", h.auditCSV)
+	s.GET("/audit/:seq", h.auditShow)
+	s.POST("/audit/:seq/revert", h.auditRevert, h.requireRole(db.RoleOperator))
 }
 
 func (h *Handler) healthz(c echo.Context) error {

@@ -35,8 +35,8 @@ func (p *planner) resolveServer(m *Member, s Spec) error {
 	if !ok {
 		return Errorf(KindNotFound, FieldServerID, "server %s does not exist in the inventory", s.ServerID)
 	}
-	if srv.Status != StatusRunning {
-		return Errorf(KindInvalid, FieldServerID, "server %s is %s: only Running servers can be added", srv.ID, srv.Status)
+	if err := CheckCandidate(p.t.LoadBalancer, srv); err != nil {
+		return err
 	}
 	if _, ok := p.subnets[srv.SubnetID]; !ok {
 		return Errorf(KindInvalid, FieldServerID, "server %s is in VPC %s, not in the load balancer's VPC %s", srv.ID, srv.VpcID, p.t.LoadBalancer.VpcID)

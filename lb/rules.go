@@ -93,3 +93,15 @@ func CheckBatchSize(n, limit int) error {
 	}
 	return nil
 }
+
+// CheckCandidate says whether a server may join a group of load balancer l: it must be
+// running and sit in the load balancer's VPC.
+func CheckCandidate(l LoadBalancer, s Server) error {
+	if s.Status != StatusRunning {
+		return Errorf(KindInvalid, FieldServerID, "server %s is %s: only Running servers can be added", s.ID, s.Status)
+	}
+	if s.VpcID != l.VpcID {
+		return Errorf(KindInvalid, FieldServerID, "server %s is in VPC %s, not in the load balancer's VPC %s", s.ID, s.VpcID, l.VpcID)
+	}
+	return nil
+}

@@ -37,8 +37,13 @@
       warn.hidden = !tooMany;
       warn.textContent = tooMany ? n + " servers selected: at most " + limit + " can change in one batch." : "";
     }
-    form.querySelectorAll("[data-needs-selection]").forEach(function (b) {
-      b.disabled = n === 0 || tooMany;
+    var picked = form.querySelectorAll('input[name="new_server"]').length;
+    form.querySelectorAll('[data-testid="picked-count"]').forEach(function (el) { el.textContent = String(picked); });
+    form.querySelectorAll("[data-needs-selection], [data-needs-new]").forEach(function (b) {
+      var off = tooMany || picked > limit;
+      if (b.hasAttribute("data-needs-selection") && n === 0) { off = true; }
+      if (b.hasAttribute("data-needs-new") && picked === 0) { off = true; }
+      b.disabled = off;
     });
     var selectAll = form.querySelector('[data-testid="select-all"]');
     if (selectAll) {
@@ -50,6 +55,40 @@
   }
 
   var lastClicked = null;
+
+  // The weight editor in a row: Enter saves, Escape cancels. It lives inside the batch form, so
+  // Enter must not submit that form.
+  function rowOf(el) { return el.closest("tr"); }
+
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (!(t instanceof HTMLInputElement)) { return; }
+    if (t.hasAttribute("data-picker-search") && e.key === "Enter") {
+      e.preventDefault();
+      return;
+    }
+    if (!t.hasAttribute("data-inline-weight")) { return; }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      var version = document.getElementById("group-version");
+      htmx.ajax("POST", t.dataset.save, {
+        source: t, target: rowOf(t), swap: "outerHTML",
+        values: { weight: t.value, version: version ? version.value : "" }
+      });
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      htmx.ajax("GET", t.dataset.cancel, { source: t, target: rowOf(t), swap: "outerHTML" });
+    }
+  });
+
+  document.addEventListener("click", function (e) {
+    var b = e.target;
+    if (b instanceof HTMLButtonElement && b.hasAttribute("data-remove-row")) {
+      var form = b.closest("form");
+      rowOf(b).remove();
+      if (form) { updateCount(form); }
+    }
+  });
 
   document.addEventListener("click", function (e) {
     var box = e.target;
@@ -88,6 +127,8 @@
       var box = e.detail.target.querySelector('[data-testid="preview"]');
       if (box) { box.focus(); }
     }
+    var editor = document.querySelector("[data-inline-weight]");
+    if (editor && document.activeElement !== editor) { editor.focus(); editor.select(); }
   });
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:afterSettle", refreshAll);

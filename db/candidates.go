@@ -1,0 +1,32 @@
+package db
+
+import (
+	"context"
+	"strings"
+
+	"lbconsole/lb"
+)
+
+// ServerCandidates returns up to limit inventory servers of a load balancer's region whose id,
+// name or address contains query, running ones in its VPC first, for the add and replace
+// picker. Whether each may join is for lb.CheckCandidate to say.
+func (d *DB) ServerCandidates(ctx context.Context, l lb.LoadBalancer, query string, limit int) ([]lb.Server, error) {
+	like := "%" + escapeLike(strings.TrimSpace(query)) + "%"
+	return queryServers(ctx, d.read, `SELECT `+serverColumns+` FROM servers s JOIN subnets n ON n.id = s.subnet_id JOIN vpcs v ON v.id = n.vpc_id
+		WHERE v.region_id = ? AND (s.id LIKE ? ESCAPE '\' OR s.name LIKE ? ESCAPE '\' OR s.address LIKE ? ESCAPE '\')
+		ORDER BY (s.status = 'Running' AND n.vpc_id = ?) DESC, s.name, s.id LIMIT ?`,
+		l.RegionID, like, like, like, l.VpcID, limit)
+}
+
+// GetServer returns one inventory server, or ErrNotFound.
+func (d *DB) GetServer(ctx context.Context, id string) (lb.Server, error) {
+	servers, err := queryServers(ctx, d.read, `SELECT `+serverColumns+` FROM servers s JOIN subnets n ON n.id = s.subnet_id
+		JOIN vpcs v ON v.id = n.vpc_id WHERE s.id = ?`, id)
+	if err != nil {
+		return lb.Server{}, err
+	}
+	if len(servers) == 0 {
+		return lb.Server{}, ErrNotFound
+	}
+	return servers[0], nil
+}
