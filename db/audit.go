@@ -54,6 +54,7 @@ type AuditMember struct {
 	Type        string `json:"type"`
 	Description string `json:"description"`
 	SubnetID    string `json:"subnet_id"`
+	Created     string `json:"created,omitempty"`
 }
 
 func newAuditEntry(req BatchRequest, res BatchResult, refusal error, now time.Time) AuditEntry {
@@ -94,7 +95,7 @@ func membersJSON(ms []lb.Member) string {
 	out := make([]AuditMember, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, AuditMember{ID: m.ID, ServerID: m.ServerID, Address: m.Address, Port: m.Port,
-			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID})
+			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID, Created: formatTime(m.Created)})
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
@@ -174,9 +175,10 @@ func auditDest(e *AuditEntry) []any {
 
 // VerifyResult says whether the audit chain is intact and, if not, where it first breaks.
 type VerifyResult struct {
-	Rows   int64
-	BadSeq int64 // zero when intact
-	Reason string
+	Rows     int64
+	LastHash string // the hash of the last row, to compare with a copy kept elsewhere
+	BadSeq   int64  // zero when intact
+	Reason   string
 }
 
 // OK reports whether the whole chain verified.
@@ -201,6 +203,7 @@ func (d *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 			return errStop
 		}
 		prev = e
+		r.LastHash = e.Hash
 		return nil
 	})
 	if errors.Is(err, errStop) {

@@ -85,7 +85,8 @@ func dsn(path string, readOnly bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 	}
-	return "file:" + path + "?" + q.Encode()
+	// SQLite decodes the URI, so the path is escaped: "#", "?" and "%" in a file name stay there.
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
 // Close closes both pools. WAL contents are checkpointed by SQLite when the last connection

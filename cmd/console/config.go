@@ -48,7 +48,20 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // CONSOLE_SECRET_KEY). The key signs the audit chain and cookies, so it lives outside the
 // database: whoever holds only the database file cannot forge either.
 func openStore(ctx context.Context, path string, e env) (*db.DB, []byte, error) {
-	key, err := masterKey(path, e)
+	return open(ctx, path, e, true)
+}
+
+// openExisting is openStore for the subcommands that only make sense on an existing
+// database: a mistyped --db must not quietly create an empty one.
+func openExisting(ctx context.Context, path string, e env) (*db.DB, []byte, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, exitError{code: 2, msg: fmt.Sprintf("there is no database at %s: give the right --db", path)}
+	}
+	return open(ctx, path, e, false)
+}
+
+func open(ctx context.Context, path string, e env, mayCreateKey bool) (*db.DB, []byte, error) {
+	key, err := masterKey(path, e, mayCreateKey)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,7 +69,7 @@ func openStore(ctx context.Context, path string, e env) (*db.DB, []byte, error) 
 	return store, key, err
 }
 
-func masterKey(dbPath string, e env) ([]byte, error) {
+func masterKey(dbPath string, e env, mayCreate bool) ([]byte, error) {
 	if v := e.Getenv("CONSOLE_SECRET_KEY"); v != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(v))
 		if err != nil || len(key) < 32 {
@@ -67,6 +80,11 @@ func masterKey(dbPath string, e env) ([]byte, error) {
 	path := dbPath + ".key"
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		// A new key for a database that already exists would break its audit chain and forge
+		// nothing less than a new history: refuse, and say where the key should be.
+		if st, statErr := os.Stat(dbPath); !mayCreate || (statErr == nil && st.Size() > 0) {
+			return nil, fmt.Errorf("the key file %s is missing but the database %s exists: restore the key file or set CONSOLE_SECRET_KEY", path, dbPath)
+		}
 		return createKeyFile(path)
 	}
 	if err != nil {
