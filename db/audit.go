@@ -76,7 +76,7 @@ func newAuditEntry(req BatchRequest, res BatchResult, refusal error, now time.Ti
 	if refusal != nil {
 		e.Outcome, e.Message = string(lb.ErrorKind(refusal)), refusal.Error()
 		e.Before, e.After = "[]", "[]"
-		e.Servers, e.Count = specServers(req.Batch)
+		e.Servers, e.Count = specServers(req.Batch, res.Members)
 		return e
 	}
 	e.Servers, e.Count = diffServers(res.Diff)
@@ -120,10 +120,19 @@ func diffServers(d lb.Diff) (string, int) {
 	return strings.Join(names, " "), len(names)
 }
 
-func specServers(b lb.Batch) (string, int) {
+// specServers names the servers a refused batch asked about; entries that name a member by id
+// are looked up in the group's members, so the log says which servers, not which ids.
+func specServers(b lb.Batch, members []lb.Member) (string, int) {
+	byID := make(map[string]lb.Member, len(members))
+	for _, m := range members {
+		byID[m.ID] = m
+	}
 	var names []string
 	for _, s := range append(append([]lb.Spec{}, b.Old...), b.New...) {
 		name := serverLabel(s.ServerID, s.Address, s.Port)
+		if m, ok := byID[s.MemberID]; ok && name == "" {
+			name = serverLabel(m.ServerID, m.Address, m.Port)
+		}
 		if name == "" {
 			name = s.MemberID
 		}

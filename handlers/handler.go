@@ -54,6 +54,8 @@ func New(cfg Config) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
+	// The client address is the connection's own: a header can be forged by anyone.
+	e.IPExtractor = echo.ExtractIPDirect()
 	h.routes(e)
 	return e, nil
 }

@@ -63,7 +63,45 @@ func newNonce() string {
 	return base64.RawStdEncoding.EncodeToString(b)
 }
 
-const csrfContextKey = "csrf"
+// requestID gives every request an id, answered in X-Request-Id and logged and audited with it.
+// A caller's own X-Request-Id is kept when it is short and plain, so that scripts can match
+// their calls to audit entries; anything else is replaced.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !plainRequestID(id) {
+			id = newRequestID()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+func plainRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			return false
+		}
+	}
+	return true
+}
+
+// newRequestID returns a UUID-shaped id, as the SLB API's RequestId looks.
+func newRequestID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("handlers: unable to read random bytes: " + err.Error())
+	}
+	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+const (
+	csrfContextKey = "csrf"
+	csrfCookieName = "lbconsole_csrf"
+)
 
 // csrf protects every state change made with a session. API requests authenticate each call by
 // signature or token, never by cookie, so they are exempt.
@@ -72,7 +110,7 @@ func (h *Handler) csrf() echo.MiddlewareFunc {
 		Skipper:        isAPIRequest,
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		ContextKey:     csrfContextKey,
-		CookieName:     "lbconsole_csrf",
+		CookieName:     csrfCookieName,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   h.secure,
