@@ -42,6 +42,7 @@ type DB struct {
 	write    *sql.DB
 	read     *sql.DB
 	auditKey []byte
+	sealKey  []byte // seals the SLB API secrets
 	now      func() time.Time
 }
 
@@ -56,7 +57,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	d := &DB{write: write, auditKey: auth.DeriveKey(opts.Key, "audit-chain"), now: opts.Now}
+	d := &DB{write: write, auditKey: auth.DeriveKey(opts.Key, "audit-chain"), sealKey: auth.DeriveKey(opts.Key, "api-secrets"), now: opts.Now}
 	if d.now == nil {
 		d.now = time.Now
 	}

@@ -49,6 +49,7 @@ const usage = `usage:
   console [serve] [--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo]
   console user add NAME --role viewer|operator|admin   (password on standard input)
   console user passwd NAME                             (password on standard input)
+  console key create --user NAME                       (prints AccessKeyId, AccessKeySecret and Token)
   console audit verify
   console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
 Every subcommand takes --db (env CONSOLE_DB).`
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return userCommand(ctx, args[1:], e)
 	case "audit":
 		return auditCommand(ctx, args[1:], e)
+	case "key":
+		return keyCommand(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprintln(e.Stdout, usage)
 		return nil

@@ -1,0 +1,53 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/auth"
+	"lbconsole/db"
+	"lbconsole/web/templates"
+)
+
+func (h *Handler) keysList(c echo.Context) error {
+	return h.renderKeys(c, http.StatusOK, templates.KeysPage{})
+}
+
+// keysCreate makes a key for the signed-in user and shows its secrets once.
+func (h *Handler) keysCreate(c echo.Context) error {
+	cred := auth.NewAPICredentials()
+	if _, err := h.db.CreateAPIKey(c.Request().Context(), currentUser(c).ID, cred); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.renderKeys(c, http.StatusOK, templates.KeysPage{Created: &templates.NewKey{
+		AccessKeyID: cred.AccessKeyID, AccessKeySecret: cred.AccessKeySecret, Token: cred.Token}})
+}
+
+// keysRevoke ends one of the signed-in user's keys at once.
+func (h *Handler) keysRevoke(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "a key number is a whole number")
+	}
+	err = h.db.RevokeAPIKey(c.Request().Context(), currentUser(c).ID, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "you have no active key with that number")
+	}
+	if err != nil {
+		return err
+	}
+	return h.renderKeys(c, http.StatusOK, templates.KeysPage{Flash: &templates.Flash{Kind: "ok", Message: "The key was revoked: it no longer works."}})
+}
+
+func (h *Handler) renderKeys(c echo.Context, status int, m templates.KeysPage) error {
+	keys, err := h.db.ListAPIKeys(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	m.Page, m.Keys = page(c, "API keys", "keys"), keys
+	return render(c, status, templates.Keys(m), []string{"keys"})
+}
