@@ -47,7 +47,12 @@ func (p *planner) resolveServer(m *Member, s Spec) error {
 
 func (p *planner) resolveAddress(m *Member, s Spec) error {
 	if s.SubnetID == "" {
-		return Errorf(KindInvalid, FieldSubnetID, "%s: a subnet is required with an address", s.Label())
+		// No subnet given (the REST API's "subnet_id": null): the address names it.
+		sn, err := p.subnetOf(s.Address)
+		if err != nil {
+			return err
+		}
+		s.SubnetID = sn.ID
 	}
 	sn, ok := p.subnets[s.SubnetID]
 	if !ok {
@@ -61,6 +66,19 @@ func (p *planner) resolveAddress(m *Member, s Spec) error {
 		m.ServerID, m.Type = srv.ID, srv.Type
 	}
 	return nil
+}
+
+// subnetOf finds the subnet of the load balancer's VPC that holds addr.
+func (p *planner) subnetOf(addr string) (Subnet, error) {
+	if _, err := ParseIPv4(addr); err != nil {
+		return Subnet{}, err
+	}
+	for _, sn := range p.t.Subnets {
+		if CheckAddressInSubnet(addr, sn) == nil {
+			return sn, nil
+		}
+	}
+	return Subnet{}, Errorf(KindInvalid, FieldAddress, "address %s is in no subnet of the load balancer's VPC %s", addr, p.t.LoadBalancer.VpcID)
 }
 
 func (p *planner) resolveAttributes(m *Member, s Spec) error {
