@@ -19,6 +19,24 @@ const (
 // ValidRole reports whether r is one of the three roles.
 func ValidRole(r string) bool { return r == RoleViewer || r == RoleOperator || r == RoleAdmin }
 
+// MaxUserNameLen is the longest user name.
+const MaxUserNameLen = 64
+
+// ValidUserName reports whether name is 1 to 64 ASCII letters, digits, dots, dashes or
+// underscores: safe in URLs, logs and the audit CSV without escaping.
+func ValidUserName(name string) bool {
+	if name == "" || len(name) > MaxUserNameLen {
+		return false
+	}
+	for _, r := range name {
+		ok := r == '.' || r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // ErrNameTaken is returned when a user name is already in use.
 var ErrNameTaken = errors.New("db: the name is already taken")
 
@@ -72,8 +90,13 @@ func (d *DB) UserByID(ctx context.Context, id int64) (User, error) {
 }
 
 func (d *DB) user(ctx context.Context, cond string, arg any) (User, error) {
+	return loadUser(ctx, d.read, cond, arg)
+}
+
+// loadUser reads one user inside or outside a transaction.
+func loadUser(ctx context.Context, q queryer, cond string, arg any) (User, error) {
 	var u User
-	err := d.read.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+cond, arg).Scan(userDest(&u)...)
+	err := q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+cond, arg).Scan(userDest(&u)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
@@ -94,9 +117,62 @@ func (d *DB) SetPassword(ctx context.Context, name, passwordHash string) error {
 		if err != nil {
 			return fmt.Errorf("db: unable to set the password of %s: %w", name, err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
-			return fmt.Errorf("db: unable to end the sessions of %s: %w", name, err)
-		}
-		return nil
+		_, err = endSessions(ctx, tx, id, "")
+		return err
 	})
+}
+
+// UserSummary is a user with what the users page shows about them.
+type UserSummary struct {
+	User
+	// Sessions is how many live (unexpired) sessions the user has.
+	Sessions int
+}
+
+// ListUsers returns every user, by name, with their live sessions.
+func (d *DB) ListUsers(ctx context.Context) ([]UserSummary, error) {
+	rows, err := d.read.QueryContext(ctx, "SELECT "+userColumns+`,
+		(SELECT count(*) FROM sessions s WHERE s.user_id = users.id AND s.expires > ?)
+		FROM users ORDER BY name`, formatTime(d.now()))
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list users: %w", err)
+	}
+	defer rows.Close()
+	var out []UserSummary
+	for rows.Next() {
+		var u UserSummary
+		if err := rows.Scan(append(userDest(&u.User), &u.Sessions)...); err != nil {
+			return nil, fmt.Errorf("db: unable to read a user: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: unable to list users: %w", err)
+	}
+	return out, nil
+}
+
+// endSessions ends every session of a user but keep (an id hash; "" keeps none), inside the
+// caller's transaction, and reports how many ended. DeleteUserSessions cannot be used inside a
+// write transaction: it would wait for the one writer connection the transaction holds.
+func endSessions(ctx context.Context, tx *sql.Tx, userID int64, keep string) (int, error) {
+	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to end the sessions of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to count the ended sessions of user %d: %w", userID, err)
+	}
+	return int(n), nil
+}
+
+// LiveSessions returns how many unexpired sessions a user has.
+func (d *DB) LiveSessions(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM sessions WHERE user_id = ? AND expires > ?", userID, formatTime(d.now())).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to count the sessions of user %d: %w", userID, err)
+	}
+	return n, nil
 }

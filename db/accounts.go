@@ -1,0 +1,203 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Errors of the rules that keep the console manageable. The store checks them inside the
+// transaction that makes the change, so that two admins acting at once cannot both pass.
+var (
+	// ErrOwnAccount refuses an admin disabling, demoting or resetting the password of their
+	// own account from the users page.
+	ErrOwnAccount = errors.New("db: this cannot be done to your own account")
+	// ErrLastAdmin refuses disabling or demoting the last enabled admin: nobody could manage
+	// users after it.
+	ErrLastAdmin = errors.New("db: this is the last enabled admin")
+)
+
+// Origin says who asked for a change, as the audit log records it.
+type Origin struct {
+	// ActorID is the signed-in user's id, so that rules about one's own account can be checked.
+	ActorID   int64
+	Actor     string
+	ClientIP  string
+	RequestID string
+}
+
+// Actions the audit log records for changes to people's accounts.
+const (
+	ActionCreateUser     = "create_user"
+	ActionChangeRole     = "change_role"
+	ActionDisableUser    = "disable_user"
+	ActionEnableUser     = "enable_user"
+	ActionResetPassword  = "reset_password"
+	ActionChangePassword = "change_password"
+)
+
+// auditAccount records an applied change to an account in the caller's transaction, so that
+// who made whom an admin is as traceable as who removed which server.
+func (d *DB) auditAccount(ctx context.Context, tx *sql.Tx, o Origin, action, request string) error {
+	_, err := d.appendAudit(ctx, tx, AuditEntry{
+		Time:      d.now().UTC().Truncate(time.Microsecond),
+		Actor:     o.Actor,
+		Source:    SourceConsole,
+		ClientIP:  o.ClientIP,
+		RequestID: o.RequestID,
+		Action:    action,
+		Outcome:   OutcomeOK,
+		Request:   request,
+		Before:    "[]",
+		After:     "[]",
+	})
+	return err
+}
+
+// AddUser is CreateUser for the console: it records who added whom in the audit log, in the
+// same transaction.
+func (d *DB) AddUser(ctx context.Context, o Origin, name, role, passwordHash string) (User, error) {
+	u := User{Name: name, Role: role, PasswordHash: passwordHash, Created: d.now().UTC()}
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "INSERT INTO users (name, role, password_hash, created) VALUES (?,?,?,?) RETURNING id",
+			name, role, passwordHash, formatTime(u.Created)).Scan(&u.ID)
+		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+			return ErrNameTaken
+		}
+		if err != nil {
+			return fmt.Errorf("db: unable to create user %s: %w", name, err)
+		}
+		return d.auditAccount(ctx, tx, o, ActionCreateUser, fmt.Sprintf("create user %s with role %s", name, role))
+	})
+	return u, err
+}
+
+// changeAccount loads the target user in a write transaction and hands it to fn; the target
+// must exist, and fn makes and audits the change.
+func (d *DB) changeAccount(ctx context.Context, userID int64, fn func(tx *sql.Tx, u User) error) (User, error) {
+	var u User
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = loadUser(ctx, tx, "id = ?", userID); err != nil {
+			return err
+		}
+		return fn(tx, u)
+	})
+	return u, err
+}
+
+// keepsAnAdmin refuses a change that would leave no enabled admin, and one that an admin makes
+// to their own account: a slip of the mouse should not lock them out.
+func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User) error {
+	if u.ID == o.ActorID {
+		return ErrOwnAccount
+	}
+	if u.Role != RoleAdmin || u.Disabled {
+		return nil
+	}
+	var others int
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = ? AND disabled = 0 AND id <> ?", RoleAdmin, u.ID).Scan(&others)
+	if err != nil {
+		return fmt.Errorf("db: unable to count the admins: %w", err)
+	}
+	if others == 0 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+// SetUserRole changes a user's role. The new role takes effect on the user's next request:
+// sessions read the role from the users table every time. It returns the user as they were.
+func (d *DB) SetUserRole(ctx context.Context, o Origin, userID int64, role string) (User, error) {
+	if !ValidRole(role) {
+		return User{}, fmt.Errorf("db: unable to set role %q: not a role", role)
+	}
+	return d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
+		if u.Role == role {
+			return nil
+		}
+		if role != RoleAdmin {
+			if err := keepsAnAdmin(ctx, tx, o, u); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET role = ? WHERE id = ?", role, u.ID); err != nil {
+			return fmt.Errorf("db: unable to set the role of %s: %w", u.Name, err)
+		}
+		return d.auditAccount(ctx, tx, o, ActionChangeRole, fmt.Sprintf("change the role of %s from %s to %s", u.Name, u.Role, role))
+	})
+}
+
+// SetUserDisabled disables or enables a user. Disabling ends all their sessions in the same
+// transaction, so that they are signed out at once; it reports how many ended. It returns the
+// user as they were.
+func (d *DB) SetUserDisabled(ctx context.Context, o Origin, userID int64, disabled bool) (User, int, error) {
+	ended := 0
+	u, err := d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
+		if u.Disabled == disabled {
+			return nil
+		}
+		action, verb := ActionEnableUser, "enable"
+		if disabled {
+			if err := keepsAnAdmin(ctx, tx, o, u); err != nil {
+				return err
+			}
+			action, verb = ActionDisableUser, "disable"
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET disabled = ? WHERE id = ?", disabled, u.ID); err != nil {
+			return fmt.Errorf("db: unable to %s %s: %w", verb, u.Name, err)
+		}
+		request := verb + " " + u.Name
+		if disabled {
+			var err error
+			if ended, err = endSessions(ctx, tx, u.ID, ""); err != nil {
+				return err
+			}
+			request += fmt.Sprintf(" and end their %d sessions", ended)
+		}
+		return d.auditAccount(ctx, tx, o, action, request)
+	})
+	return u, ended, err
+}
+
+// ResetPassword sets another user's password, as an admin does for someone who forgot theirs,
+// and ends all that user's sessions. It refuses the admin's own account: changing one's own
+// password asks for the current one, on the account page.
+func (d *DB) ResetPassword(ctx context.Context, o Origin, userID int64, passwordHash string) (User, int, error) {
+	ended := 0
+	u, err := d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
+		if u.ID == o.ActorID {
+			return ErrOwnAccount
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, u.ID); err != nil {
+			return fmt.Errorf("db: unable to reset the password of %s: %w", u.Name, err)
+		}
+		var err error
+		if ended, err = endSessions(ctx, tx, u.ID, ""); err != nil {
+			return err
+		}
+		return d.auditAccount(ctx, tx, o, ActionResetPassword, fmt.Sprintf("reset the password of %s and end their %d sessions", u.Name, ended))
+	})
+	return u, ended, err
+}
+
+// ChangeOwnPassword sets the signed-in user's password and ends their other sessions: whoever
+// may have learnt the old password is signed out, while the browser that made the change stays
+// signed in. keepSession is the hash of that browser's session id. It reports how many ended.
+func (d *DB) ChangeOwnPassword(ctx context.Context, o Origin, passwordHash, keepSession string) (int, error) {
+	ended := 0
+	_, err := d.changeAccount(ctx, o.ActorID, func(tx *sql.Tx, u User) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, u.ID); err != nil {
+			return fmt.Errorf("db: unable to change the password of %s: %w", u.Name, err)
+		}
+		var err error
+		if ended, err = endSessions(ctx, tx, u.ID, keepSession); err != nil {
+			return err
+		}
+		return d.auditAccount(ctx, tx, o, ActionChangePassword, fmt.Sprintf("change own password and end %d other sessions", ended))
+	})
+	return ended, err
+}

@@ -1,0 +1,301 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// people is a store with two admins and an operator, each with two live sessions.
+type people struct {
+	d               *DB
+	clk             *clock
+	ann, bob, oscar User
+	annAt           Origin
+	sessionsPerUser int
+	sessionHashes   map[int64][]string
+}
+
+func newPeople(t *testing.T) *people {
+	t.Helper()
+	ctx := context.Background()
+	clk := newClock()
+	d, _ := emptyDB(t, Options{Now: clk.Now})
+	p := &people{d: d, clk: clk, sessionsPerUser: 2, sessionHashes: map[int64][]string{}}
+	for _, u := range []struct {
+		dst        *User
+		name, role string
+	}{{&p.ann, "ann", RoleAdmin}, {&p.bob, "bob", RoleAdmin}, {&p.oscar, "oscar", RoleOperator}} {
+		var err error
+		if *u.dst, err = d.CreateUser(ctx, u.name, u.role, "hash-"+u.name); err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.sessionsPerUser {
+			h := u.name + "-session-" + string(rune('a'+i))
+			now := clk.Now()
+			if err := d.CreateSession(ctx, Session{IDHash: h, UserID: u.dst.ID, Created: now, LastSeen: now, Expires: now.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			p.sessionHashes[u.dst.ID] = append(p.sessionHashes[u.dst.ID], h)
+		}
+	}
+	p.annAt = Origin{ActorID: p.ann.ID, Actor: "ann", ClientIP: "192.0.2.1", RequestID: "req-1"}
+	return p
+}
+
+// liveSessions counts the sessions of u that still sign someone in.
+func (p *people) liveSessions(t *testing.T, u User) int {
+	t.Helper()
+	n := 0
+	for _, h := range p.sessionHashes[u.ID] {
+		_, _, err := p.d.SessionUser(context.Background(), h)
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, ErrNotFound):
+			t.Fatalf("SessionUser(%s): %v", h, err)
+		}
+	}
+	return n
+}
+
+func (p *people) reload(t *testing.T, u User) User {
+	t.Helper()
+	got, err := p.d.UserByID(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// lastAudit returns the newest audit entry, checking that there are want entries in all.
+func (p *people) lastAudit(t *testing.T, want int) AuditEntry {
+	t.Helper()
+	page, err := p.d.ListAudit(context.Background(), AuditFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != want || len(page.Items) == 0 {
+		t.Fatalf("%d audit entries; want %d", page.Total, want)
+	}
+	return page.Items[0]
+}
+
+func TestAccountChanges(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("AddUserIsAudited", func(t *testing.T) {
+		p := newPeople(t)
+		u, err := p.d.AddUser(ctx, p.annAt, "carol", RoleViewer, "hash-carol")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.reload(t, u); got.Name != "carol" || got.Role != RoleViewer || got.Disabled {
+			t.Errorf("carol = %+v; want an enabled viewer", got)
+		}
+		e := p.lastAudit(t, 1)
+		if e.Action != ActionCreateUser || e.Actor != "ann" || e.Outcome != OutcomeOK || e.ClientIP != "192.0.2.1" || e.RequestID != "req-1" {
+			t.Errorf("audit entry = %+v; want create_user by ann, ok, with her address and request id", e)
+		}
+	})
+
+	t.Run("ErrNameTaken", func(t *testing.T) {
+		p := newPeople(t)
+		if _, err := p.d.AddUser(ctx, p.annAt, "bob", RoleViewer, "x"); !errors.Is(err, ErrNameTaken) {
+			t.Errorf("AddUser(bob) = %v; want ErrNameTaken", err)
+		}
+		if n := auditTotal(t, p.d); n != 0 {
+			t.Errorf("%d audit entries after a refused AddUser; want 0", n)
+		}
+	})
+
+	t.Run("ChangeRole", func(t *testing.T) {
+		p := newPeople(t)
+		was, err := p.d.SetUserRole(ctx, p.annAt, p.oscar.ID, RoleViewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if was.Role != RoleOperator || p.reload(t, p.oscar).Role != RoleViewer {
+			t.Errorf("SetUserRole returned %s, now %s; want operator, then viewer", was.Role, p.reload(t, p.oscar).Role)
+		}
+		if e := p.lastAudit(t, 1); e.Action != ActionChangeRole {
+			t.Errorf("audit action = %s; want %s", e.Action, ActionChangeRole)
+		}
+		if _, err := p.d.SetUserRole(ctx, p.annAt, p.oscar.ID, "root"); err == nil {
+			t.Error("SetUserRole(root) succeeded; want an error")
+		}
+	})
+
+	t.Run("ErrOwnAccount", func(t *testing.T) {
+		p := newPeople(t)
+		if _, err := p.d.SetUserRole(ctx, p.annAt, p.ann.ID, RoleViewer); !errors.Is(err, ErrOwnAccount) {
+			t.Errorf("demote self = %v; want ErrOwnAccount", err)
+		}
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.ann.ID, true); !errors.Is(err, ErrOwnAccount) {
+			t.Errorf("disable self = %v; want ErrOwnAccount", err)
+		}
+		if _, _, err := p.d.ResetPassword(ctx, p.annAt, p.ann.ID, "new"); !errors.Is(err, ErrOwnAccount) {
+			t.Errorf("reset own password = %v; want ErrOwnAccount", err)
+		}
+		if got := p.reload(t, p.ann); got.Role != RoleAdmin || got.Disabled || got.PasswordHash != "hash-ann" {
+			t.Errorf("ann = %+v; want her unchanged", got)
+		}
+		if n := p.liveSessions(t, p.ann); n != 2 {
+			t.Errorf("ann has %d live sessions; want 2", n)
+		}
+		if n := auditTotal(t, p.d); n != 0 {
+			t.Errorf("%d audit entries after refusals; want 0", n)
+		}
+	})
+
+	t.Run("ErrLastAdmin", func(t *testing.T) {
+		p := newPeople(t)
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.bob.ID, true); err != nil {
+			t.Fatalf("ann disables bob: %v", err)
+		}
+		// bob acted at the same moment, before his session ended: ann is now the last admin.
+		bobAt := Origin{ActorID: p.bob.ID, Actor: "bob"}
+		if _, _, err := p.d.SetUserDisabled(ctx, bobAt, p.ann.ID, true); !errors.Is(err, ErrLastAdmin) {
+			t.Errorf("disable the last admin = %v; want ErrLastAdmin", err)
+		}
+		if _, err := p.d.SetUserRole(ctx, bobAt, p.ann.ID, RoleOperator); !errors.Is(err, ErrLastAdmin) {
+			t.Errorf("demote the last admin = %v; want ErrLastAdmin", err)
+		}
+		if got := p.reload(t, p.ann); got.Role != RoleAdmin || got.Disabled {
+			t.Errorf("ann = %+v; want an enabled admin still", got)
+		}
+		// A disabled admin is no admin to keep: demoting bob is fine.
+		if _, err := p.d.SetUserRole(ctx, p.annAt, p.bob.ID, RoleViewer); err != nil {
+			t.Errorf("demote disabled bob = %v; want nil", err)
+		}
+	})
+
+	t.Run("DisableEndsSessionsAtOnce", func(t *testing.T) {
+		p := newPeople(t)
+		was, ended, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if was.Disabled || ended != 2 {
+			t.Errorf("SetUserDisabled = was disabled %v, ended %d; want false, 2", was.Disabled, ended)
+		}
+		if n := p.liveSessions(t, p.oscar); n != 0 {
+			t.Errorf("oscar has %d live sessions after being disabled; want 0", n)
+		}
+		if n := count(t, p.d, "SELECT count(*) FROM sessions WHERE user_id = ?", p.oscar.ID); n != 0 {
+			t.Errorf("%d session rows left for oscar; want 0", n)
+		}
+		if n := p.liveSessions(t, p.bob); n != 2 {
+			t.Errorf("bob has %d live sessions; want his 2 untouched", n)
+		}
+		if e := p.lastAudit(t, 1); e.Action != ActionDisableUser {
+			t.Errorf("audit action = %s; want %s", e.Action, ActionDisableUser)
+		}
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := p.reload(t, p.oscar); got.Disabled {
+			t.Error("oscar is still disabled after enabling")
+		}
+		if e := p.lastAudit(t, 2); e.Action != ActionEnableUser {
+			t.Errorf("audit action = %s; want %s", e.Action, ActionEnableUser)
+		}
+	})
+
+	t.Run("ResetPasswordEndsSessions", func(t *testing.T) {
+		p := newPeople(t)
+		_, ended, err := p.d.ResetPassword(ctx, p.annAt, p.oscar.ID, "hash-new")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ended != 2 || p.liveSessions(t, p.oscar) != 0 || p.reload(t, p.oscar).PasswordHash != "hash-new" {
+			t.Errorf("after reset: ended %d, live %d, hash %q; want 2, 0, hash-new", ended, p.liveSessions(t, p.oscar), p.reload(t, p.oscar).PasswordHash)
+		}
+		if e := p.lastAudit(t, 1); e.Action != ActionResetPassword {
+			t.Errorf("audit action = %s; want %s", e.Action, ActionResetPassword)
+		}
+	})
+
+	t.Run("ChangeOwnPasswordKeepsThisSession", func(t *testing.T) {
+		p := newPeople(t)
+		oscarAt := Origin{ActorID: p.oscar.ID, Actor: "oscar"}
+		keep := p.sessionHashes[p.oscar.ID][0]
+		ended, err := p.d.ChangeOwnPassword(ctx, oscarAt, "hash-mine", keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ended != 1 || p.liveSessions(t, p.oscar) != 1 {
+			t.Errorf("ended %d, live %d; want 1 ended and this one live", ended, p.liveSessions(t, p.oscar))
+		}
+		if _, _, err := p.d.SessionUser(ctx, keep); err != nil {
+			t.Errorf("the kept session: %v", err)
+		}
+		if e := p.lastAudit(t, 1); e.Action != ActionChangePassword || e.Actor != "oscar" {
+			t.Errorf("audit = %s by %s; want change_password by oscar", e.Action, e.Actor)
+		}
+	})
+
+	t.Run("ListUsersCountsLiveSessions", func(t *testing.T) {
+		p := newPeople(t)
+		p.clk.Advance(2 * time.Hour) // every session has expired
+		now := p.clk.Now()
+		if err := p.d.CreateSession(ctx, Session{IDHash: "fresh", UserID: p.bob.ID, Created: now, LastSeen: now, Expires: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		users, err := p.d.ListUsers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		var names []string
+		for _, u := range users {
+			got[u.Name] = u.Sessions
+			names = append(names, u.Name)
+		}
+		if want := []string{"ann", "bob", "oscar"}; len(names) != 3 || names[0] != want[0] || names[1] != want[1] || names[2] != want[2] {
+			t.Errorf("ListUsers names = %v; want %v", names, want)
+		}
+		if got["ann"] != 0 || got["bob"] != 1 || got["oscar"] != 0 {
+			t.Errorf("live sessions = %v; want ann 0, bob 1, oscar 0", got)
+		}
+		if n, err := p.d.LiveSessions(ctx, p.bob.ID); err != nil || n != 1 {
+			t.Errorf("LiveSessions(bob) = %d, %v; want 1", n, err)
+		}
+	})
+
+	t.Run("AuditChainHolds", func(t *testing.T) {
+		p := newPeople(t)
+		if _, err := p.d.AddUser(ctx, p.annAt, "dan", RoleOperator, "h"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.d.SetUserRole(ctx, p.annAt, p.oscar.ID, RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.bob.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		r, err := p.d.VerifyAudit(ctx)
+		if err != nil || !r.OK() || r.Rows != 3 {
+			t.Errorf("VerifyAudit = %+v, %v; want 3 intact rows", r, err)
+		}
+	})
+}
+
+func TestValidUserName(t *testing.T) {
+	long := make([]byte, MaxUserNameLen+1)
+	for i := range long {
+		long[i] = 'a'
+	}
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"alice", true}, {"A.b-c_9", true}, {string(long[:MaxUserNameLen]), true},
+		{"", false}, {string(long), false}, {"al ice", false}, {"élodie", false}, {"a/b", false}, {"<b>", false},
+	} {
+		if got := ValidUserName(tc.name); got != tc.want {
+			t.Errorf("ValidUserName(%q) = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/db"
+	"lbconsole/web/templates"
+)
+
+// maxImportBytes is the largest import file; a little more is allowed for the multipart
+// envelope and the other fields.
+const (
+	maxImportBytes    = 1 << 20
+	maxImportEnvelope = 64 << 10
+)
+
+// serverImport adds the servers of an uploaded CSV file to the inventory, all or none, and
+// answers with the inventory page saying what happened or listing every bad line.
+func (h *Handler) serverImport(c echo.Context) error {
+	m, err := h.serverPage(c)
+	if err != nil {
+		return err
+	}
+	refuseFile := func(status int, msg string) error {
+		m.Import.FileError = msg
+		m.Import.Flash = &templates.Flash{Kind: "error", Message: "Nothing was imported: " + msg}
+		return render(c, status, templates.ServerList(m), nil)
+	}
+	data, name, status, msg := readImportFile(c)
+	if status != 0 {
+		return refuseFile(status, msg)
+	}
+	res, err := h.db.ImportServers(c.Request().Context(), db.ImportRequest{Origin: origin(c), File: name, Rows: readServerCSV(bytes.NewReader(data))})
+	if err != nil {
+		return err
+	}
+	if res.Refused() {
+		m.Import.Flash = &templates.Flash{Kind: "error", Message: fmt.Sprintf(
+			"Nothing was imported: %s refused (audit entry #%d). Fix them and import the whole file again.", plural(res.BadRows, "line"), res.Seq)}
+		m.Import.Problems, m.Import.More = res.Problems, res.BadRows-len(res.Problems)
+		return render(c, http.StatusUnprocessableEntity, templates.ServerList(m), nil)
+	}
+	// Load the page again, so that the new servers are in the table.
+	if m, err = h.serverPage(c); err != nil {
+		return err
+	}
+	m.Import.Flash = &templates.Flash{Kind: "ok", Message: fmt.Sprintf("Imported %s from %s (audit entry #%d).", plural(res.Imported, "server"), name, res.Seq)}
+	return render(c, http.StatusOK, templates.ServerList(m), nil)
+}
+
+// readImportFile reads the uploaded file and its name; on a refusal it returns the status and
+// the message instead.
+//
+// The body is capped before it is parsed. When the CSRF middleware has parsed the form already
+// (it reads the token from it when the browser sends no Sec-Fetch-Site), the cap comes too
+// late to save the reading, so the file's size is checked as well.
+func readImportFile(c echo.Context) (data []byte, name string, status int, msg string) {
+	tooLarge := fmt.Sprintf("the file is larger than %d KiB: split it into smaller files", maxImportBytes>>10)
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxImportBytes+maxImportEnvelope)
+	fh, err := c.FormFile("file")
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, "", http.StatusRequestEntityTooLarge, tooLarge
+	case errors.Is(err, http.ErrMissingFile):
+		return nil, "", http.StatusUnprocessableEntity, "choose a CSV file to import"
+	case err != nil:
+		return nil, "", http.StatusBadRequest, "the upload could not be read: send the form again"
+	case fh.Size > maxImportBytes:
+		return nil, "", http.StatusRequestEntityTooLarge, tooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", http.StatusBadRequest, "the upload could not be read: send the form again"
+	}
+	defer f.Close()
+	data, err = io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	if err != nil {
+		return nil, "", http.StatusBadRequest, "the upload could not be read: send the form again"
+	}
+	if len(data) > maxImportBytes {
+		return nil, "", http.StatusRequestEntityTooLarge, tooLarge
+	}
+	return data, fileName(fh.Filename), 0, ""
+}
+
+// fileName is the uploaded file's name as the audit log records it: the last path element,
+// without control characters, at most 100 characters.
+func fileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, path.Base(strings.ReplaceAll(s, `\`, "/")))
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100])
+	}
+	if s == "" || s == "." || s == "/" {
+		return "upload.csv"
+	}
+	return s
+}

@@ -1,0 +1,86 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/auth"
+	"lbconsole/db"
+	"lbconsole/web/templates"
+)
+
+// usersFragment is the part of the users page that its forms' htmx posts replace: the message,
+// the create form (which shows its own refusals) and the table.
+var usersFragment = []string{"users-body"}
+
+func (h *Handler) userList(c echo.Context) error {
+	return h.usersAnswer(c, http.StatusOK, templates.UsersPage{})
+}
+
+// usersAnswer loads the users as they are now into m and renders the page, or its fragment for
+// htmx, with status.
+func (h *Handler) usersAnswer(c echo.Context, status int, m templates.UsersPage) error {
+	users, err := h.db.ListUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	m.Page = page(c, "Users", "users")
+	m.Users = users
+	m.MeID = currentUser(c).ID
+	return render(c, status, templates.Users(m), usersFragment)
+}
+
+// rowRefused re-renders the users page with a message in the row and field that caused it,
+// changing nothing.
+func (h *Handler) rowRefused(c echo.Context, status int, id int64, field, msg string) error {
+	return h.usersAnswer(c, status, templates.UsersPage{Row: templates.RowError{UserID: id, Field: field, Message: msg}})
+}
+
+// usersDone re-renders the users page after a change, with what was done.
+func (h *Handler) usersDone(c echo.Context, msg string) error {
+	return h.usersAnswer(c, http.StatusOK, templates.UsersPage{Flash: &templates.Flash{Kind: "ok", Message: msg}})
+}
+
+// targetUser reads the :id of a user that an action names.
+func targetUser(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, echo.NewHTTPError(http.StatusNotFound, "there is no such user")
+	}
+	return id, nil
+}
+
+// changeRefused answers the store's refusal of a change to a user, in that user's row;
+// own is the message for a change to one's own account. Other errors pass through.
+func (h *Handler) changeRefused(c echo.Context, err error, id int64, field, own string) error {
+	switch {
+	case errors.Is(err, db.ErrOwnAccount):
+		return h.rowRefused(c, http.StatusForbidden, id, field, own)
+	case errors.Is(err, db.ErrLastAdmin):
+		return h.rowRefused(c, http.StatusConflict, id, field,
+			"this is the last enabled admin: make another user an admin first, or nobody could manage users")
+	case errors.Is(err, db.ErrNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "there is no such user")
+	}
+	return err
+}
+
+// newPasswordError checks a new password and its confirmation, returning the field at fault.
+func newPasswordError(password, confirm string) (field, msg string) {
+	if err := auth.CheckNewPassword(password); err != nil {
+		return "password", err.Error()
+	}
+	if password != confirm {
+		return "confirm", "the two passwords are not the same"
+	}
+	return "", ""
+}
+
+// origin is who asks for a change, for the audit log.
+func origin(c echo.Context) db.Origin {
+	u := currentUser(c)
+	return db.Origin{ActorID: u.ID, Actor: u.Name, ClientIP: c.RealIP(), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+}

@@ -1,0 +1,31 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/auth"
+)
+
+// userPassword sets another user's password, for someone who forgot theirs, and ends their
+// sessions so that whoever knew the old one is out.
+func (h *Handler) userPassword(c echo.Context) error {
+	id, err := targetUser(c)
+	if err != nil {
+		return err
+	}
+	if field, msg := newPasswordError(c.FormValue("password"), c.FormValue("confirm")); field != "" {
+		return h.rowRefused(c, http.StatusUnprocessableEntity, id, "password", msg)
+	}
+	hash, err := auth.HashPassword(c.FormValue("password"))
+	if err != nil {
+		return err
+	}
+	u, ended, err := h.db.ResetPassword(c.Request().Context(), origin(c), id, hash)
+	if err != nil {
+		return h.changeRefused(c, err, id, "password", "change your own password on your account page: it asks for the current one")
+	}
+	return h.usersDone(c, fmt.Sprintf("Set a new password for %s and ended their %s.", u.Name, plural(ended, "session")))
+}

@@ -1,0 +1,30 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/db"
+)
+
+// userRole changes a user's role; it takes effect on their next request.
+func (h *Handler) userRole(c echo.Context) error {
+	id, err := targetUser(c)
+	if err != nil {
+		return err
+	}
+	role := c.FormValue("role")
+	if !db.ValidRole(role) {
+		return h.rowRefused(c, http.StatusUnprocessableEntity, id, "role", "pick a role: viewer, operator or admin")
+	}
+	u, err := h.db.SetUserRole(c.Request().Context(), origin(c), id, role)
+	if err != nil {
+		return h.changeRefused(c, err, id, "role", "you cannot change your own role: ask another admin")
+	}
+	if u.Role == role {
+		return h.usersDone(c, fmt.Sprintf("%s already has the role %s: nothing changed.", u.Name, role))
+	}
+	return h.usersDone(c, fmt.Sprintf("%s is now %s (was %s).", u.Name, role, u.Role))
+}
