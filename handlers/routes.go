@@ -7,16 +7,25 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"lbconsole/db"
+	"lbconsole/handlers/elbapi"
+	"lbconsole/handlers/slbapi"
 	"lbconsole/web"
 )
 
 // routes is the console's one route table, read top to bottom.
 func (h *Handler) routes(e *echo.Echo) {
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}))
+	e.Use(requestID)
 	e.Use(middleware.Recover())
 	e.Use(h.logRequests)
 	e.Use(h.securityHeaders)
 	e.Use(h.csrf())
+
+	// The cloud APIs authenticate every call by signature or token, never by cookie.
+	slb := echo.WrapHandler(slbapi.New(slbapi.Config{DB: h.db, Logger: h.log}))
+	pool := echo.WrapHandler(elbapi.New(elbapi.Config{DB: h.db, Logger: h.log}))
+	e.Any("/v2.0/lbaas/*", pool)
+	e.Any("/v2/lbaas/*", pool)
+	e.Any("/", h.root(slb))
 
 	e.GET("/healthz", h.healthz)
 	e.StaticFS("/static", echo.MustSubFS(web.Static, "static"))
@@ -25,7 +34,6 @@ func (h *Handler) routes(e *echo.Echo) {
 
 	s := e.Group("", h.requireSession)
 	s.POST("/logout", h.logout)
-	s.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/lbs") })
 	s.GET("/lbs", h.lbList)
 	s.GET("/lbs/:lb", h.lbShow)
 	s.GET("/lbs/:lb/groups/:group", h.groupShow)
@@ -35,10 +43,39 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(db.RoleOperator))
 	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(db.RoleOperator))
 	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(db.RoleOperator))
+	// People and inventory.
+	s.GET("/users", h.userList, h.requireRole(db.RoleAdmin))
+	s.POST("/users", h.userCreate, h.requireRole(db.RoleAdmin))
+	s.POST("/users/:id/role", h.userRole, h.requireRole(db.RoleAdmin))
+	s.POST("/users/:id/disable", h.userDisable, h.requireRole(db.RoleAdmin))
+	s.POST("/users/:id/enable", h.userEnable, h.requireRole(db.RoleAdmin))
+	s.POST("/users/:id/password", h.userPassword, h.requireRole(db.RoleAdmin))
+	s.GET("/account", h.account)
+	s.POST("/account/password", h.accountPassword)
+	s.POST("/account/sign-out-everywhere", h.accountSignOutEverywhere)
+	s.GET("/servers", h.serverList)
+	s.POST("/servers/import", h.serverImport, h.requireRole(db.RoleAdmin))
+	s.GET("/keys", h.keysList)
+	s.POST("/keys", h.keysCreate)
+	s.POST("/keys/:id/revoke", h.keysRevoke)
 	s.GET("/audit", h.auditList)
 	s.GET("/audit.csv", h.auditCSV)
 	s.GET("/audit/:seq", h.auditShow)
 	s.POST("/audit/:seq/revert", h.auditRevert, h.requireRole(db.RoleOperator))
+}
+
+// root serves "/": the SLB API when the request names an Action, else the console's start page.
+func (h *Handler) root(slb echo.HandlerFunc) echo.HandlerFunc {
+	home := h.requireSession(func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/lbs") })
+	return func(c echo.Context) error {
+		if isAPIRequest(c) {
+			return slb(c)
+		}
+		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
+			return echo.NewHTTPError(http.StatusMethodNotAllowed, "the console's start page only answers GET")
+		}
+		return home(c)
+	}
 }
 
 func (h *Handler) healthz(c echo.Context) error {
