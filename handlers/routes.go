@@ -12,8 +12,14 @@ import (
 	"lbconsole/web"
 )
 
+// maxBodySize bounds every request body.
+const maxBodySize = "2M"
+
 // routes is the console's one route table, read top to bottom.
 func (h *Handler) routes(e *echo.Echo) {
+	// No request body the console or the APIs accept is near this size; refuse larger ones
+	// before anything reads them.
+	e.Pre(middleware.BodyLimit(maxBodySize))
 	e.Use(requestID)
 	e.Use(middleware.Recover())
 	e.Use(h.logRequests)
