@@ -62,7 +62,15 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 	if err != nil {
 		return BatchResult{}, err
 	}
+	d.observe.BatchDone(req.Source, string(req.Batch.Action), outcomeOf(refusal))
 	return res, refusal
+}
+
+func outcomeOf(refusal error) string {
+	if refusal == nil {
+		return OutcomeOK
+	}
+	return string(lb.ErrorKind(refusal))
 }
 
 // commitPlan writes a planned change, unless it was refused, and its audit entry.

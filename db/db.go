@@ -35,7 +35,20 @@ type Options struct {
 	Key []byte
 	// Now returns the current time; nil means time.Now. Tests set it to move time.
 	Now func() time.Time
+	// Observer, when set, hears of every batch and of the time spent waiting for the writer.
+	Observer Observer
 }
+
+// Observer hears what the store does, for metrics.
+type Observer interface {
+	BatchDone(source, action, outcome string)
+	WriteWait(time.Duration)
+}
+
+type noObserver struct{}
+
+func (noObserver) BatchDone(string, string, string) {}
+func (noObserver) WriteWait(time.Duration)          {}
 
 // DB is the store.
 type DB struct {
@@ -43,6 +56,7 @@ type DB struct {
 	read     *sql.DB
 	auditKey []byte
 	sealKey  []byte // seals the SLB API secrets
+	observe  Observer
 	now      func() time.Time
 }
 
@@ -60,6 +74,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	d := &DB{write: write, auditKey: auth.DeriveKey(opts.Key, "audit-chain"), sealKey: auth.DeriveKey(opts.Key, "api-secrets"), now: opts.Now}
 	if d.now == nil {
 		d.now = time.Now
+	}
+	d.observe = opts.Observer
+	if d.observe == nil {
+		d.observe = noObserver{}
 	}
 	if err := d.migrate(ctx); err != nil {
 		write.Close()
@@ -114,7 +132,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // inWriteTx runs fn in an immediate transaction on the writer and commits if fn returns nil.
 func (d *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now()
 	tx, err := d.write.BeginTx(ctx, nil)
+	d.observe.WriteWait(time.Since(start))
 	if err != nil {
 		return fmt.Errorf("db: unable to begin: %w", err)
 	}

@@ -43,6 +43,7 @@ func (d *DB) RevertAudit(ctx context.Context, rr RevertRequest) (BatchResult, er
 	if err != nil {
 		return BatchResult{}, err
 	}
+	d.observe.BatchDone(req.Source, ActionRevert, outcomeOf(refusal))
 	return res, refusal
 }
 

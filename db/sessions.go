@@ -61,3 +61,11 @@ func (d *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
 	}
 	return nil
 }
+
+// TouchSession records that a session was used now, which keeps it from idling out.
+func (d *DB) TouchSession(ctx context.Context, idHash string) error {
+	if _, err := d.write.ExecContext(ctx, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?", formatTime(d.now()), idHash); err != nil {
+		return fmt.Errorf("db: unable to touch a session: %w", err)
+	}
+	return nil
+}

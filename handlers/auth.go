@@ -2,7 +2,12 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,6 +27,10 @@ func (h *Handler) loginForm(c echo.Context) error {
 
 func (h *Handler) login(c echo.Context) error {
 	name, password := c.FormValue("username"), c.FormValue("password")
+	ip, account := c.RealIP(), strings.ToLower(name)
+	if wait := max(h.ipThrottle.wait(ip), h.accountThrottle.wait(account)); wait > 0 {
+		return h.loginThrottled(c, name, wait)
+	}
 	u, err := h.db.UserByName(c.Request().Context(), name)
 	switch {
 	case errors.Is(err, db.ErrNotFound):
@@ -34,6 +43,10 @@ func (h *Handler) login(c echo.Context) error {
 	if auth.CheckPassword(u.PasswordHash, password) != nil || u.Disabled {
 		return h.loginFailed(c, name)
 	}
+	h.accountThrottle.reset(account)
+	if err := h.recordSignIn(c, name, db.SignInOK); err != nil {
+		return err
+	}
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
@@ -43,8 +56,30 @@ func (h *Handler) login(c echo.Context) error {
 }
 
 func (h *Handler) loginFailed(c echo.Context, name string) error {
+	h.ipThrottle.fail(c.RealIP())
+	h.accountThrottle.fail(strings.ToLower(name))
+	if err := h.recordSignIn(c, name, db.SignInFailed); err != nil {
+		return err
+	}
 	m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name, Error: signInFailed}
 	return render(c, http.StatusUnauthorized, templates.Login(m), nil)
+}
+
+// loginThrottled refuses a sign-in without checking the password, after too many failures
+// from this address or for this account.
+func (h *Handler) loginThrottled(c echo.Context, name string, wait time.Duration) error {
+	if err := h.recordSignIn(c, name, db.SignInThrottled); err != nil {
+		return err
+	}
+	seconds := int(math.Ceil(wait.Seconds()))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+	m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name,
+		Error: fmt.Sprintf("too many failed sign-ins: wait %d seconds and try again", seconds)}
+	return render(c, http.StatusTooManyRequests, templates.Login(m), nil)
+}
+
+func (h *Handler) recordSignIn(c echo.Context, name, outcome string) error {
+	return h.db.RecordSignIn(c.Request().Context(), db.SignIn{UserName: name, ClientIP: c.RealIP(), Outcome: outcome})
 }
 
 func (h *Handler) logout(c echo.Context) error {

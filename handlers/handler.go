@@ -6,6 +6,8 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"net"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -24,15 +26,35 @@ type Config struct {
 	Logger *slog.Logger
 	// SessionLifetime is how long a session lasts after sign-in; zero means 12 hours.
 	SessionLifetime time.Duration
+	// SessionIdle ends a session unused for this long; zero means 30 minutes.
+	SessionIdle time.Duration
+	// TrustedProxies are the networks (CIDR) whose X-Forwarded-For is believed. Empty: the
+	// client address is always the connection's.
+	TrustedProxies []netip.Prefix
+	// Metrics, when set, are served at /metrics; nil makes a set of its own.
+	Metrics *Metrics
 }
+
+// Sign-in throttling: failures allowed per window before further attempts wait.
+const (
+	signInWindow         = 15 * time.Minute
+	failuresPerAccount   = 5
+	failuresPerClientIP  = 20
+	defaultSessionIdle   = 30 * time.Minute
+	defaultSessionMaxAge = 12 * time.Hour
+)
 
 // Handler holds the console's dependencies; every page and action is a method on it.
 type Handler struct {
-	db       *db.DB
-	cookies  *sessions.CookieStore
-	log      *slog.Logger
-	secure   bool
-	lifetime time.Duration
+	db              *db.DB
+	cookies         *sessions.CookieStore
+	log             *slog.Logger
+	secure          bool
+	lifetime        time.Duration
+	idle            time.Duration
+	ipThrottle      *throttle
+	accountThrottle *throttle
+	metrics         *Metrics
 }
 
 // New returns the console's router with every route and middleware in place.
@@ -43,19 +65,39 @@ func New(cfg Config) (*echo.Echo, error) {
 	if len(cfg.CookieKey) < 32 {
 		return nil, errors.New("handlers: the cookie key must be at least 32 bytes")
 	}
-	h := &Handler{db: cfg.DB, log: cfg.Logger, secure: cfg.Secure, lifetime: cfg.SessionLifetime}
+	h := &Handler{db: cfg.DB, log: cfg.Logger, secure: cfg.Secure, lifetime: cfg.SessionLifetime, idle: cfg.SessionIdle,
+		ipThrottle: newThrottle(failuresPerClientIP, signInWindow), accountThrottle: newThrottle(failuresPerAccount, signInWindow)}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
 	if h.lifetime == 0 {
-		h.lifetime = 12 * time.Hour
+		h.lifetime = defaultSessionMaxAge
+	}
+	if h.idle == 0 {
+		h.idle = defaultSessionIdle
+	}
+	h.metrics = cfg.Metrics
+	if h.metrics == nil {
+		h.metrics = NewMetrics()
 	}
 	h.cookies = newCookieStore(cfg.CookieKey, cfg.Secure, h.lifetime)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
-	// The client address is the connection's own: a header can be forged by anyone.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	h.routes(e)
 	return e, nil
+}
+
+// ipExtractor takes the client address from the connection, or from X-Forwarded-For when
+// the connection comes from a trusted proxy: a header anyone can send is never believed alone.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

@@ -60,6 +60,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		} else {
 			msg = http.StatusText(status)
 		}
+		if he == echo.ErrStatusRequestEntityTooLarge {
+			msg = "the request body is larger than 2 MiB: nothing was read or changed"
+		}
 	}
 	if status >= 500 {
 		h.log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", c.Path(),

@@ -21,6 +21,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	// before anything reads them.
 	e.Pre(middleware.BodyLimit(maxBodySize))
 	e.Use(requestID)
+	e.Use(h.metrics.observe)
 	e.Use(middleware.Recover())
 	e.Use(h.logRequests)
 	e.Use(h.securityHeaders)
@@ -34,6 +35,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Any("/", h.root(slb))
 
 	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", h.metrics.handler())
 	e.StaticFS("/static", echo.MustSubFS(web.Static, "static"))
 	e.GET("/login", h.loginForm)
 	e.POST("/login", h.login)
@@ -84,6 +87,16 @@ func (h *Handler) root(slb echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// healthz says the process is alive.
 func (h *Handler) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
+}
+
+// readyz says the console can serve: its database answers.
+func (h *Handler) readyz(c echo.Context) error {
+	if err := h.db.Ping(c.Request().Context()); err != nil {
+		h.log.ErrorContext(c.Request().Context(), "not ready", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
 }

@@ -276,10 +276,20 @@ func TestServerImport(t *testing.T) {
 	// handler's cap on the body is what stops the reading.
 	t.Run("ErrTooLargeFromABrowser", func(t *testing.T) {
 		admin.get("/servers")
-		r := admin.uploadCSV(bytes.Repeat([]byte("#"), 4<<20), header("Sec-Fetch-Site", "same-origin"))
+		r := admin.uploadCSV(bytes.Repeat([]byte("#"), 3<<19), header("Sec-Fetch-Site", "same-origin"))
 		wantStatus(t, r, http.StatusRequestEntityTooLarge)
 		if got := text(r.Doc().Find(`#file-error`)); !strings.Contains(got, "larger than 1024 KiB") {
 			t.Errorf("file error = %q; want the size limit", got)
+		}
+	})
+
+	// Past the router's own cap, nothing reads the body at all.
+	t.Run("ErrTooLargeForAnyRequest", func(t *testing.T) {
+		admin.get("/servers")
+		r := admin.uploadCSV(bytes.Repeat([]byte("#"), 4<<20), header("Sec-Fetch-Site", "same-origin"))
+		wantStatus(t, r, http.StatusRequestEntityTooLarge)
+		if got := text(r.Doc().Find(`[data-testid=error]`)); !strings.Contains(got, "larger than 2 MiB") {
+			t.Errorf("error = %q; want the size limit", got)
 		}
 	})
 

@@ -86,12 +86,26 @@ func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if token == "" {
 			return h.toLogin(c)
 		}
-		_, u, err := h.db.SessionUser(c.Request().Context(), auth.HashToken(token))
+		ctx, idHash := c.Request().Context(), auth.HashToken(token)
+		s, u, err := h.db.SessionUser(ctx, idHash)
 		if errors.Is(err, db.ErrNotFound) {
 			return h.toLogin(c)
 		}
 		if err != nil {
 			return err
+		}
+		idle := time.Since(s.LastSeen)
+		if idle > h.idle {
+			if err := h.db.DeleteSession(ctx, idHash); err != nil {
+				return err
+			}
+			return h.toLogin(c)
+		}
+		// One write a minute at most per session, not one per request.
+		if idle > time.Minute {
+			if err := h.db.TouchSession(ctx, idHash); err != nil {
+				return err
+			}
 		}
 		c.Set(userKey, u)
 		return next(c)

@@ -48,7 +48,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // CONSOLE_SECRET_KEY). The key signs the audit chain and cookies, so it lives outside the
 // database: whoever holds only the database file cannot forge either.
 func openStore(ctx context.Context, path string, e env) (*db.DB, []byte, error) {
-	return open(ctx, path, e, true)
+	return open(ctx, path, e, true, nil)
 }
 
 // openExisting is openStore for the subcommands that only make sense on an existing
@@ -57,15 +57,15 @@ func openExisting(ctx context.Context, path string, e env) (*db.DB, []byte, erro
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil, exitError{code: 2, msg: fmt.Sprintf("there is no database at %s: give the right --db", path)}
 	}
-	return open(ctx, path, e, false)
+	return open(ctx, path, e, false, nil)
 }
 
-func open(ctx context.Context, path string, e env, mayCreateKey bool) (*db.DB, []byte, error) {
+func open(ctx context.Context, path string, e env, mayCreateKey bool, observer db.Observer) (*db.DB, []byte, error) {
 	key, err := masterKey(path, e, mayCreateKey)
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := db.Open(ctx, path, db.Options{Key: key})
+	store, err := db.Open(ctx, path, db.Options{Key: key, Observer: observer})
 	return store, key, err
 }
 

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"lbconsole/auth"
@@ -17,28 +20,74 @@ import (
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM.
 const shutdownGrace = 15 * time.Second
 
-func serve(ctx context.Context, args []string, e env) error {
-	var dbPath, addr string
-	var demo bool
-	fs := newFlags("serve", e, &dbPath)
-	defAddr := e.Getenv("CONSOLE_ADDR")
-	if defAddr == "" {
-		defAddr = "127.0.0.1:8080"
+// serveConfig is serve's command line.
+type serveConfig struct {
+	dbPath, addr    string
+	demo            bool
+	tlsCert, tlsKey string
+	trustedProxies  string
+	sessionIdle     time.Duration
+	sessionMax      time.Duration
+	proxies         []netip.Prefix
+}
+
+func parseServe(args []string, e env) (serveConfig, error) {
+	var c serveConfig
+	fs := newFlags("serve", e, &c.dbPath)
+	fs.StringVar(&c.addr, "addr", envOr(e, "CONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env CONSOLE_ADDR)")
+	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with demo data")
+	fs.StringVar(&c.tlsCert, "tls-cert", e.Getenv("CONSOLE_TLS_CERT"), "serve HTTPS with this certificate (PEM; env CONSOLE_TLS_CERT)")
+	fs.StringVar(&c.tlsKey, "tls-key", e.Getenv("CONSOLE_TLS_KEY"), "the certificate's private key (PEM; env CONSOLE_TLS_KEY)")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", e.Getenv("CONSOLE_TRUSTED_PROXIES"),
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env CONSOLE_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "end sessions unused for this long")
+	fs.DurationVar(&c.sessionMax, "session-max", 12*time.Hour, "end sessions this long after sign-in")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return c, err
 	}
-	fs.StringVar(&addr, "addr", defAddr, "address to listen on (env CONSOLE_ADDR)")
-	fs.BoolVar(&demo, "demo", false, "fill an empty database with demo data")
-	if rest, err := parseInterspersed(fs, args); err != nil {
+	if len(rest) > 0 {
+		return c, exitError{code: 2, msg: fmt.Sprintf("serve takes no arguments, got %q", rest)}
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return c, exitError{code: 2, msg: "give both --tls-cert and --tls-key, or neither"}
+	}
+	if c.sessionIdle <= 0 || c.sessionMax <= 0 {
+		return c, exitError{code: 2, msg: "--session-idle and --session-max must be positive durations such as 30m"}
+	}
+	for _, p := range strings.Split(c.trustedProxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			return c, exitError{code: 2, msg: fmt.Sprintf("--trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", p)}
+		}
+		c.proxies = append(c.proxies, prefix)
+	}
+	return c, nil
+}
+
+func envOr(e env, name, def string) string {
+	if v := e.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, e env) error {
+	cfg, err := parseServe(args, e)
+	if err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return exitError{code: 2, msg: fmt.Sprintf("serve takes no arguments, got %q", rest)}
 	}
 	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
-	store, key, err := openStore(ctx, dbPath, e)
+	metrics := handlers.NewMetrics()
+	store, key, err := open(ctx, cfg.dbPath, e, true, metrics)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if demo {
+	if cfg.demo {
 		if err := seedDemo(ctx, store, log); err != nil {
 			return err
 		}
@@ -47,17 +96,29 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	router, err := handlers.New(handlers.Config{DB: store, CookieKey: auth.DeriveKey(key, "session-cookie"), Logger: log})
+	router, err := handlers.New(handlers.Config{DB: store, CookieKey: auth.DeriveKey(key, "session-cookie"), Logger: log,
+		Secure: cfg.tlsCert != "", SessionIdle: cfg.sessionIdle, SessionLifetime: cfg.sessionMax,
+		TrustedProxies: cfg.proxies, Metrics: metrics})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return fmt.Errorf("unable to listen on %s: %w", addr, err)
+		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
 	}
 	srv := &http.Server{Handler: router, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	fmt.Fprintf(e.Stdout, "lbconsole is serving on http://%s (database %s)\n%s\n", ln.Addr(), dbPath, signIn)
+	scheme := "http"
+	if cfg.tlsCert != "" {
+		scheme = "https"
+		cert, err := tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("unable to load the TLS certificate: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	}
+	fmt.Fprintf(e.Stdout, "lbconsole is serving on %s://%s (database %s)\n%s\n", scheme, ln.Addr(), cfg.dbPath, signIn)
 	return serveUntilDone(ctx, srv, ln, e.Ready)
 }
 
