@@ -54,6 +54,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(db.RoleOperator))
 	// People and inventory.
 	s.GET("/users", h.userList, h.requireRole(db.RoleAdmin))
+	s.GET("/users/sign-ins", h.signIns, h.requireRole(db.RoleAdmin))
 	s.POST("/users", h.userCreate, h.requireRole(db.RoleAdmin))
 	s.POST("/users/:id/role", h.userRole, h.requireRole(db.RoleAdmin))
 	s.POST("/users/:id/disable", h.userDisable, h.requireRole(db.RoleAdmin))
