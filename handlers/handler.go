@@ -33,6 +33,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Metrics, when set, are served at /metrics; nil makes a set of its own.
 	Metrics *Metrics
+	// Now returns the current time; nil means time.Now. Tests move it to expire sessions and
+	// throttles; give the store the same clock.
+	Now func() time.Time
 }
 
 // Sign-in throttling: failures allowed per window before further attempts wait.
@@ -55,6 +58,7 @@ type Handler struct {
 	ipThrottle      *throttle
 	accountThrottle *throttle
 	metrics         *Metrics
+	now             func() time.Time
 }
 
 // New returns the console's router with every route and middleware in place.
@@ -76,6 +80,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	if h.idle == 0 {
 		h.idle = defaultSessionIdle
 	}
+	h.now = cfg.Now
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.ipThrottle.now, h.accountThrottle.now = h.now, h.now
 	h.metrics = cfg.Metrics
 	if h.metrics == nil {
 		h.metrics = NewMetrics()

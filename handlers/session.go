@@ -50,7 +50,7 @@ func (h *Handler) startSession(c echo.Context, u db.User) error {
 		_ = h.db.DeleteSession(c.Request().Context(), auth.HashToken(old))
 	}
 	token := auth.RandomToken(32)
-	now := time.Now().UTC()
+	now := h.now().UTC()
 	err := h.db.CreateSession(c.Request().Context(), db.Session{
 		IDHash: auth.HashToken(token), UserID: u.ID, Created: now, LastSeen: now, Expires: now.Add(h.lifetime),
 	})
@@ -94,7 +94,7 @@ func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		idle := time.Since(s.LastSeen)
+		idle := h.now().Sub(s.LastSeen)
 		if idle > h.idle {
 			if err := h.db.DeleteSession(ctx, idHash); err != nil {
 				return err
