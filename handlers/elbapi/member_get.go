@@ -1,0 +1,33 @@
+package elbapi
+
+import (
+	"errors"
+	"net/http"
+
+	"lbconsole/db"
+	"lbconsole/lb"
+)
+
+// getMember answers GET …/pools/{pool_id}/members/{member_id}.
+func (a *api) getMember(w http.ResponseWriter, r *http.Request) error {
+	pool, err := a.pool(r)
+	if err != nil {
+		return err
+	}
+	m, err := a.member(r, pool)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, memberEnvelope{Member: viewMember(pool, m)})
+	return nil
+}
+
+// member loads the member the URL names, which must be in pool.
+func (a *api) member(r *http.Request, pool lb.Group) (lb.Member, error) {
+	id := r.PathValue("member")
+	m, err := a.db.GetMember(r.Context(), pool.ID, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return m, errorf(http.StatusNotFound, "member %s is not in pool %s", id, pool.ID)
+	}
+	return m, err
+}
