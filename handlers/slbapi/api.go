@@ -1,10 +1,20 @@
 // Package slbapi serves the Alibaba Cloud SLB RPC API (Action=…) over lbconsole's store, so
 // that the unmodified alibaba-cloud-sdk-go slb client works against it.
+//
+// Every request is authenticated by its signature, never by a session: the key's secret signs
+// the parameters, a Timestamp and a nonce keep it from being replayed, and the key's owner is
+// the actor the audit log records. A viewer's key may describe; an operator's or admin's may
+// change. Changes go through the store's batch method, as the console's do.
 package slbapi
 
 import (
+	"context"
+	"crypto/rand"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"time"
 
 	"lbconsole/db"
 )
@@ -15,9 +25,100 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// api holds the API's dependencies; every action is a method on it.
+type api struct {
+	db     *db.DB
+	log    *slog.Logger
+	nonces *nonces
+	now    func() time.Time
+}
+
 // New returns the API's handler, mounted at "/" for requests that carry an Action parameter.
 func New(cfg Config) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "not implemented yet", http.StatusNotImplemented)
-	})
+	a := &api{db: cfg.DB, log: cfg.Logger, nonces: newNonces(nonceMemory, maxNonces), now: time.Now}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	return a
+}
+
+// call is one request as the actions see it.
+type call struct {
+	ctx       context.Context
+	action    string
+	params    params
+	format    string
+	requestID string
+	host      string
+	clientIP  string
+	user      db.User
+}
+
+// ServeHTTP answers one call: read the parameters, authenticate, find the action, check the
+// role, act.
+func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{
+		ctx:       r.Context(),
+		action:    r.URL.Query().Get("Action"),
+		format:    formatOf(r.URL.Query().Get("Format")),
+		requestID: requestIDOf(w),
+		host:      r.Host,
+		clientIP:  peerIP(r),
+	}
+	body, err := a.serve(c, r)
+	if err != nil {
+		a.fail(w, c, err)
+		return
+	}
+	a.succeed(w, c, body)
+}
+
+func (a *api) serve(c *call, r *http.Request) (any, error) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return nil, newError(http.StatusMethodNotAllowed, codeInvalidParameter, "the SLB API answers GET and POST, not %s", r.Method)
+	}
+	p, err := readParams(r)
+	if err != nil {
+		return nil, err
+	}
+	c.params, c.action, c.format = p, p["Action"], formatOf(p["Format"])
+	if _, err := p.required("Action"); err != nil {
+		return nil, err
+	}
+	if err := checkCommon(p); err != nil {
+		return nil, err
+	}
+	if c.user, err = a.authenticate(c.ctx, r.Method, p); err != nil {
+		return nil, err
+	}
+	act, ok := actions[c.action]
+	if !ok {
+		return nil, newError(http.StatusNotFound, codeActionNotFound, "the action %q does not exist in this API", c.action)
+	}
+	if act.changes && !mayChange(c.user) {
+		return nil, newError(http.StatusForbidden, codeForbidden, "%s's role %s may only call Describe actions; %s needs an operator or admin", c.user.Name, c.user.Role, c.action)
+	}
+	return act.run(a, c)
+}
+
+// requestIDOf reuses the id the router gave the request (X-Request-Id), so that the answer's
+// RequestId, the log and the audit log agree; it makes one when served alone.
+func requestIDOf(w http.ResponseWriter) string {
+	if id := w.Header().Get("X-Request-Id"); id != "" {
+		return id
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	id := fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	w.Header().Set("X-Request-Id", id)
+	return id
+}
+
+// peerIP is the connection's address: a header can be forged by anyone.
+func peerIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
