@@ -69,6 +69,7 @@ func (d *DB) CreateVServerGroup(ctx context.Context, req CreateGroupRequest) (Ba
 	if err != nil {
 		return BatchResult{}, err
 	}
+	d.observe.BatchDone(req.Source, ActionCreateGroup, outcomeOf(refusal))
 	return res, refusal
 }
 

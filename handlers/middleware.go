@@ -127,7 +127,8 @@ func isAPIRequest(c echo.Context) bool {
 	if strings.HasPrefix(p, "/v2.0/") || strings.HasPrefix(p, "/v2/") {
 		return true
 	}
-	return p == "/" && c.QueryParam("Action") != ""
+	// The SDK puts every parameter in the query; a hand-made POST may put Action in the body.
+	return p == "/" && (c.QueryParam("Action") != "" || (c.Request().Method == http.MethodPost && c.FormValue("Action") != ""))
 }
 
 func csrfToken(c echo.Context) string {

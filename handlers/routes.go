@@ -28,8 +28,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Use(h.csrf())
 
 	// The cloud APIs authenticate every call by signature or token, never by cookie.
-	slb := echo.WrapHandler(slbapi.New(slbapi.Config{DB: h.db, Logger: h.log}))
-	pool := echo.WrapHandler(elbapi.New(elbapi.Config{DB: h.db, Logger: h.log}))
+	slb := echo.WrapHandler(slbapi.New(slbapi.Config{DB: h.db, Logger: h.log, ClientIP: e.IPExtractor}))
+	pool := echo.WrapHandler(elbapi.New(elbapi.Config{DB: h.db, Logger: h.log, ClientIP: e.IPExtractor}))
 	e.Any("/v2.0/lbaas/*", pool)
 	e.Any("/v2/lbaas/*", pool)
 	e.Any("/", h.root(slb))

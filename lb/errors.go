@@ -35,7 +35,10 @@ func Errorf(kind Kind, field, format string, args ...any) *Error {
 
 // Fields that errors name; the APIs map some of them to their own codes.
 const (
-	FieldServerID     = "ServerId"
+	FieldServerID = "ServerId"
+	// FieldServerState marks a server that exists but cannot join: not running, or outside
+	// the load balancer's VPC (the SLB API's ObtainIpFail).
+	FieldServerState  = "ServerState"
 	FieldMemberID     = "MemberId"
 	FieldAddress      = "Address"
 	FieldSubnetID     = "SubnetId"

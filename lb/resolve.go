@@ -39,7 +39,7 @@ func (p *planner) resolveServer(m *Member, s Spec) error {
 		return err
 	}
 	if _, ok := p.subnets[srv.SubnetID]; !ok {
-		return Errorf(KindInvalid, FieldServerID, "server %s is in VPC %s, not in the load balancer's VPC %s", srv.ID, srv.VpcID, p.t.LoadBalancer.VpcID)
+		return Errorf(KindInvalid, FieldServerState, "server %s is in VPC %s, not in the load balancer's VPC %s", srv.ID, srv.VpcID, p.t.LoadBalancer.VpcID)
 	}
 	m.ServerID, m.Address, m.SubnetID, m.Type = srv.ID, srv.Address, srv.SubnetID, srv.Type
 	return nil

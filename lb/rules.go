@@ -98,10 +98,10 @@ func CheckBatchSize(n, limit int) error {
 // running and sit in the load balancer's VPC.
 func CheckCandidate(l LoadBalancer, s Server) error {
 	if s.Status != StatusRunning {
-		return Errorf(KindInvalid, FieldServerID, "server %s is %s: only Running servers can be added", s.ID, s.Status)
+		return Errorf(KindInvalid, FieldServerState, "server %s is %s: only Running servers can be added", s.ID, s.Status)
 	}
 	if s.VpcID != l.VpcID {
-		return Errorf(KindInvalid, FieldServerID, "server %s is in VPC %s, not in the load balancer's VPC %s", s.ID, s.VpcID, l.VpcID)
+		return Errorf(KindInvalid, FieldServerState, "server %s is in VPC %s, not in the load balancer's VPC %s", s.ID, s.VpcID, l.VpcID)
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ import (
 type Config struct {
 	DB     *db.DB
 	Logger *slog.Logger
+	// ClientIP tells the caller's address, as the console decides it (trusted proxies
+	// included); nil means the connection's peer.
+	ClientIP func(*http.Request) string
 }
 
 // prefixes are where the API is mounted: Huawei's documents say /v2.0, Octavia's /v2.
@@ -25,16 +28,20 @@ var prefixes = []string{"/v2.0/lbaas", "/v2/lbaas"}
 
 // api holds the API's dependencies; every endpoint is a method on it.
 type api struct {
-	db  *db.DB
-	log *slog.Logger
+	db       *db.DB
+	log      *slog.Logger
+	clientIP func(*http.Request) string
 }
 
 // New returns the API's handler, mounted under /v2.0/lbaas/ and /v2/lbaas/. Every request is
 // given a request id, then authenticated, then routed.
 func New(cfg Config) http.Handler {
-	a := &api{db: cfg.DB, log: cfg.Logger}
+	a := &api{db: cfg.DB, log: cfg.Logger, clientIP: cfg.ClientIP}
 	if a.log == nil {
 		a.log = slog.Default()
+	}
+	if a.clientIP == nil {
+		a.clientIP = peerIP
 	}
 	mux := http.NewServeMux()
 	for _, p := range prefixes {

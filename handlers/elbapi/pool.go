@@ -37,7 +37,7 @@ func (a *api) apply(w http.ResponseWriter, r *http.Request, pool lb.Group, b lb.
 		Batch:     b,
 		Actor:     caller(r).Name,
 		Source:    db.SourcePoolAPI,
-		ClientIP:  clientIP(r),
+		ClientIP:  a.clientIP(r),
 		RequestID: requestID(w),
 		Request:   request,
 	})

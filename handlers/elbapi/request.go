@@ -48,8 +48,8 @@ func plainRequestID(s string) bool {
 // requestID returns the id withRequestID answered with.
 func requestID(w http.ResponseWriter) string { return w.Header().Get(requestIDHeader) }
 
-// clientIP is the connection's peer: a forwarding header can be forged by anyone.
-func clientIP(r *http.Request) string {
+// peerIP is the connection's peer: a forwarding header can be forged by anyone.
+func peerIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

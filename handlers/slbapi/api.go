@@ -23,21 +23,28 @@ import (
 type Config struct {
 	DB     *db.DB
 	Logger *slog.Logger
+	// ClientIP tells the caller's address, as the console decides it (trusted proxies
+	// included); nil means the connection's peer.
+	ClientIP func(*http.Request) string
 }
 
 // api holds the API's dependencies; every action is a method on it.
 type api struct {
-	db     *db.DB
-	log    *slog.Logger
-	nonces *nonces
-	now    func() time.Time
+	db       *db.DB
+	log      *slog.Logger
+	nonces   *nonces
+	now      func() time.Time
+	clientIP func(*http.Request) string
 }
 
 // New returns the API's handler, mounted at "/" for requests that carry an Action parameter.
 func New(cfg Config) http.Handler {
-	a := &api{db: cfg.DB, log: cfg.Logger, nonces: newNonces(nonceMemory, maxNonces), now: time.Now}
+	a := &api{db: cfg.DB, log: cfg.Logger, nonces: newNonces(nonceMemory, maxNonces), now: time.Now, clientIP: cfg.ClientIP}
 	if a.log == nil {
 		a.log = slog.Default()
+	}
+	if a.clientIP == nil {
+		a.clientIP = peerIP
 	}
 	return a
 }
@@ -63,7 +70,7 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		format:    formatOf(r.URL.Query().Get("Format")),
 		requestID: requestIDOf(w),
 		host:      r.Host,
-		clientIP:  peerIP(r),
+		clientIP:  a.clientIP(r),
 	}
 	body, err := a.serve(c, r)
 	if err != nil {

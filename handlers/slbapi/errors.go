@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"lbconsole/lb"
 )
@@ -73,15 +72,8 @@ func errorFor(err error) *apiError {
 		code = codeServerNotFound
 	case e.Kind == lb.KindForbidden:
 		status, code = http.StatusForbidden, codeForbidden
-	case e.Kind == lb.KindInvalid && e.Field == lb.FieldServerID && cannotJoin(e.Message):
+	case e.Field == lb.FieldServerState:
 		code = codeObtainIPFail
 	}
 	return &apiError{status: status, code: code, message: e.Message}
-}
-
-// cannotJoin tells the rules that keep a server out of a group (it is not Running, or not in
-// the load balancer's VPC), which the cloud reports as ObtainIpFail, from other invalid
-// entries. lb says which by its message only; the tests pin both messages.
-func cannotJoin(message string) bool {
-	return strings.Contains(message, "only Running servers") || strings.Contains(message, "VPC")
 }
