@@ -17,8 +17,11 @@ type Session struct {
 	Expires  time.Time
 }
 
-// CreateSession stores a new session for a user.
+// CreateSession stores a new session for a user, and clears out sessions that have expired.
 func (d *DB) CreateSession(ctx context.Context, s Session) error {
+	if _, err := d.write.ExecContext(ctx, "DELETE FROM sessions WHERE expires <= ?", formatTime(d.now())); err != nil {
+		return fmt.Errorf("db: unable to clear expired sessions: %w", err)
+	}
 	_, err := d.write.ExecContext(ctx, "INSERT INTO sessions (id_hash, user_id, created, last_seen, expires) VALUES (?,?,?,?,?)",
 		s.IDHash, s.UserID, formatTime(s.Created), formatTime(s.LastSeen), formatTime(s.Expires))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Sign-in outcomes.
@@ -28,7 +29,11 @@ type SignIn struct {
 func (d *DB) RecordSignIn(ctx context.Context, s SignIn) error {
 	name := s.UserName
 	if len(name) > maxRecordedName {
-		name = name[:maxRecordedName]
+		cut := maxRecordedName
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut]
 	}
 	_, err := d.write.ExecContext(ctx, "INSERT INTO sign_ins (time, user_name, client_ip, outcome) VALUES (?,?,?,?)",
 		formatTime(d.now()), name, s.ClientIP, s.Outcome)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -97,6 +98,37 @@ func newRequestID() string {
 	}
 	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// readForm reads a form body up front, so that a body cut off by the size limit is answered
+// 413 instead of reaching a handler as an empty form (Go's form parsing hides that error).
+func readForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+			return next(c)
+		}
+		ct := r.Header.Get(echo.HeaderContentType)
+		var err error
+		switch {
+		case strings.HasPrefix(ct, echo.MIMEApplicationForm):
+			err = r.ParseForm()
+		case strings.HasPrefix(ct, echo.MIMEMultipartForm):
+			err = r.ParseMultipartForm(multipartMemory)
+		default:
+			return next(c)
+		}
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read: "+err.Error())
+		}
+		return next(c)
+	}
+}
+
+// multipartMemory is how much of an upload is held in memory; the body limit is below it.
+const multipartMemory = 4 << 20
 
 const (
 	csrfContextKey = "csrf"

@@ -20,6 +20,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	// No request body the console or the APIs accept is near this size; refuse larger ones
 	// before anything reads them.
 	e.Pre(middleware.BodyLimit(maxBodySize))
+	e.Pre(readForm)
 	e.Use(requestID)
 	e.Use(h.metrics.observe)
 	e.Use(middleware.Recover())
