@@ -18,6 +18,26 @@ const maxFormBody = 1 << 20
 // params are a request's parameters, each given once.
 type params map[string]string
 
+// formOf returns the form-encoded body's parameters. The console's router may have read the
+// body already (to answer an oversized one 413); then its parse is used.
+func formOf(r *http.Request) (url.Values, error) {
+	if r.PostForm != nil {
+		return r.PostForm, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBody+1))
+	if err != nil {
+		return nil, invalidParameter("the request body could not be read: %v", err)
+	}
+	if len(body) > maxFormBody {
+		return nil, newError(http.StatusRequestEntityTooLarge, codeInvalidParameter, "the form body is larger than %d bytes", maxFormBody)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, invalidParameter("the form body is not valid URL encoding: %v", err)
+	}
+	return form, nil
+}
+
 // readParams collects the parameters of the URL query and, for robustness, of a form-encoded
 // body (the SDK signs both the same way). A parameter given twice is refused rather than
 // guessed at: the signature and the change must be about the same value.
@@ -36,16 +56,9 @@ func readParams(r *http.Request) (params, error) {
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
 		return p, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBody+1))
+	form, err := formOf(r)
 	if err != nil {
-		return nil, invalidParameter("the request body could not be read: %v", err)
-	}
-	if len(body) > maxFormBody {
-		return nil, newError(http.StatusRequestEntityTooLarge, codeInvalidParameter, "the form body is larger than %d bytes", maxFormBody)
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, invalidParameter("the form body is not valid URL encoding: %v", err)
+		return nil, err
 	}
 	return p, p.add(form)
 }
