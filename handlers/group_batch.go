@@ -47,6 +47,11 @@ func parseBatchForm(c echo.Context) (batchForm, error) {
 	if err != nil {
 		return f, echo.NewHTTPError(http.StatusBadRequest, "the form could not be read: "+err.Error())
 	}
+	for _, name := range []string{"op", "version", "weight"} {
+		if len(values[name]) > 1 {
+			return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s is given more than once", name))
+		}
+	}
 	f.Op = values.Get("op")
 	need, ok := ops[f.Op]
 	if !ok {

@@ -104,7 +104,7 @@ func newRequestID() string {
 func readForm(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+		if isAPIRequest(c) || (r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch) {
 			return next(c)
 		}
 		ct := r.Header.Get(echo.HeaderContentType)
@@ -159,8 +159,9 @@ func isAPIRequest(c echo.Context) bool {
 	if strings.HasPrefix(p, "/v2.0/") || strings.HasPrefix(p, "/v2/") {
 		return true
 	}
-	// The SDK puts every parameter in the query; a hand-made POST may put Action in the body.
-	return p == "/" && (c.QueryParam("Action") != "" || (c.Request().Method == http.MethodPost && c.FormValue("Action") != ""))
+	// The SDK puts every parameter, Action included, in the query. Action only in a body is
+	// not looked for: that would read a body before any limit applies.
+	return p == "/" && c.QueryParam("Action") != ""
 }
 
 func csrfToken(c echo.Context) string {

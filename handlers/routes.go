@@ -19,7 +19,8 @@ const maxBodySize = "2M"
 func (h *Handler) routes(e *echo.Echo) {
 	// No request body the console or the APIs accept is near this size; refuse larger ones
 	// before anything reads them.
-	e.Pre(middleware.BodyLimit(maxBodySize))
+	// The APIs cap their own bodies and answer in their own error shapes.
+	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodySize, Skipper: isAPIRequest}))
 	e.Pre(readForm)
 	e.Use(requestID)
 	e.Use(h.metrics.observe)

@@ -2,6 +2,8 @@ package lb
 
 import (
 	"net/netip"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -43,6 +45,9 @@ func CheckPort(p int) error {
 func CheckDescription(s string, limit int) error {
 	if !utf8.ValidString(s) {
 		return Errorf(KindInvalid, FieldDescription, "description is not valid UTF-8")
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return Errorf(KindInvalid, FieldDescription, "description holds a control character (such as NUL or a line break)")
 	}
 	if n := utf8.RuneCountInString(s); n > limit {
 		return Errorf(KindInvalid, FieldDescription, "description is %d characters long: at most %d are allowed", n, limit)

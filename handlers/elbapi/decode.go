@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"lbconsole/lb"
 )
@@ -239,6 +240,12 @@ func decodeUpdate(body []byte, memberID string) (lb.Batch, bool, error) {
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown fields.
 func decodeStrict(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		return bad("the body is not valid UTF-8")
+	}
+	if err := checkDuplicateKeys(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -248,6 +255,55 @@ func decodeStrict(body []byte, v any) error {
 		return bad("the body holds more than one JSON value")
 	}
 	return nil
+}
+
+// checkDuplicateKeys refuses an object that names a key twice: encoding/json would keep the
+// last one silently, and a caller who sent two actions should hear about it.
+func checkDuplicateKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type frame struct {
+		object  bool
+		keys    map[string]bool
+		wantKey bool
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return nil // decodeStrict reports syntax errors in its own words
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.wantKey {
+			if key, ok := tok.(string); ok {
+				if top.keys[key] {
+					return bad("the key %q is given more than once", key)
+				}
+				top.keys[key] = true
+				top.wantKey = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, wantKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// a value just ended: an enclosing object expects a key next
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].wantKey = true
+		}
+	}
 }
 
 // jsonError says in the API's words what encoding/json found wrong.

@@ -33,7 +33,11 @@ func statusOf(err error) (int, string) {
 		return ae.status, ae.message
 	}
 	if e, ok := lb.AsError(err); ok {
-		return kindStatus(e), e.Message
+		msg := e.Message
+		if e.Field == lb.FieldDescription {
+			msg = strings.ReplaceAll(msg, "description", "name") // the member's description is its REST name
+		}
+		return kindStatus(e), msg
 	}
 	return http.StatusInternalServerError, "the server failed to handle the request; its log has the details under the request id"
 }

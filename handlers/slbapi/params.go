@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxFormBody is the largest form-encoded body read for parameters. The SDK sends none; a
@@ -18,12 +19,9 @@ const maxFormBody = 1 << 20
 // params are a request's parameters, each given once.
 type params map[string]string
 
-// formOf returns the form-encoded body's parameters. The console's router may have read the
-// body already (to answer an oversized one 413); then its parse is used.
+// formOf returns the form-encoded body's parameters, read here under the API's own cap (the
+// console's router leaves API bodies alone).
 func formOf(r *http.Request) (url.Values, error) {
-	if r.PostForm != nil {
-		return r.PostForm, nil
-	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBody+1))
 	if err != nil {
 		return nil, invalidParameter("the request body could not be read: %v", err)
@@ -72,6 +70,9 @@ func (p params) add(vals url.Values) error {
 	for _, k := range keys {
 		if _, seen := p[k]; seen || len(vals[k]) > 1 {
 			return invalidParameter("the parameter %s is given more than once", k)
+		}
+		if !utf8.ValidString(k) || !utf8.ValidString(vals[k][0]) {
+			return invalidParameter("the parameter %s is not valid UTF-8", strings.ToValidUTF8(k, "?"))
 		}
 		p[k] = vals[k][0]
 	}
