@@ -205,7 +205,22 @@ func (h *Handler) groupPreview(c echo.Context) error {
 	}
 	p.Diff = res.Diff
 	m.Preview = p
+	if lb.IsStale(err) {
+		return h.stalePreview(c, m, f)
+	}
 	return render(c, status, templates.GroupShow(m), []string{"preview"})
+}
+
+// stalePreview answers a preview planned on a table that is no longer current: it says so,
+// and replaces the table with the current one and what changed, keeping the selection.
+func (h *Handler) stalePreview(c echo.Context, m templates.GroupPage, f batchForm) error {
+	m.Preview.Error = "The group changed since you loaded it. The table now shows it as it is, with what changed; check your selection and preview again."
+	status, err := h.batchOutcome(c, &m, f, db.BatchResult{}, lb.Errorf(lb.KindConflict, lb.FieldVersion, "the group changed since you loaded it"))
+	if err != nil {
+		return err
+	}
+	m.Flash = nil
+	return render(c, status, templates.GroupShow(m), []string{"preview"}, templates.GroupBodyRefreshed(m))
 }
 
 // groupBatch applies a batch and answers with the refreshed table and a message.
@@ -273,7 +288,7 @@ func appliedMessage(op string, res db.BatchResult) string {
 	}
 	verb := map[string]string{"remove": "Removed", "drain": "Drained", "weights": "Set the weight of", "add": "Added",
 		"replace": "Replaced", "inline": "Set the weight of"}[op]
-	return fmt.Sprintf("%s %d servers: %s (audit entry #%d).", verb, d.Count(), strings.Join(names, ", "), res.Seq)
+	return fmt.Sprintf("%s %s: %s (audit entry #%d).", verb, templates.Servers(d.Count()), strings.Join(names, ", "), res.Seq)
 }
 
 func memberName(m lb.Member) string {
