@@ -248,3 +248,21 @@ func (e AuditEntry) Diff() lb.Diff {
 	}
 	return d
 }
+
+// RecordRefusal audits a change an interface refused before it reached the store (a request
+// that breaks a rule the interface checks itself), so that every refused attempt is in the
+// audit log. outcome is the interface's error code.
+func (d *DB) RecordRefusal(ctx context.Context, req BatchRequest, outcome, message string) (int64, error) {
+	e := newAuditEntry(req, BatchResult{}, errors.New(message), d.now())
+	e.Outcome = outcome
+	var seq int64
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		seq, err = d.appendAudit(ctx, tx, e)
+		return err
+	})
+	if err == nil {
+		d.observe.BatchDone(req.Source, string(req.Batch.Action), outcome)
+	}
+	return seq, err
+}

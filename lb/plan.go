@@ -203,6 +203,10 @@ func (p *planner) apply(m Member, s Spec) (Member, error) {
 
 func (p *planner) replaceAll(specs []Spec) error {
 	wanted := make(map[string]bool, len(specs))
+	index := make(map[string]int, len(p.next))
+	for i, m := range p.next {
+		index[p.key(m)] = i
+	}
 	var kept []Member
 	for _, s := range specs {
 		m, err := p.resolve(s)
@@ -214,8 +218,8 @@ func (p *planner) replaceAll(specs []Spec) error {
 			return Errorf(KindConflict, fieldOf(s), "%s is listed twice", s.Label())
 		}
 		wanted[k] = true
-		i := p.indexOfKey(k)
-		if i < 0 {
+		i, ok := index[k]
+		if !ok {
 			kept = append(kept, m)
 			p.diff.Added = append(p.diff.Added, m)
 			continue
@@ -242,15 +246,6 @@ func (p *planner) replaceAll(specs []Spec) error {
 	}
 	p.next = kept
 	return nil
-}
-
-func (p *planner) indexOfKey(k string) int {
-	for i, m := range p.next {
-		if p.key(m) == k {
-			return i
-		}
-	}
-	return -1
 }
 
 // key is what must be unique in a group: the server in the default list, (Address, Port) elsewhere.

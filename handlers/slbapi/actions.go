@@ -1,9 +1,15 @@
 package slbapi
 
+import (
+	"lbconsole/db"
+	"lbconsole/lb"
+)
+
 // action is one Action of the API.
 type action struct {
-	// changes marks the actions that change something: a viewer's key may not call them.
-	changes bool
+	// changes names the batch operation of the actions that change something (as the audit
+	// log records it); a viewer's key may not call them. Empty for Describe actions.
+	changes lb.Action
 	run     func(a *api, c *call) (any, error)
 }
 
@@ -13,12 +19,12 @@ var actions = map[string]action{
 	"DescribeLoadBalancerAttribute":    {run: (*api).describeLoadBalancerAttribute},
 	"DescribeVServerGroups":            {run: (*api).describeVServerGroups},
 	"DescribeVServerGroupAttribute":    {run: (*api).describeVServerGroupAttribute},
-	"AddBackendServers":                {changes: true, run: (*api).addBackendServers},
-	"SetBackendServers":                {changes: true, run: (*api).setBackendServers},
-	"RemoveBackendServers":             {changes: true, run: (*api).removeBackendServers},
-	"CreateVServerGroup":               {changes: true, run: (*api).createVServerGroup},
-	"AddVServerGroupBackendServers":    {changes: true, run: (*api).addVServerGroupBackendServers},
-	"SetVServerGroupAttribute":         {changes: true, run: (*api).setVServerGroupAttribute},
-	"RemoveVServerGroupBackendServers": {changes: true, run: (*api).removeVServerGroupBackendServers},
-	"ModifyVServerGroupBackendServers": {changes: true, run: (*api).modifyVServerGroupBackendServers},
+	"AddBackendServers":                {changes: lb.ActionAdd, run: (*api).addBackendServers},
+	"SetBackendServers":                {changes: lb.ActionSetWeights, run: (*api).setBackendServers},
+	"RemoveBackendServers":             {changes: lb.ActionRemove, run: (*api).removeBackendServers},
+	"CreateVServerGroup":               {changes: db.ActionCreateGroup, run: (*api).createVServerGroup},
+	"AddVServerGroupBackendServers":    {changes: lb.ActionAdd, run: (*api).addVServerGroupBackendServers},
+	"SetVServerGroupAttribute":         {changes: lb.ActionSetWeights, run: (*api).setVServerGroupAttribute},
+	"RemoveVServerGroupBackendServers": {changes: lb.ActionRemove, run: (*api).removeVServerGroupBackendServers},
+	"ModifyVServerGroupBackendServers": {changes: lb.ActionReplace, run: (*api).modifyVServerGroupBackendServers},
 }

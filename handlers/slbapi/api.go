@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 // Config is what the API needs.
@@ -59,6 +60,7 @@ type call struct {
 	host      string
 	clientIP  string
 	user      db.User
+	audited   bool // the store wrote this call's audit entry
 }
 
 // ServeHTTP answers one call: read the parameters, authenticate, find the action, check the
@@ -102,10 +104,35 @@ func (a *api) serve(c *call, r *http.Request) (any, error) {
 	if !ok {
 		return nil, newError(http.StatusNotFound, codeActionNotFound, "the action %q does not exist in this API", c.action)
 	}
-	if act.changes && !mayChange(c.user) {
+	if act.changes != "" && !mayChange(c.user) {
 		return nil, newError(http.StatusForbidden, codeForbidden, "%s's role %s may only call Describe actions; %s needs an operator or admin", c.user.Name, c.user.Role, c.action)
 	}
-	return act.run(a, c)
+	body, err := act.run(a, c)
+	if err != nil && act.changes != "" && !c.audited {
+		a.auditRefusal(c, act.changes, err)
+	}
+	return body, err
+}
+
+// auditRefusal records a change refused before it reached the store (a parameter that breaks
+// a rule, a group of another region): every refused attempt is in the audit log.
+func (a *api) auditRefusal(c *call, action lb.Action, refusal error) {
+	if errorFor(refusal).status >= http.StatusInternalServerError {
+		return
+	}
+	req := c.origin(db.BatchRequest{LoadBalancerID: c.params["LoadBalancerId"], GroupRef: c.params["VServerGroupId"],
+		Batch: lb.Batch{Action: action}})
+	outcome := string(lb.ErrorKind(refusal)) // the store's words where the rule is the domain's
+	if outcome == "" {
+		outcome = errorFor(refusal).code
+	}
+	seq, err := a.db.RecordRefusal(c.ctx, req, outcome, errorFor(refusal).message)
+	if err != nil {
+		a.log.ErrorContext(c.ctx, "unable to audit a refused call", "request_id", c.requestID, "err", err)
+		return
+	}
+	c.audited = true
+	a.logBatch(c, seq, lb.Errorf(lb.KindInvalid, "", "%s", errorFor(refusal).message))
 }
 
 // requestIDOf reuses the id the router gave the request (X-Request-Id), so that the answer's

@@ -94,6 +94,8 @@ func (a *api) apply(c *call, v db.GroupView, b lb.Batch) (db.BatchResult, error)
 	b.Limit, b.DefaultWeight, b.DescriptionLimit = lb.MaxSLBEntries, lb.DefaultWeight, lb.MaxDescriptionLen
 	req := db.BatchRequest{LoadBalancerID: v.LoadBalancer.ID, GroupRef: v.Group.ID, Batch: b}
 	res, err := a.db.ApplyBatch(c.ctx, c.origin(req))
+	_, refused := lb.AsError(err)
+	c.audited = err == nil || refused
 	a.logBatch(c, res.Seq, err)
 	return res, err
 }

@@ -38,6 +38,9 @@ func (a *api) createVServerGroup(c *call) (any, error) {
 		Batch: lb.Batch{New: specs, Limit: lb.MaxSLBEntries, DefaultWeight: lb.DefaultWeight, DescriptionLimit: lb.MaxDescriptionLen},
 		Actor: c.user.Name, Source: db.SourceSLBAPI, ClientIP: c.clientIP, RequestID: c.requestID, Request: c.params.auditText()}
 	res, err := a.db.CreateVServerGroup(c.ctx, req)
+	if _, refused := lb.AsError(err); err == nil || refused {
+		c.audited = true
+	}
 	a.logBatch(c, res.Seq, err)
 	if err != nil {
 		return nil, err
