@@ -33,6 +33,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Metrics, when set, are served at /metrics; nil makes a set of its own.
 	Metrics *Metrics
+	// RequestTimeout bounds the work of one request (not the CSV export); zero means 30 s.
+	RequestTimeout time.Duration
 	// Now returns the current time; nil means time.Now. Tests move it to expire sessions and
 	// throttles; give the store the same clock.
 	Now func() time.Time
@@ -40,11 +42,12 @@ type Config struct {
 
 // Sign-in throttling: failures allowed per window before further attempts wait.
 const (
-	signInWindow         = 15 * time.Minute
-	failuresPerAccount   = 5
-	failuresPerClientIP  = 20
-	defaultSessionIdle   = 30 * time.Minute
-	defaultSessionMaxAge = 12 * time.Hour
+	signInWindow          = 15 * time.Minute
+	failuresPerAccount    = 5
+	failuresPerClientIP   = 20
+	defaultSessionIdle    = 30 * time.Minute
+	defaultSessionMaxAge  = 12 * time.Hour
+	defaultRequestTimeout = 30 * time.Second
 )
 
 // Handler holds the console's dependencies; every page and action is a method on it.
@@ -59,6 +62,7 @@ type Handler struct {
 	accountThrottle *throttle
 	metrics         *Metrics
 	now             func() time.Time
+	timeout         time.Duration
 }
 
 // New returns the console's router with every route and middleware in place.
@@ -79,6 +83,10 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	if h.idle == 0 {
 		h.idle = defaultSessionIdle
+	}
+	h.timeout = cfg.RequestTimeout
+	if h.timeout == 0 {
+		h.timeout = defaultRequestTimeout
 	}
 	h.now = cfg.Now
 	if h.now == nil {

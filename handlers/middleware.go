@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -97,6 +98,27 @@ func newRequestID() string {
 		panic("handlers: unable to read random bytes: " + err.Error())
 	}
 	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// withTimeout gives each request's context a deadline, so that no request holds a database
+// connection or the writer forever; skip names the requests that may stream for longer.
+func withTimeout(d time.Duration, skip func(echo.Context) bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if skip(c) {
+				return next(c)
+			}
+			orig := c.Request()
+			ctx, cancel := context.WithTimeout(orig.Context(), d)
+			defer cancel()
+			c.SetRequest(orig.WithContext(ctx))
+			err := next(c)
+			// The error is rendered after this returns: with the request's own context, not
+			// the one about to be cancelled.
+			c.SetRequest(orig)
+			return err
+		}
+	}
 }
 
 // readForm reads a form body up front, so that a body cut off by the size limit is answered

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 
@@ -53,6 +54,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	}
 	status, msg := http.StatusInternalServerError, "something went wrong on our side; it has been logged"
 	var he *echo.HTTPError
+	if errors.Is(err, context.DeadlineExceeded) {
+		status, msg = http.StatusServiceUnavailable, "the request took too long and was stopped; nothing it had not finished was applied"
+	}
 	if errors.As(err, &he) {
 		status = he.Code
 		if m, ok := he.Message.(string); ok {

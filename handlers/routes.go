@@ -27,6 +27,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(h.logRequests)
 	e.Use(h.securityHeaders)
+	// Every request's work (its database calls included) is bounded; the CSV export streams for
+	// as long as the log is, under the server's write timeout instead.
+	e.Use(withTimeout(h.timeout, func(c echo.Context) bool { return c.Path() == "/audit.csv" }))
 	e.Use(h.csrf())
 
 	// The cloud APIs authenticate every call by signature or token, never by cookie.
