@@ -36,6 +36,12 @@ type LBPage struct {
 // ListLoadBalancers returns the load balancers that match f, ordered by region and name.
 func (d *DB) ListLoadBalancers(ctx context.Context, f LBFilter) (LBPage, error) {
 	where, args := lbWhere(f)
+	return d.pageLoadBalancers(ctx, where, args, f.Limit, f.Offset)
+}
+
+// pageLoadBalancers returns one page of the load balancers a WHERE clause selects, ordered by
+// region, name and id, and how many it selects in all, read in one snapshot.
+func (d *DB) pageLoadBalancers(ctx context.Context, where string, args []any, limit, offset int) (LBPage, error) {
 	var page LBPage
 	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l"+where, args...).Scan(&page.Total); err != nil {
@@ -45,15 +51,14 @@ func (d *DB) ListLoadBalancers(ctx context.Context, f LBFilter) (LBPage, error) 
 			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id AND g.kind = 'vserver'),
 			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
 			FROM load_balancers l` + where + ` ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?`
-		rows, err := tx.QueryContext(ctx, q, append(args, limitOrAll(f.Limit), f.Offset)...)
+		rows, err := tx.QueryContext(ctx, q, append(args, limitOrAll(limit), offset)...)
 		if err != nil {
 			return fmt.Errorf("db: unable to list load balancers: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var s LBSummary
-			dest := append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)
-			if err := rows.Scan(dest...); err != nil {
+			if err := rows.Scan(append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)...); err != nil {
 				return fmt.Errorf("db: unable to read a load balancer: %w", err)
 			}
 			page.Items = append(page.Items, s)

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"lbconsole/lb"
@@ -58,30 +57,7 @@ func (f LBSearch) where() (string, []any) {
 // name and id, and how many match in all, read in one snapshot.
 func (d *DB) SearchLoadBalancers(ctx context.Context, f LBSearch) (LBPage, error) {
 	where, args := f.where()
-	var page LBPage
-	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l"+where, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("db: unable to count load balancers: %w", err)
-		}
-		q := `SELECT ` + lbColumns + `,
-			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id AND g.kind = 'vserver'),
-			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
-			FROM load_balancers l` + where + ` ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?`
-		rows, err := tx.QueryContext(ctx, q, append(args, limitOrAll(f.Limit), f.Offset)...)
-		if err != nil {
-			return fmt.Errorf("db: unable to search load balancers: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s LBSummary
-			if err := rows.Scan(append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)...); err != nil {
-				return fmt.Errorf("db: unable to read a load balancer: %w", err)
-			}
-			page.Items = append(page.Items, s)
-		}
-		return rows.Err()
-	})
-	return page, err
+	return d.pageLoadBalancers(ctx, where, args, f.Limit, f.Offset)
 }
 
 // GroupView is a group with its load balancer and members, as one snapshot.
