@@ -195,20 +195,7 @@ func placeholders(n int) string {
 }
 
 func subnetsOfVPC(ctx context.Context, q queryer, vpcID string) ([]lb.Subnet, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, vpc_id, name, cidr FROM subnets WHERE vpc_id = ? ORDER BY id", vpcID)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list the subnets of %s: %w", vpcID, err)
-	}
-	defer rows.Close()
-	var out []lb.Subnet
-	for rows.Next() {
-		var s lb.Subnet
-		if err := rows.Scan(&s.ID, &s.VpcID, &s.Name, &s.CIDR); err != nil {
-			return nil, fmt.Errorf("db: unable to read a subnet: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return querySubnets(ctx, q, "SELECT id, vpc_id, name, cidr FROM subnets WHERE vpc_id = ? ORDER BY id", vpcID)
 }
 
 func writeDiff(ctx context.Context, tx *sql.Tx, groupID string, diff lb.Diff) error {

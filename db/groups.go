@@ -89,20 +89,7 @@ func memberDest(m *lb.Member) []any {
 }
 
 func listMembers(ctx context.Context, q queryer, groupID string) ([]lb.Member, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+memberColumns+" FROM members WHERE group_id = ? ORDER BY server_id, address, port", groupID)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list the members of %s: %w", groupID, err)
-	}
-	defer rows.Close()
-	var out []lb.Member
-	for rows.Next() {
-		var m lb.Member
-		if err := rows.Scan(memberDest(&m)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read a member: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return findMembers(ctx, q, groupID, MemberFilter{})
 }
 
 // MemberFilter narrows a group's members. Empty fields select everything.
@@ -116,10 +103,23 @@ type MemberFilter struct {
 
 // FindMembers returns the members of a group that match f, in the order of ListMembers.
 func (d *DB) FindMembers(ctx context.Context, groupID string, f MemberFilter) ([]lb.Member, error) {
+	return findMembers(ctx, d.read, groupID, f)
+}
+
+// CountMembers returns how many members a group has.
+func (d *DB) CountMembers(ctx context.Context, groupID string) (int, error) {
+	var n int
+	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM members WHERE group_id = ?", groupID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: unable to count the members of %s: %w", groupID, err)
+	}
+	return n, nil
+}
+
+func findMembers(ctx context.Context, q queryer, groupID string, f MemberFilter) ([]lb.Member, error) {
 	query := "SELECT " + memberColumns + " FROM members WHERE group_id = ?"
 	args := []any{groupID}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + escapeLike(q) + "%"
+	if text := strings.TrimSpace(f.Query); text != "" {
+		like := "%" + escapeLike(text) + "%"
 		query += ` AND (server_id LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR description LIKE ? ESCAPE '\')`
 		args = append(args, like, like, like)
 	}
@@ -135,9 +135,9 @@ func (d *DB) FindMembers(ctx context.Context, groupID string, f MemberFilter) ([
 		query += " AND type = ?"
 		args = append(args, f.Type)
 	}
-	rows, err := d.read.QueryContext(ctx, query+" ORDER BY server_id, address, port", args...)
+	rows, err := q.QueryContext(ctx, query+" ORDER BY server_id, address, port", args...)
 	if err != nil {
-		return nil, fmt.Errorf("db: unable to find the members of %s: %w", groupID, err)
+		return nil, fmt.Errorf("db: unable to list the members of %s: %w", groupID, err)
 	}
 	defer rows.Close()
 	var out []lb.Member

@@ -58,13 +58,9 @@ func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error
 	}
 	m.Total = len(m.Members)
 	if m.Filter.Active() {
-		all, err := h.db.ListMembers(ctx, m.Group.ID)
-		if err != nil {
-			return err
-		}
-		m.Total = len(all)
+		m.Total, err = h.db.CountMembers(ctx, m.Group.ID)
 	}
-	return nil
+	return err
 }
 
 // memberFilter checks the group page's filter and turns it into the store's.
