@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"unicode"
 	"unicode/utf8"
 
 	"lbconsole/lb"
@@ -114,16 +113,11 @@ func (d *DB) planNewGroup(ctx context.Context, q queryer, req CreateGroupRequest
 // checkGroupName allows up to lb.MaxGroupNameLen characters of valid UTF-8 without control
 // characters, so that a name shows the same in the console, the CSV export and the APIs.
 func checkGroupName(name string) error {
-	if !utf8.ValidString(name) {
-		return lb.Errorf(lb.KindInvalid, FieldGroupName, "the group name is not valid UTF-8")
+	if fault := lb.TextFault(name); fault != "" {
+		return lb.Errorf(lb.KindInvalid, FieldGroupName, "the group name %s", fault)
 	}
 	if n := utf8.RuneCountInString(name); n > lb.MaxGroupNameLen {
 		return lb.Errorf(lb.KindInvalid, FieldGroupName, "the group name is %d characters long: at most %d are allowed", n, lb.MaxGroupNameLen)
-	}
-	for _, r := range name {
-		if unicode.IsControl(r) {
-			return lb.Errorf(lb.KindInvalid, FieldGroupName, "the group name contains a control character")
-		}
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"lbconsole/lb"
@@ -371,14 +370,11 @@ func checkServerID(id string) string {
 }
 
 func checkServerName(name string) string {
-	if !utf8.ValidString(name) {
-		return "name is not valid UTF-8"
+	if fault := lb.TextFault(name); fault != "" {
+		return "name " + fault
 	}
 	if n := utf8.RuneCountInString(name); n > MaxServerNameLen {
 		return fmt.Sprintf("name is %d characters long: at most %d are allowed", n, MaxServerNameLen)
-	}
-	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
-		return "name holds a control character"
 	}
 	return ""
 }

@@ -8,7 +8,7 @@ import (
 // Action names a batch operation.
 type Action string
 
-// The five batch operations.
+// The batch operations.
 const (
 	// ActionRemove takes the Old servers out; ones not in the group are ignored unless Strict.
 	ActionRemove Action = "remove"
@@ -20,12 +20,15 @@ const (
 	ActionReplaceAll Action = "replace_all"
 	// ActionSetWeights changes the weight and description of the New entries' members.
 	ActionSetWeights Action = "set_weights"
+	// ActionUpsert puts the New servers in and updates the ones already there, matched as
+	// ActionReplaceAll matches them, and removes nothing (Octavia's additive_only).
+	ActionUpsert Action = "upsert"
 )
 
-// Valid reports whether a is one of the five operations.
+// Valid reports whether a is one of the operations.
 func (a Action) Valid() bool {
 	switch a {
-	case ActionRemove, ActionAdd, ActionReplace, ActionReplaceAll, ActionSetWeights:
+	case ActionRemove, ActionAdd, ActionReplace, ActionReplaceAll, ActionSetWeights, ActionUpsert:
 		return true
 	}
 	return false
@@ -66,7 +69,7 @@ func (s Spec) Label() string {
 type Batch struct {
 	Action Action
 	Old    []Spec // servers leaving: remove, replace
-	New    []Spec // servers arriving or changing: add, replace, replace_all, set_weights
+	New    []Spec // servers arriving or changing: add, replace, replace_all, set_weights, upsert
 	// Strict makes an Old entry that matches no member an error instead of being ignored.
 	Strict bool
 	// Limit is the most entries each list may hold; zero means MaxConsoleEntries.

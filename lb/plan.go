@@ -70,7 +70,9 @@ func (p *planner) run() error {
 		}
 		return p.add(p.b.New)
 	case ActionReplaceAll:
-		return p.replaceAll(p.b.New)
+		return p.replaceAll(p.b.New, true)
+	case ActionUpsert:
+		return p.replaceAll(p.b.New, false)
 	default:
 		return p.update(p.b.New)
 	}
@@ -201,7 +203,10 @@ func (p *planner) apply(m Member, s Spec) (Member, error) {
 	return m, nil
 }
 
-func (p *planner) replaceAll(specs []Spec) error {
+// replaceAll makes the listed members the group's, matched on key: a match is updated in place
+// and keeps its id, a new one is added. Members not listed are removed when prune is set, and
+// kept otherwise (an upsert).
+func (p *planner) replaceAll(specs []Spec, prune bool) error {
 	wanted := make(map[string]bool, len(specs))
 	index := make(map[string]int, len(p.next))
 	for i, m := range p.next {
@@ -238,6 +243,17 @@ func (p *planner) replaceAll(specs []Spec) error {
 			p.diff.Changed = append(p.diff.Changed, Change{Before: before, After: after})
 		}
 		kept = append(kept, after)
+	}
+	if !prune {
+		// Members keep their places; new ones join at the end.
+		for _, m := range kept {
+			if i, ok := index[p.key(m)]; ok {
+				p.next[i] = m
+			} else {
+				p.next = append(p.next, m)
+			}
+		}
+		return nil
 	}
 	for _, m := range p.next {
 		if !wanted[p.key(m)] {

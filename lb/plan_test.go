@@ -90,6 +90,15 @@ func server(id, addr, subnet string, typ ServerType, status ServerStatus) Server
 	return Server{ID: id, Name: id, Address: addr, SubnetID: subnet, VpcID: "vpc-1", RegionID: "cn-hangzhou", Type: typ, Status: status}
 }
 
+// withServerAt is the fixture with a running server i-odd at addr in vsw-1.
+func withServerAt(addr string) func() Target {
+	return func() Target {
+		t := fixture()
+		t.Servers = append(t.Servers, server("i-odd", addr, "vsw-1", TypeECS, StatusRunning))
+		return t
+	}
+}
+
 // srv names a server, with a port in a VServer group.
 func srv(id string, port int) Spec { return Spec{ServerID: id, Port: port} }
 
@@ -373,6 +382,14 @@ func TestPlanAdd(t *testing.T) {
 			kind: KindInvalid, field: FieldAddress},
 		{name: "AddressWithoutSubnetOutsideEverySubnetRefused", batch: Batch{New: []Spec{{Address: "10.9.1.30", Port: 80}}},
 			kind: KindInvalid, field: FieldAddress},
+		{name: "SubnetNetworkAddressRefused", batch: Batch{New: []Spec{ip("10.0.1.0", "vsw-1", 80)}},
+			kind: KindInvalid, field: FieldAddress},
+		{name: "SubnetBroadcastAddressWithoutSubnetRefused", batch: Batch{New: []Spec{{Address: "10.0.2.255", Port: 80}}},
+			kind: KindInvalid, field: FieldAddress},
+		{name: "ServerAtABroadcastAddressRefused", target: withServerAt("10.0.1.255"), batch: Batch{New: []Spec{srv("i-odd", 80)}},
+			kind: KindInvalid, field: FieldServerState},
+		{name: "BidiControlInDescriptionRefused", batch: Batch{New: []Spec{described(srv("i-web3", 80), "web\u202e1")}},
+			kind: KindInvalid, field: FieldDescription},
 		{name: "SubnetOutsideVPCRefused", batch: Batch{New: []Spec{ip("172.16.0.9", "vsw-away", 80)}},
 			kind: KindInvalid, field: FieldSubnetID},
 		{name: "ServerOutsideVPCRefused", batch: Batch{New: []Spec{srv("i-away", 80)}},
@@ -466,6 +483,27 @@ func TestPlanReplaceAll(t *testing.T) {
 			kind: KindInvalid, field: FieldWeight},
 		{name: "ReplaceAllAddressOutsideSubnetRefused", batch: Batch{New: []Spec{ip("10.0.1.77", "vsw-2", 80)}},
 			kind: KindInvalid, field: FieldAddress},
+	})
+}
+
+func TestPlanUpsert(t *testing.T) {
+	runPlanCases(t, ActionUpsert, []planCase{
+		{name: "UpsertKeepsUnlistedMembers", batch: Batch{New: []Spec{srv("i-web3", 80)}},
+			members: []string{m1, m2, m3, m4, "new-1 i-web3 10.0.1.13:80 w100"}, added: []string{"new-1 i-web3 10.0.1.13:80 w100"}},
+		{name: "UpsertUpdatesAMatchInPlace", batch: Batch{New: []Spec{weighted(srv("i-web2", 80), 0), srv("i-web3", 80)}},
+			members: []string{m1, "m-2 i-web2 10.0.1.12:80 w0", m3, m4, "new-2 i-web3 10.0.1.13:80 w100"},
+			added:   []string{"new-2 i-web3 10.0.1.13:80 w100"}, changed: []string{"m-2 w50->w0"}},
+		{name: "UpsertMatchWithoutWeightKeepsItsWeight", batch: Batch{DefaultWeight: 1, New: []Spec{described(ip("10.0.2.20", "vsw-2", 80), "db")}},
+			members: []string{m1, m2, m3, "m-4 - 10.0.2.20:80 w10 [db]"}, changed: []string{"m-4 w10->w10 []->[db]"}},
+		{name: "UpsertEmptyListChangesNothing", batch: Batch{}, members: []string{m1, m2, m3, m4}},
+		{name: "UpsertInDefaultList", target: defaultFixture, batch: Batch{New: []Spec{{ServerID: "i-web3"}}},
+			members: []string{d1, d2, "new-1 i-web3 10.0.1.13 w100"}, added: []string{"new-1 i-web3 10.0.1.13 w100"}},
+		{name: "UpsertDuplicateEntriesRefused", batch: Batch{New: []Spec{srv("i-web3", 80), srv("i-web3", 80)}},
+			kind: KindConflict, field: FieldServerID},
+		{name: "UpsertStoppedServerRefused", batch: Batch{New: []Spec{srv("i-stopped", 80)}},
+			kind: KindInvalid, field: FieldServerState},
+		{name: "UpsertOnLockedLoadBalancerRefused", target: lockedFixture, batch: Batch{New: []Spec{srv("i-web3", 80)}},
+			kind: KindForbidden, field: FieldLoadBalancer},
 	})
 }
 

@@ -38,8 +38,13 @@ func (p *planner) resolveServer(m *Member, s Spec) error {
 	if err := CheckCandidate(p.t.LoadBalancer, srv); err != nil {
 		return err
 	}
-	if _, ok := p.subnets[srv.SubnetID]; !ok {
+	sn, ok := p.subnets[srv.SubnetID]
+	if !ok {
 		return Errorf(KindInvalid, FieldServerState, "server %s is in VPC %s, not in the load balancer's VPC %s", srv.ID, srv.VpcID, p.t.LoadBalancer.VpcID)
+	}
+	// The inventory refuses such addresses, but a server may predate that rule.
+	if err := CheckAddressInSubnet(srv.Address, sn); err != nil {
+		return Errorf(KindInvalid, FieldServerState, "server %s cannot join: its %s", srv.ID, err.Error())
 	}
 	m.ServerID, m.Address, m.SubnetID, m.Type = srv.ID, srv.Address, srv.SubnetID, srv.Type
 	return nil
@@ -70,11 +75,12 @@ func (p *planner) resolveAddress(m *Member, s Spec) error {
 
 // subnetOf finds the subnet of the load balancer's VPC that holds addr.
 func (p *planner) subnetOf(addr string) (Subnet, error) {
-	if _, err := ParseIPv4(addr); err != nil {
+	a, err := ParseIPv4(addr)
+	if err != nil {
 		return Subnet{}, err
 	}
 	for _, sn := range p.t.Subnets {
-		if CheckAddressInSubnet(addr, sn) == nil {
+		if subnetHolds(a, sn) {
 			return sn, nil
 		}
 	}

@@ -1,6 +1,8 @@
 package lb
 
 import (
+	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"strings"
 	"unicode"
@@ -41,19 +43,40 @@ func CheckPort(p int) error {
 	return nil
 }
 
-// CheckDescription enforces a length limit counted in characters and valid UTF-8.
+// CheckDescription enforces a length limit counted in characters, and text fit to show
+// (see TextFault).
 func CheckDescription(s string, limit int) error {
-	if !utf8.ValidString(s) {
-		return Errorf(KindInvalid, FieldDescription, "description is not valid UTF-8")
-	}
-	if strings.ContainsFunc(s, unicode.IsControl) {
-		return Errorf(KindInvalid, FieldDescription, "description holds a control character (such as NUL or a line break)")
+	if fault := TextFault(s); fault != "" {
+		return Errorf(KindInvalid, FieldDescription, "description %s", fault)
 	}
 	if n := utf8.RuneCountInString(s); n > limit {
 		return Errorf(KindInvalid, FieldDescription, "description is %d characters long: at most %d are allowed", n, limit)
 	}
 	return nil
 }
+
+// TextFault says what makes s unfit to be shown to people next to other text, or "" when
+// nothing does: invalid UTF-8; a control character (NUL, a line break), which cuts or splits
+// a line; or a bidirectional control (U+202A–U+202E, U+2066–U+2069 and the marks U+200E,
+// U+200F, U+061C), which reorders how the text around it is displayed, so that a name reads
+// as something it is not (CVE-2021-42574, "Trojan Source"). Right-to-left scripts need none
+// of them: Arabic and Hebrew letters carry their direction themselves.
+// The message completes a sentence that names the text: "description " + fault.
+func TextFault(s string) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return "holds a control character (such as NUL or a line break)"
+	}
+	if i := strings.IndexFunc(s, isBidiControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Sprintf("holds the bidirectional control %U, which reorders how the text around it is shown: remove it", r)
+	}
+	return ""
+}
+
+func isBidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // ParseIPv4 accepts a dotted IPv4 address of at most MaxAddressLen characters.
 func ParseIPv4(s string) (netip.Addr, error) {
@@ -67,20 +90,50 @@ func ParseIPv4(s string) (netip.Addr, error) {
 	return a, nil
 }
 
-// CheckAddressInSubnet enforces that addr lies inside the subnet's CIDR.
+// CheckAddressInSubnet enforces that addr is a host address of the subnet: inside its CIDR,
+// and neither its first address, which names the subnet, nor its last, its broadcast address.
+// A /31 has no such pair (RFC 3021: both of its addresses are hosts) and a /32 is one host.
 func CheckAddressInSubnet(addr string, sn Subnet) error {
 	a, err := ParseIPv4(addr)
 	if err != nil {
 		return err
 	}
 	p, err := netip.ParsePrefix(sn.CIDR)
-	if err != nil {
+	if err != nil || !p.Addr().Is4() {
 		return Errorf(KindInvalid, FieldSubnetID, "subnet %s has no valid IPv4 range", sn.ID)
 	}
 	if !p.Contains(a) {
 		return Errorf(KindInvalid, FieldAddress, "address %s is not in subnet %s (%s)", addr, sn.ID, sn.CIDR)
 	}
-	return nil
+	if p.Bits() >= 31 {
+		return nil
+	}
+	network, broadcast := p.Masked().Addr(), lastAddress(p)
+	var what string
+	switch a {
+	case network:
+		what = "network"
+	case broadcast:
+		what = "broadcast"
+	default:
+		return nil
+	}
+	return Errorf(KindInvalid, FieldAddress, "address %s is the %s address of subnet %s (%s), not a host: use one from %s to %s",
+		addr, what, sn.ID, sn.CIDR, network.Next(), broadcast.Prev())
+}
+
+// subnetHolds reports whether addr lies inside the subnet's CIDR, host address or not.
+func subnetHolds(addr netip.Addr, sn Subnet) bool {
+	p, err := netip.ParsePrefix(sn.CIDR)
+	return err == nil && p.Contains(addr)
+}
+
+// lastAddress is the highest IPv4 address of p.
+func lastAddress(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	n := uint64(binary.BigEndian.Uint32(b[:])) | (1<<(32-p.Bits()) - 1)
+	binary.BigEndian.PutUint32(b[:], uint32(n))
+	return netip.AddrFrom4(b)
 }
 
 // CheckWritable refuses any change to a locked load balancer.

@@ -90,11 +90,29 @@ func TestCheckDescription(t *testing.T) {
 		{"TwoHundredFiftySixCharsRefusedWithRESTLimit", strings.Repeat("n", 256), MaxNameLen, KindInvalid},
 		{"InvalidUTF8Refused", "web\xff", MaxDescriptionLen, KindInvalid},
 		{"TruncatedRuneRefused", "web\xe4\xb8", MaxDescriptionLen, KindInvalid},
+		{"NULRefused", "web\x00prod", MaxDescriptionLen, KindInvalid},
+		{"LineBreakRefused", "web\nprod", MaxDescriptionLen, KindInvalid},
+		{"RightToLeftOverrideRefused", "web\u202eprod", MaxDescriptionLen, KindInvalid},
+		{"LeftToRightEmbeddingRefused", "\u202aweb", MaxDescriptionLen, KindInvalid},
+		{"PopDirectionalFormattingRefused", "web\u202c", MaxDescriptionLen, KindInvalid},
+		{"RightToLeftIsolateRefused", "web\u2067prod", MaxDescriptionLen, KindInvalid},
+		{"PopDirectionalIsolateRefused", "web\u2069", MaxDescriptionLen, KindInvalid},
+		{"RightToLeftMarkRefused", "web\u200fprod", MaxDescriptionLen, KindInvalid},
+		{"ArabicTextAllowed", "خادم الويب", MaxDescriptionLen, ""},
+		{"HebrewTextAllowed", "שרת אינטרנט 1", MaxDescriptionLen, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			checkErr(t, CheckDescription(tc.desc, tc.limit), tc.kind, FieldDescription)
 		})
+	}
+}
+
+func TestCheckDescriptionNamesTheBidiControl(t *testing.T) {
+	err := CheckDescription("evil\u202egnp.exe", MaxDescriptionLen)
+	want := "description holds the bidirectional control U+202E, which reorders how the text around it is shown: remove it"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v;\nwant %s", err, want)
 	}
 }
 
@@ -143,7 +161,20 @@ func TestCheckAddressInSubnet(t *testing.T) {
 		field  string
 	}{
 		{"AddressInsideSubnetAllowed", "10.0.1.5", vsw1, "", ""},
-		{"LastAddressOfSubnetAllowed", "10.0.1.255", vsw1, "", ""},
+		{"FirstHostAddressAllowed", "10.0.1.1", vsw1, "", ""},
+		{"LastHostAddressAllowed", "10.0.1.254", vsw1, "", ""},
+		{"NetworkAddressRefused", "10.0.1.0", vsw1, KindInvalid, FieldAddress},
+		{"BroadcastAddressRefused", "10.0.1.255", vsw1, KindInvalid, FieldAddress},
+		{"NetworkAddressOfUnmaskedCIDRRefused", "10.0.1.0", Subnet{ID: "vsw-u", CIDR: "10.0.1.77/24"}, KindInvalid, FieldAddress},
+		{"SlashThirtyHostsAllowed", "10.0.3.5", Subnet{ID: "vsw-30", CIDR: "10.0.3.4/30"}, "", ""},
+		{"SlashThirtyNetworkRefused", "10.0.3.4", Subnet{ID: "vsw-30", CIDR: "10.0.3.4/30"}, KindInvalid, FieldAddress},
+		{"SlashThirtyBroadcastRefused", "10.0.3.7", Subnet{ID: "vsw-30", CIDR: "10.0.3.4/30"}, KindInvalid, FieldAddress},
+		{"SlashThirtyOneFirstAllowed", "10.0.3.8", Subnet{ID: "vsw-31", CIDR: "10.0.3.8/31"}, "", ""},
+		{"SlashThirtyOneSecondAllowed", "10.0.3.9", Subnet{ID: "vsw-31", CIDR: "10.0.3.8/31"}, "", ""},
+		{"SlashThirtyTwoItsAddressAllowed", "10.0.3.10", Subnet{ID: "vsw-32", CIDR: "10.0.3.10/32"}, "", ""},
+		{"SlashThirtyTwoOtherAddressRefused", "10.0.3.11", Subnet{ID: "vsw-32", CIDR: "10.0.3.10/32"}, KindInvalid, FieldAddress},
+		{"SlashZeroBroadcastRefused", "255.255.255.255", Subnet{ID: "vsw-all", CIDR: "0.0.0.0/0"}, KindInvalid, FieldAddress},
+		{"SlashZeroHostAllowed", "10.0.1.5", Subnet{ID: "vsw-all", CIDR: "0.0.0.0/0"}, "", ""},
 		{"AddressOutsideSubnetRefused", "10.0.2.5", vsw1, KindInvalid, FieldAddress},
 		{"IPv6AddressRefused", "2001:db8::1", vsw1, KindInvalid, FieldAddress},
 		{"GarbageAddressRefused", "ten.zero.one.five", vsw1, KindInvalid, FieldAddress},
@@ -153,6 +184,18 @@ func TestCheckAddressInSubnet(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			checkErr(t, CheckAddressInSubnet(tc.addr, tc.subnet), tc.kind, tc.field)
 		})
+	}
+}
+
+func TestCheckAddressInSubnetNamesTheHostRange(t *testing.T) {
+	sn := Subnet{ID: "vsw-1", CIDR: "10.0.1.0/24"}
+	for addr, want := range map[string]string{
+		"10.0.1.0":   "address 10.0.1.0 is the network address of subnet vsw-1 (10.0.1.0/24), not a host: use one from 10.0.1.1 to 10.0.1.254",
+		"10.0.1.255": "address 10.0.1.255 is the broadcast address of subnet vsw-1 (10.0.1.0/24), not a host: use one from 10.0.1.1 to 10.0.1.254",
+	} {
+		if err := CheckAddressInSubnet(addr, sn); err == nil || err.Error() != want {
+			t.Errorf("CheckAddressInSubnet(%s) = %v;\nwant %s", addr, err, want)
+		}
 	}
 }
 
