@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -22,8 +21,11 @@ import (
 // a refusal is audited.
 //
 // Unknown fields are refused, as Octavia refuses them: a misspelt "wieght" must not be dropped
-// in silence. encoding/json still matches field names case-insensitively and keeps the last
-// of duplicated keys.
+// in silence. So are keys that are not a field's exact name ("Action") and keys given twice,
+// which encoding/json would otherwise resolve on its own (see checkKeys).
+//
+// Each decoder also returns the request as it will run, re-encoded from what it decoded, for
+// the audit log: the effective action named, fields not given left out.
 
 // maxMemberIDLen bounds a member id named in a body; ids are UUIDs.
 const maxMemberIDLen = 64
@@ -39,11 +41,11 @@ const (
 // accepted with the one value lbconsole honours, the value GET shows, and refused otherwise,
 // so that a client never believes it set something that was dropped.
 type octaviaFields struct {
-	AdminStateUp   *bool     `json:"admin_state_up"`
-	Backup         *bool     `json:"backup"`
-	MonitorAddress *string   `json:"monitor_address"`
-	MonitorPort    *int      `json:"monitor_port"`
-	Tags           *[]string `json:"tags"`
+	AdminStateUp   *bool     `json:"admin_state_up,omitempty"`
+	Backup         *bool     `json:"backup,omitempty"`
+	MonitorAddress *string   `json:"monitor_address,omitempty"`
+	MonitorPort    *int      `json:"monitor_port,omitempty"`
+	Tags           *[]string `json:"tags,omitempty"`
 }
 
 func (o octaviaFields) check(label string) error {
@@ -62,14 +64,15 @@ func (o octaviaFields) check(label string) error {
 	return nil
 }
 
-// memberFields is a new member as a client describes it; nil means not given (or null).
+// memberFields is a new member as a client describes it; nil means not given (or null), and
+// is left out when the audit log re-encodes the request.
 type memberFields struct {
-	Name         *string `json:"name"`
-	Address      *string `json:"address"`
-	ProtocolPort *int    `json:"protocol_port"`
-	SubnetID     *string `json:"subnet_id"` // null or absent: the subnet holding the address
-	Weight       *int    `json:"weight"`    // absent: 1
-	ProjectID    *string `json:"project_id"`
+	Name         *string `json:"name,omitempty"`
+	Address      *string `json:"address,omitempty"`
+	ProtocolPort *int    `json:"protocol_port,omitempty"`
+	SubnetID     *string `json:"subnet_id,omitempty"` // null or absent: the subnet holding the address
+	Weight       *int    `json:"weight,omitempty"`    // absent: 1
+	ProjectID    *string `json:"project_id,omitempty"`
 	octaviaFields
 }
 
@@ -91,11 +94,13 @@ func (f memberFields) spec(label string) (lb.Spec, error) {
 	return s, nil
 }
 
-// decoded is a body turned into a batch, with the project ids it named: the handler checks
-// those against the pool, which the decoder does not know.
+// decoded is a body turned into a batch, with the project ids it named (the handler checks
+// those against the pool, which the decoder does not know) and the request as it will run,
+// for the audit log.
 type decoded struct {
 	batch    lb.Batch
 	projects []string
+	request  string
 }
 
 func (d *decoded) addProject(p *string) {
@@ -110,140 +115,13 @@ func newBatch(action lb.Action) lb.Batch {
 	return lb.Batch{Action: action, Limit: lb.MaxRESTEntries, DefaultWeight: 1, DescriptionLimit: lb.MaxNameLen}
 }
 
-// batchEntry is one entry of a batch body: a member id for delete, a new member otherwise.
-type batchEntry struct {
-	ID *string `json:"id"`
-	memberFields
-}
-
-// batchBody is the body of PUT …/pools/{pool_id}/members.
-type batchBody struct {
-	Members *[]*batchEntry `json:"members"`
-	Action  *string        `json:"action"`
-}
-
-// decodeBatch reads a batch body. No action means replace, as in Octavia: the pool becomes
-// exactly the list, matched on (address, protocol_port). Delete names members by id, and any
-// other field of a delete entry is ignored, so that members read from GET can be sent back.
-func decodeBatch(body []byte) (decoded, error) {
-	var in batchBody
-	if err := decodeStrict(body, &in); err != nil {
-		return decoded{}, err
-	}
-	if in.Members == nil {
-		return decoded{}, bad(`the body needs a "members" list (an empty one is allowed)`)
-	}
-	entries := *in.Members
-	if err := lb.CheckBatchSize(len(entries), lb.MaxRESTEntries); err != nil {
-		return decoded{}, err
-	}
-	action := actionReplace
-	if in.Action != nil {
-		action = *in.Action
-	}
-	var out decoded
-	switch action {
-	case actionAdd, actionReplace:
-		out.batch = newBatch(lb.ActionAdd)
-		if action == actionReplace {
-			out.batch.Action = lb.ActionReplaceAll
-		}
-		for i, e := range entries {
-			label := entryLabel(i)
-			if e == nil {
-				return decoded{}, bad("%s is null: give a member object", label)
-			}
-			if e.ID != nil {
-				return decoded{}, bad("%s: id is not accepted with action %s: the server assigns member ids (a replace keeps the id of a member listed with the same address and protocol_port)", label, action)
-			}
-			s, err := e.spec(label)
-			if err != nil {
-				return decoded{}, err
-			}
-			out.batch.New = append(out.batch.New, s)
-			out.addProject(e.ProjectID)
-		}
-	case actionDelete:
-		out.batch = newBatch(lb.ActionRemove)
-		out.batch.Strict = true
-		for i, e := range entries {
-			label := entryLabel(i)
-			if e == nil || e.ID == nil || *e.ID == "" {
-				return decoded{}, bad("%s needs the id of the member to delete", label)
-			}
-			if len(*e.ID) > maxMemberIDLen {
-				return decoded{}, bad("%s: id is %d characters long: member ids have at most %d", label, len(*e.ID), maxMemberIDLen)
-			}
-			out.batch.Old = append(out.batch.Old, lb.Spec{MemberID: *e.ID})
-		}
-	default:
-		return decoded{}, bad("action must be add, delete or replace (or absent, meaning replace), not %q", action)
-	}
-	return out, nil
-}
-
-func entryLabel(i int) string { return "members[" + strconv.Itoa(i) + "]" }
-
-// createBody is the body of POST …/pools/{pool_id}/members.
-type createBody struct {
-	Member *memberFields `json:"member"`
-}
-
-// decodeCreate reads a new member: a batch that adds one.
-func decodeCreate(body []byte) (decoded, error) {
-	var in createBody
-	if err := decodeStrict(body, &in); err != nil {
-		return decoded{}, err
-	}
-	if in.Member == nil {
-		return decoded{}, bad(`the body needs a "member" object`)
-	}
-	s, err := in.Member.spec("member")
-	if err != nil {
-		return decoded{}, err
-	}
-	out := decoded{batch: newBatch(lb.ActionAdd)}
-	out.batch.New = []lb.Spec{s}
-	out.addProject(in.Member.ProjectID)
-	return out, nil
-}
-
-// updateFields is what PUT …/members/{member_id} may change: the name and the weight. Address,
-// port and subnet make a member what it is; to change them, delete it and create another.
-type updateFields struct {
-	Name   *string `json:"name"`
-	Weight *int    `json:"weight"`
-	octaviaFields
-}
-
-type updateBody struct {
-	Member *updateFields `json:"member"`
-}
-
-// decodeUpdate reads a member update into a set-weights batch on memberID. It reports false
-// when the body changes nothing (only Octavia settings at the values lbconsole honours).
-func decodeUpdate(body []byte, memberID string) (lb.Batch, bool, error) {
-	var in updateBody
-	if err := decodeStrict(body, &in); err != nil {
-		return lb.Batch{}, false, err
-	}
-	if in.Member == nil {
-		return lb.Batch{}, false, bad(`the body needs a "member" object`)
-	}
-	if err := in.Member.check("member"); err != nil {
-		return lb.Batch{}, false, err
-	}
-	b := newBatch(lb.ActionSetWeights)
-	b.New = []lb.Spec{{MemberID: memberID, Weight: in.Member.Weight, Description: in.Member.Name}}
-	return b, in.Member.Weight != nil || in.Member.Name != nil, nil
-}
-
-// decodeStrict decodes exactly one JSON value into v, refusing unknown fields.
+// decodeStrict decodes exactly one JSON value into v, refusing unknown fields, keys that are
+// not a field's exact name and keys given twice (see checkKeys).
 func decodeStrict(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return bad("the body is not valid UTF-8")
 	}
-	if err := checkDuplicateKeys(body); err != nil {
+	if err := checkKeys(body, reflect.TypeOf(v)); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -257,53 +135,17 @@ func decodeStrict(body []byte, v any) error {
 	return nil
 }
 
-// checkDuplicateKeys refuses an object that names a key twice: encoding/json would keep the
-// last one silently, and a caller who sent two actions should hear about it.
-func checkDuplicateKeys(body []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	type frame struct {
-		object  bool
-		keys    map[string]bool
-		wantKey bool
+// encodeRequest re-encodes a decoded body for the audit log. Markup stays as it came (no
+// \u003c): the log shows the request as text, escaped where it is shown.
+func encodeRequest(v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Every body is a plain struct of strings, numbers, booleans and slices.
+		panic("elbapi: unable to re-encode a request: " + err.Error())
 	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return nil // decodeStrict reports syntax errors in its own words
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.object && top.wantKey {
-			if key, ok := tok.(string); ok {
-				if top.keys[key] {
-					return bad("the key %q is given more than once", key)
-				}
-				top.keys[key] = true
-				top.wantKey = false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, &frame{object: true, keys: map[string]bool{}, wantKey: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, &frame{})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		}
-		// a value just ended: an enclosing object expects a key next
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].wantKey = true
-		}
-	}
+	return strings.TrimSuffix(buf.String(), "\n")
 }
 
 // jsonError says in the API's words what encoding/json found wrong.

@@ -1,9 +1,11 @@
 package elbapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +47,7 @@ func TestDecodeBatchSeedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			d, err := decodeBatch(files[tt.file])
+			d, err := decodeBatch(files[tt.file], false)
 			if err != nil {
 				t.Fatalf("decodeBatch: %v", err)
 			}
@@ -61,7 +63,7 @@ func TestDecodeBatchSeedExamples(t *testing.T) {
 			}
 		})
 	}
-	d, _ := decodeBatch(files["gophercloud_batch.json"])
+	d, _ := decodeBatch(files["gophercloud_batch.json"], false)
 	if s := d.batch.New[0]; s.SubnetID != "" || *s.Weight != 10 || *s.Description != "web-1" || s.Port != 8080 {
 		t.Errorf("first gophercloud entry = %+v; want no subnet, weight 10, name web-1, port 8080", s)
 	}
@@ -107,10 +109,17 @@ func TestDecodeBatchRefusals(t *testing.T) {
 		{"ErrMonitorAddress", `{"members":[{"address":"10.0.0.1","protocol_port":80,"monitor_address":"10.0.0.2"}]}`, 400, "monitor_address"},
 		{"ErrTags", `{"members":[{"address":"10.0.0.1","protocol_port":80,"tags":["a"]}]}`, 400, "tags"},
 		{"ErrTooMany", tooMany, 413, "201 servers in one batch: at most 200"},
+		{"ErrActionTwice", `{"action":"delete","action":"add","members":[]}`, 400, `the key "action" is given more than once`},
+		{"ErrActionCaseVariant", `{"action":"add","members":[],"Action":null}`, 400, `the key "Action" repeats "action": keys that differ only in case`},
+		{"ErrFieldCapitalised", `{"members":[{"Address":"10.0.0.1","protocol_port":80}]}`, 400, `members[0]: unknown field "Address": field names are matched exactly; this one is spelt "address"`},
+		{"ErrFieldFoldsWithLongS", `{"member\u017f":[]}`, 400, "unknown field \"member\u017f\": field names are matched exactly; this one is spelt \"members\""},
+		{"ErrNestedKeyTwice", `{"members":[{"address":"10.0.0.1","address":"10.0.0.2","protocol_port":80}]}`, 400, `members[0]: the key "address" is given more than once`},
+		{"ErrNestedCaseVariant", `{"members":[{},{"address":"10.0.0.1","protocol_port":80,"PROTOCOL_PORT":81}]}`, 400, `members[1]: the key "PROTOCOL_PORT" repeats "protocol_port"`},
+		{"ErrDeepNesting", `{"members":` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `}`, 400, "nests more than 32 levels deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := decodeBatch([]byte(tt.body))
+			_, err := decodeBatch([]byte(tt.body), false)
 			if err == nil {
 				t.Fatal("decodeBatch accepted it")
 			}
@@ -134,7 +143,7 @@ func TestDecodeBatchTolerates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := decodeBatch([]byte(tt.body)); err != nil {
+			if _, err := decodeBatch([]byte(tt.body), false); err != nil {
 				t.Errorf("decodeBatch: %v", err)
 			}
 		})
@@ -142,17 +151,21 @@ func TestDecodeBatchTolerates(t *testing.T) {
 }
 
 func TestDecodeUpdate(t *testing.T) {
-	b, changes, err := decodeUpdate([]byte(`{"member":{"weight":7,"name":"n"}}`), "m1")
+	d, changes, err := decodeUpdate([]byte(`{"member":{"weight":7,"name":"n"}}`), "m1")
 	if err != nil || !changes {
 		t.Fatalf("decodeUpdate = %v, %v", changes, err)
 	}
-	if s := b.New[0]; b.Action != lb.ActionSetWeights || s.MemberID != "m1" || *s.Weight != 7 || *s.Description != "n" {
+	if b, s := d.batch, d.batch.New[0]; b.Action != lb.ActionSetWeights || s.MemberID != "m1" || *s.Weight != 7 || *s.Description != "n" {
 		t.Errorf("batch = %+v", b)
+	}
+	if want := `{"member":{"name":"n","weight":7}}`; d.request != want {
+		t.Errorf("request = %s; want %s", d.request, want)
 	}
 	if _, changes, err := decodeUpdate([]byte(`{"member":{"admin_state_up":true}}`), "m1"); err != nil || changes {
 		t.Errorf("a no-op update = %v, %v; want false, nil", changes, err)
 	}
-	for _, body := range []string{`{"member":{"address":"10.0.0.1"}}`, `{"weight":5}`, `{"member":{"admin_state_up":false}}`} {
+	for _, body := range []string{`{"member":{"address":"10.0.0.1"}}`, `{"weight":5}`, `{"member":{"admin_state_up":false}}`,
+		`{"member":{"weight":5,"Weight":100}}`, `{"Member":{"weight":5}}`} {
 		if _, _, err := decodeUpdate([]byte(body), "m1"); err == nil {
 			t.Errorf("decodeUpdate(%s) accepted it", body)
 		}
@@ -228,15 +241,20 @@ func FuzzDecodeBatch(f *testing.F) {
 		`{"members":[{"id":"m-2"},{"id":"nope"}],"action":"delete"}`,
 		`{"members":[{"address":"10.1.2.3","protocol_port":1,"subnet_id":"vsw-2","weight":-1}]}`,
 		`{"members":[{"ADDRESS":"10.1.2.3","Protocol_Port":1}]}`,
+		`{"action":"add","members":[{"address":"192.168.44.12","protocol_port":80}],"Action":null}`,
+		`{"action":"add","member\u017f":[{"address":"192.168.44.12","protocol_port":80}]}`,
+		`{"members":[{"address":"192.168.44.12","protocol_port":80,"name":"<b>&amp;</b>"}]}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		d, err := decodeBatch(body)
+		additive := len(body)%2 == 1 // both ways, without a second fuzzed argument
+		d, err := decodeBatch(body, additive)
 		if err != nil {
 			checkRefusal(t, err)
 			return
 		}
+		checkExecuted(t, d, additive)
 		b := d.batch
 		if b.Size() > lb.MaxRESTEntries || b.Limit != lb.MaxRESTEntries || b.DefaultWeight != 1 || b.DescriptionLimit != lb.MaxNameLen {
 			t.Fatalf("accepted batch breaks the REST limits: %+v", b)
@@ -251,7 +269,10 @@ func FuzzDecodeBatch(f *testing.F) {
 					t.Fatalf("delete entry = %+v", s)
 				}
 			}
-		case lb.ActionAdd, lb.ActionReplaceAll:
+		case lb.ActionAdd, lb.ActionReplaceAll, lb.ActionUpsert:
+			if (b.Action == lb.ActionUpsert) != additive && b.Action != lb.ActionAdd {
+				t.Fatalf("additive_only %v decoded as %s", additive, b.Action)
+			}
 			if b.Strict || len(b.Old) != 0 {
 				t.Fatalf("%s batch = %+v", b.Action, b)
 			}
@@ -265,6 +286,29 @@ func FuzzDecodeBatch(f *testing.F) {
 		}
 		checkPlan(t, b)
 	})
+}
+
+// checkExecuted fails unless the request recorded for the audit log decodes, as it is, to the
+// batch that runs: what the log says ran is what ran.
+// additive_only, a query parameter, is recorded in the request and taken out to decode it.
+func checkExecuted(t *testing.T, d decoded, additive bool) {
+	t.Helper()
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(d.request), &rec); err != nil {
+		t.Fatalf("the executed request %s is not a JSON object: %v", d.request, err)
+	}
+	if flag, given := rec["additive_only"]; given != additive || given && string(flag) != "true" {
+		t.Fatalf("the executed request %s does not say additive_only is %v", d.request, additive)
+	}
+	delete(rec, "additive_only")
+	body, _ := json.Marshal(rec)
+	again, err := decodeBatch(body, additive)
+	if err != nil {
+		t.Fatalf("the executed request %s does not decode: %v", d.request, err)
+	}
+	if !reflect.DeepEqual(again.batch, d.batch) || again.request != d.request {
+		t.Fatalf("the executed request %s decodes to %+v; the batch that runs is %+v", d.request, again.batch, d.batch)
+	}
 }
 
 func FuzzDecodeMember(f *testing.F) {
@@ -285,12 +329,12 @@ func FuzzDecodeMember(f *testing.F) {
 			}
 			checkPlan(t, d.batch)
 		}
-		b, changes, err := decodeUpdate(body, "m-2")
+		d, changes, err := decodeUpdate(body, "m-2")
 		if err != nil {
 			checkRefusal(t, err)
 			return
 		}
-		s := b.New[0]
+		b, s := d.batch, d.batch.New[0]
 		if b.Action != lb.ActionSetWeights || len(b.New) != 1 || s.MemberID != "m-2" || changes != (s.Weight != nil || s.Description != nil) {
 			t.Fatalf("update batch = %+v, changes %v", b, changes)
 		}

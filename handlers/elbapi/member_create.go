@@ -8,6 +8,9 @@ import (
 // createMember answers POST …/pools/{pool_id}/members: a batch that adds one member. 201 with
 // the new member.
 func (a *api) createMember(w http.ResponseWriter, r *http.Request) error {
+	if _, err := query(r); err != nil {
+		return err
+	}
 	pool, err := a.pool(r)
 	if err != nil {
 		return err
@@ -23,7 +26,7 @@ func (a *api) createMember(w http.ResponseWriter, r *http.Request) error {
 	if err := checkProjects(pool, d.projects); err != nil {
 		return err
 	}
-	res, err := a.apply(w, r, pool, d.batch, string(body))
+	res, err := a.apply(w, r, pool, d.batch, d.request)
 	if err != nil {
 		return err
 	}

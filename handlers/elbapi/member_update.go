@@ -8,6 +8,9 @@ import (
 // member, changing its weight, its name or both. 200 with the member as it now is. A body that
 // changes nothing answers the member without a batch.
 func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
+	if _, err := query(r); err != nil {
+		return err
+	}
 	pool, err := a.pool(r)
 	if err != nil {
 		return err
@@ -17,7 +20,7 @@ func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("member")
-	b, changes, err := decodeUpdate(body, id)
+	d, changes, err := decodeUpdate(body, id)
 	if err != nil {
 		return err
 	}
@@ -29,7 +32,7 @@ func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, memberEnvelope{Member: viewMember(pool, m)})
 		return nil
 	}
-	res, err := a.apply(w, r, pool, b, string(body))
+	res, err := a.apply(w, r, pool, d.batch, d.request)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,11 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseListQuery(r.URL.Query())
+	v, err := rawQuery(r) // parseListQuery knows the parameters, and refuses others
+	if err != nil {
+		return err
+	}
+	q, err := parseListQuery(v)
 	if err != nil {
 		return err
 	}

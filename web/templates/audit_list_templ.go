@@ -27,7 +27,7 @@ type AuditFilter struct {
 // AuditSources and AuditActions are the values the filter offers.
 var (
 	AuditSources = []string{"console", "slb-api", "pool-api"}
-	AuditActions = []string{"remove", "add", "replace", "replace_all", "set_weights", "revert", "create_group", "import_servers"}
+	AuditActions = []string{"remove", "add", "replace", "replace_all", "upsert", "set_weights", "revert", "create_group", "import_servers"}
 )
 
 func AuditList(m AuditListPage) templ.Component {
