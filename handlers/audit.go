@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -13,32 +12,31 @@ import (
 
 const auditPageSize = 50
 
-// maxFilterLen bounds every text filter.
-const maxFilterLen = 128
-
 // auditFilterParams are the query parameters the audit page and its CSV share.
 var auditFilterParams = []string{"actor", "source", "action", "lb", "group", "outcome", "since", "until"}
 
 // auditFilter reads the audit filters from the query string.
 func auditFilter(c echo.Context) (db.AuditFilter, error) {
-	f := db.AuditFilter{
-		Actor:        c.QueryParam("actor"),
-		Source:       c.QueryParam("source"),
-		Action:       c.QueryParam("action"),
-		LoadBalancer: c.QueryParam("lb"),
-		Group:        c.QueryParam("group"),
-		Outcome:      c.QueryParam("outcome"),
-	}
-	for _, name := range auditFilterParams {
-		if len(c.QueryParam(name)) > maxFilterLen {
-			return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the %s filter is too long: at most %d characters", name, maxFilterLen))
+	var f db.AuditFilter
+	var since, until string
+	for _, text := range []struct {
+		to          *string
+		name, label string
+	}{
+		{&f.Actor, "actor", "actor filter"}, {&f.Source, "source", "source filter"}, {&f.Action, "action", "action filter"},
+		{&f.LoadBalancer, "lb", "load balancer filter"}, {&f.Group, "group", "group filter"}, {&f.Outcome, "outcome", "outcome filter"},
+		{&since, "since", "since filter"}, {&until, "until", "until filter"},
+	} {
+		var err error
+		if *text.to, err = searchText(c, text.name, text.label); err != nil {
+			return f, err
 		}
 	}
 	var err error
-	if f.Since, err = parseFilterTime(c.QueryParam("since"), "since"); err != nil {
+	if f.Since, err = parseFilterTime(since, "since"); err != nil {
 		return f, err
 	}
-	if f.Until, err = parseFilterTime(c.QueryParam("until"), "until"); err != nil {
+	if f.Until, err = parseFilterTime(until, "until"); err != nil {
 		return f, err
 	}
 	return f, nil

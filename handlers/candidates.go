@@ -21,9 +21,9 @@ func (h *Handler) groupCandidates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := c.QueryParam("pick_q")
-	if len(q) > 128 {
-		return echo.NewHTTPError(http.StatusBadRequest, "the search text is too long: at most 128 characters")
+	q, err := searchText(c, "pick_q", "search text")
+	if err != nil {
+		return err
 	}
 	servers, err := h.db.ServerCandidates(c.Request().Context(), m.LB, q, maxCandidates)
 	if err != nil {

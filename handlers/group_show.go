@@ -41,8 +41,10 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 	}
 	m = templates.GroupPage{Page: page(c, templates.GroupTitle(g)+" · "+l.Name, "lbs"), LB: l, Group: g, Limit: lb.MaxConsoleEntries}
 	if c.Request().Method == http.MethodGet {
-		m.Filter = templates.MemberFilter{Query: c.QueryParam("q"), Port: c.QueryParam("port"),
-			Weight: c.QueryParam("weight"), Type: c.QueryParam("type")}
+		m.Filter = templates.MemberFilter{Port: c.QueryParam("port"), Weight: c.QueryParam("weight"), Type: c.QueryParam("type")}
+		if m.Filter.Query, err = searchText(c, "q", "filter text"); err != nil {
+			return m, err
+		}
 	}
 	return m, h.loadMembers(ctx, &m)
 }
@@ -65,10 +67,7 @@ func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error
 
 // memberFilter checks the group page's filter and turns it into the store's.
 func memberFilter(f templates.MemberFilter) (db.MemberFilter, error) {
-	out := db.MemberFilter{Query: f.Query, Type: f.Type}
-	if len(f.Query) > 128 {
-		return out, echo.NewHTTPError(http.StatusBadRequest, "the filter text is too long: at most 128 characters")
-	}
+	out := db.MemberFilter{Query: f.Query, Type: f.Type} // the text checked by searchText
 	if f.Type != "" && !lb.ServerType(f.Type).Valid() {
 		return out, echo.NewHTTPError(http.StatusBadRequest, "type must be ecs, eni or eci")
 	}

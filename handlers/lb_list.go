@@ -15,11 +15,13 @@ const lbPageSize = 25
 
 func (h *Handler) lbList(c echo.Context) error {
 	ctx := c.Request().Context()
-	m := templates.LBListPage{
-		Page:   page(c, "Load balancers", "lbs"),
-		Query:  c.QueryParam("q"),
-		Region: c.QueryParam("region"),
-		Status: c.QueryParam("status"),
+	m := templates.LBListPage{Page: page(c, "Load balancers", "lbs"), Status: c.QueryParam("status")}
+	var err error
+	if m.Query, err = searchText(c, "q", "search text"); err != nil {
+		return err
+	}
+	if m.Region, err = searchText(c, "region", "region filter"); err != nil {
+		return err
 	}
 	if m.Status != "" && !validStatus(m.Status) {
 		return echo.NewHTTPError(http.StatusBadRequest, "status must be active, inactive or locked")

@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
@@ -33,4 +37,29 @@ func filterQuery(c echo.Context, names ...string) url.Values {
 		}
 	}
 	return q
+}
+
+// maxSearchLen bounds the text of every search and filter box, in characters: more than any
+// name, id or address it looks for, and far from what SQLite's LIKE refuses (a pattern of
+// 50,000 bytes answered 500) or takes long over.
+const maxSearchLen = 128
+
+// searchText reads the query parameter name as text to search or filter by; label says
+// which box it is, for the message. Control characters are refused: NUL cut the text short
+// on its way to SQLite, so that q=%00 searched for nothing and matched every row. Every
+// search and filter box of the console reads its text here.
+func searchText(c echo.Context, name, label string) (string, error) {
+	s := c.QueryParam(name)
+	var fault string
+	switch n := utf8.RuneCountInString(s); {
+	case !utf8.ValidString(s):
+		fault = "is not valid UTF-8"
+	case strings.ContainsFunc(s, unicode.IsControl):
+		fault = "holds a control character (such as NUL or a line break)"
+	case n > maxSearchLen:
+		fault = fmt.Sprintf("is %d characters long: at most %d are allowed", n, maxSearchLen)
+	default:
+		return s, nil
+	}
+	return "", echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the %s (%s) %s", label, name, fault))
 }

@@ -24,11 +24,13 @@ func (h *Handler) serverList(c echo.Context) error {
 // serverPage loads the inventory page for the request's search, filters and page number.
 func (h *Handler) serverPage(c echo.Context) (templates.ServerListPage, error) {
 	ctx := c.Request().Context()
-	m := templates.ServerListPage{
-		Page:   page(c, "Servers", "servers"),
-		Query:  c.QueryParam("q"),
-		Region: c.QueryParam("region"),
-		Status: c.QueryParam("status"),
+	m := templates.ServerListPage{Page: page(c, "Servers", "servers"), Status: c.QueryParam("status")}
+	var err error
+	if m.Query, err = searchText(c, "q", "search text"); err != nil {
+		return m, err
+	}
+	if m.Region, err = searchText(c, "region", "region filter"); err != nil {
+		return m, err
 	}
 	if m.Status != "" && m.Status != string(lb.StatusRunning) && m.Status != string(lb.StatusStopped) {
 		return m, echo.NewHTTPError(http.StatusBadRequest, "status must be Running or Stopped")
