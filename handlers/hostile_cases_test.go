@@ -2,8 +2,10 @@ package handlers_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -183,7 +185,9 @@ func userCase(name, user, role, password, confirm string, keys []string, payload
 // importCase uploads a CSV file with one server row after the header.
 func importCase(name, row string, keys []string, payload string) hstCase {
 	return hstCase{name: name, keys: keys, payload: payload, send: func(t *testing.T, fx *hstFixture) *response {
-		row := strings.NewReplacer("$SUBNET", fx.subnet(), "$ADDR", hstFreeAddress(t, fx), "$EXISTING", fx.cand.ID).Replace(row)
+		network, broadcast := fx.subnetEdges(t)
+		row := strings.NewReplacer("$SUBNET", fx.subnet(), "$ADDR", hstFreeAddress(t, fx), "$EXISTING", fx.cand.ID,
+			"$NETWORK", network, "$BROADCAST", broadcast).Replace(row)
 		return fx.upload(t, "servers.csv", []byte("id,name,address,subnet_id,type,status\n"+row+"\n"))
 	}}
 }
@@ -276,6 +280,10 @@ func hstConsoleFormCases() []hstCase {
 		importCase("console import: id already in the inventory", "$EXISTING,web,$ADDR,$SUBNET,ecs,Running", k("id"), ""),
 		importCase("console import: unterminated quote", `i-hostile9,"web,$ADDR,$SUBNET,ecs,Running`, k("CSV", "quote"), ""),
 		importCase("console import: too few fields", `i-hostile10,web,$ADDR`, k("fields"), ""),
+		importCase("console import: name with RTL override", "i-hostile11,web"+hstRTL+"1,$ADDR,$SUBNET,ecs,Running", k("name", "bidirectional"), ""),
+		importCase("console import: name with right-to-left isolate", "i-hostile12,web\u20671,$ADDR,$SUBNET,ecs,Running", k("name", "bidirectional"), ""),
+		importCase("console import: address is the subnet's network address", "i-hostile13,web,$NETWORK,$SUBNET,ecs,Running", k("network address"), ""),
+		importCase("console import: address is the subnet's broadcast address", "i-hostile14,web,$BROADCAST,$SUBNET,ecs,Running", k("broadcast address"), ""),
 		{name: "console import: header with an unknown column", keys: k("header", "column"), payload: hstScript,
 			send: func(t *testing.T, fx *hstFixture) *response {
 				return fx.upload(t, "servers.csv", []byte("id,name,"+hstScript+",subnet_id,type,status\n"))
@@ -365,6 +373,16 @@ func hstConsoleQueryCases() []hstCase {
 		getCase("console pick: unknown server", "/lbs/$LB/groups/$GROUP/candidates/pick?server=i-doesnotexist", 404, k("server"), ""),
 		getCase("console pick: server id is an XSS payload", "/lbs/$LB/groups/$GROUP/candidates/pick?server="+q(hstScript), 404, k("server"), hstScript),
 		getCase("console weight editor: unknown member", "/lbs/$LB/groups/$GROUP/members/nope/weight", 404, k("server", "member"), ""),
+		getCase("console lbs: search text 50,010 characters", "/lbs?q="+strings.Repeat("c", 50_010), 400, k("(q)", "characters"), ""),
+		getCase("console lbs: search text NUL", "/lbs?q=%00", 400, k("control character"), ""),
+		getCase("console lbs: search text with an escape sequence", "/lbs?q="+q("\x1b[2Jweb"), 400, k("control character"), ""),
+		getCase("console lbs: region filter 10k characters", "/lbs?region="+long, 400, k("(region)"), ""),
+		getCase("console servers: search text 50,010 characters", "/servers?q="+strings.Repeat("c", 50_010), 400, k("(q)", "characters"), ""),
+		getCase("console servers: search text NUL", "/servers?q=%00", 400, k("control character"), ""),
+		getCase("console group: filter text NUL", "/lbs/$LB/groups/$GROUP?q=web%00", 400, k("control character"), ""),
+		getCase("console candidates: search with a line break", "/lbs/$LB/groups/$GROUP/candidates?pick_q=a%0Ab", 400, k("control character"), ""),
+		getCase("console audit: actor filter NUL", "/audit?actor=%00", 400, k("(actor)", "control character"), ""),
+		getCase("console audit CSV: group filter NUL", "/audit.csv?group=%00", 400, k("(group)", "control character"), ""),
 	}
 }
 
@@ -465,6 +483,8 @@ func hstSLBCases() []hstCase {
 		slbCase("slb: Description with NUL", 400, k("description"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Description":"web\u0000prod"}]`)),
 		slbCase("slb: Description with invalid UTF-8", 400, k("BackendServers", "UTF-8"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Description":"web`+hstBadU8+`"}]`)),
 		slbCase("slb: Description as a number", 400, k("Description"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Description":42}]`)),
+		slbCase("slb: Description with RTL override", 400, k("description", "bidirectional"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Description":"web`+hstRTL+`1"}]`)),
+		slbCase("slb: Description with left-to-right embedding", 400, k("description", "bidirectional"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Description":"\u202aweb"}]`)),
 		slbCase("slb: unknown key Wieght", 400, k("Wieght", "key"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Wieght":5}]`)),
 		slbCase("slb: ServerId given twice in one entry", 400, k("ServerId"), "", slbSetDefault(`[{"ServerId":"$MEMBER","ServerId":"i-other","Weight":5}]`)),
 		slbCase("slb: the same server listed twice", 400, k("twice"), "", slbSetDefault(`[{"ServerId":"$MEMBER","Weight":5},{"ServerId":"$MEMBER","Weight":6}]`)),
@@ -518,6 +538,7 @@ func hstSLBCases() []hstCase {
 		slbCase("slb: rename a VServer group to an XSS payload", 400, k("VServerGroupName"), hstScript, slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", hstScript)),
 		slbCase("slb: CreateVServerGroup name 10k characters", 400, k("name"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", strings.Repeat("g", 10_000))),
 		slbCase("slb: CreateVServerGroup name with NUL", 400, k("name"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", "web\x00prod")),
+		slbCase("slb: CreateVServerGroup name with RTL override", 400, k("name", "bidirectional"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", "web"+hstRTL+"1")),
 		slbCase("slb: add to a locked load balancer", 403, k("locked"), "", slbWith("Action", "AddVServerGroupBackendServers", "VServerGroupId", "$LOCKEDPOOL", "RegionId", "$LOCKEDREGION", bs, `[{"ServerId":"$CAND","Port":80}]`)),
 		slbCase("slb: add a server already in the list", 400, k("already"), "", func(t *testing.T, fx *hstFixture) *response {
 			return fx.slbDefault(t, "AddBackendServers", `["`+fx.dfltRunning.ServerID+`"]`)
@@ -726,5 +747,89 @@ func hstRESTCases() []hstCase {
 		restCase("rest: members given twice", 400, k("members"), "", func(t *testing.T, fx *hstFixture) *response {
 			return fx.restBatch(t, `{"action":"add","members":[],"members":[{"address":"`+fx.addr()+`","protocol_port":`+fmt.Sprint(fx.port())+`}]}`)
 		}),
+		// Keys that encoding/json would match without regard to case: an add ran as a replace-all.
+		restCase("rest: action add, then Action null", 400, k(`"Action"`), "", func(t *testing.T, fx *hstFixture) *response {
+			return fx.restBatch(t, fmt.Sprintf(`{"action":"add","members":[{"address":%q,"protocol_port":%d}],"Action":null}`, fx.addr(), fx.port()))
+		}),
+		restCase("rest: ACTION replace, then action add", 400, k(`"action"`), "", restBody(`{"ACTION":"replace","action":"add","members":[]}`)),
+		restCase("rest: Action only in capitals", 400, k(`"Action"`), "", restBody(`{"Action":"add","members":[]}`)),
+		restCase("rest: members spelt with a long s", 400, k("unknown field"), "", restBody(`{"action":"add","member`+"\u017f"+`":[]}`)),
+		restCase("rest: members and Members", 400, k(`"Members"`), "", restBody(`{"action":"add","members":[],"Members":[]}`)),
+		restCase("rest: protocol_port and Protocol_Port", 400, k(`"Protocol_Port"`), "", restAddWith(base+`,"Protocol_Port":1`)),
+		restCase("rest: backup spelt with a Kelvin sign", 400, k("unknown field"), "", restAddWith(base+`,"bac`+"\u212a"+`up":false`)),
+		restCase("rest: JSON nested 100,000 deep", 400, k("nests", "depth"), "", restBody(`{"members":`+strings.Repeat("[", 100_000)+strings.Repeat("]", 100_000)+`}`)),
+		// Query parameters: Octavia's additive_only, and ones no endpoint knows.
+		restCase("rest: additive_only maybe", 400, k("additive_only"), "", restQuery("additive_only=maybe", `{"members":[]}`)),
+		restCase("rest: additive_only given twice", 400, k("additive_only"), "", restQuery("additive_only=true&additive_only=false", `{"members":[]}`)),
+		restCase("rest: additive_only with action delete", 400, k("additive_only"), "", func(t *testing.T, fx *hstFixture) *response {
+			return fx.rest(t, http.MethodPut, fx.poolPath(fx.pool.ID)+"?additive_only=true", "application/json", `{"action":"delete","members":[{"id":"`+fx.poolMembers[0].ID+`"}]}`)
+		}),
+		restCase("rest: batch with an unknown query parameter", 400, k("query parameter"), "", restQuery("dry_run=true", `{"members":[]}`)),
+		restCase("rest: batch with a malformed query string", 400, k("query"), "", restQuery("additive_only=%zz", `{"members":[]}`)),
+		restCase("rest: delete a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodDelete, "dry_run=true", "")),
+		restCase("rest: update a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodPut, "dry_run=1", `{"member":{"weight":0}}`)),
+		restCase("rest: get a member with fields=id", 400, k("query parameter"), "", restMemberQuery(http.MethodGet, "fields=id", "")),
+		restCase("rest: create with an unknown query parameter", 400, k("query parameter"), "", func(t *testing.T, fx *hstFixture) *response {
+			return fx.rest(t, http.MethodPost, fx.poolPath(fx.pool.ID)+"?dry_run=true", "application/json", fmt.Sprintf(`{"member":{"address":%q,"protocol_port":%d}}`, fx.addr(), fx.port()))
+		}),
+		// Addresses that name a subnet rather than a host in it, and names that display reordered.
+		restCase("rest: address is the subnet's network address", 400, k("network address"), "", restAddEdge(false, true)),
+		restCase("rest: address is the subnet's broadcast address", 400, k("broadcast address"), "", restAddEdge(true, true)),
+		restCase("rest: broadcast address, subnet_id null", 400, k("broadcast address"), "", restAddEdge(true, false)),
+		restCase("rest: name with RTL override", 400, k("name", "bidirectional"), "", restAddWith(base+`,"name":"web`+hstRTL+`1"`)),
+		restCase("rest: name with pop directional isolate", 400, k("name", "bidirectional"), "", restAddWith(base+`,"name":"web\u2069"`)),
+		restCase("rest: update name with RTL override", 400, k("name", "bidirectional"), "", restMember(http.MethodPut, "$MEMBER", `{"member":{"name":"`+hstRTL+`web"}}`)),
 	}
+}
+
+// restQuery PUTs body to fx.pool's members with the query string given.
+func restQuery(query, body string) sendFunc {
+	return func(t *testing.T, fx *hstFixture) *response {
+		return fx.rest(t, http.MethodPut, fx.poolPath(fx.pool.ID)+"?"+query, "application/json", body)
+	}
+}
+
+// restMemberQuery sends method with body to a real member of the pool, with the query given.
+func restMemberQuery(method, query, body string) sendFunc {
+	return func(t *testing.T, fx *hstFixture) *response {
+		ctype := ""
+		if body != "" {
+			ctype = "application/json"
+		}
+		return fx.rest(t, method, fx.poolPath(fx.pool.ID)+"/"+fx.poolMembers[0].ID+"?"+query, ctype, body)
+	}
+}
+
+// restAddEdge adds a member at the network or broadcast address of fx.pool's subnet, naming
+// the subnet or not.
+func restAddEdge(broadcast, withSubnet bool) sendFunc {
+	return func(t *testing.T, fx *hstFixture) *response {
+		network, last := fx.subnetEdges(t)
+		addr, subnet := network, "null"
+		if broadcast {
+			addr = last
+		}
+		if withSubnet {
+			subnet = jsonString(fx.subnet())
+		}
+		return fx.restAdd(t, fmt.Sprintf(`"address":%q,"protocol_port":%d,"subnet_id":%s`, addr, fx.port(), subnet))
+	}
+}
+
+// subnetEdges returns the network and broadcast addresses of fx.pool's subnet.
+func (fx *hstFixture) subnetEdges(t *testing.T) (network, broadcast string) {
+	t.Helper()
+	var cidr string
+	if err := fx.raw.QueryRow("SELECT cidr FROM subnets WHERE id = ?", fx.subnet()).Scan(&cidr); err != nil {
+		t.Fatal(err)
+	}
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !p.Addr().Is4() || p.Bits() > 30 {
+		t.Fatalf("subnet %s has CIDR %q; want an IPv4 one with a network and a broadcast address", fx.subnet(), cidr)
+	}
+	first := p.Masked().Addr()
+	b := first.As4()
+	n := binary.BigEndian.Uint32(b[:]) | (1<<(32-p.Bits()) - 1)
+	binary.BigEndian.PutUint32(b[:], n)
+	return first.String(), netip.AddrFrom4(b).String()
 }
