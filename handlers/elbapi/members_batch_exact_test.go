@@ -114,6 +114,17 @@ func TestBatchAdditiveOnly(t *testing.T) {
 		t.Errorf("audit = %s %s %s; want upsert ok, the request naming additive_only", a.Action, a.Outcome, a.Request)
 	}
 
+	t.Run("OsloSpellingYes", func(t *testing.T) {
+		n := len(e.members(e.pool.ID))
+		addrs, _ := e.freeAddresses(2)
+		body := fmt.Sprintf(`{"members":[{"address":%q,"protocol_port":8089}]}`, addrs[1])
+		if _, err := put(c, membersURL(c, e.pool.ID)+"?additive_only=YES", body, nil); err != nil {
+			t.Fatalf("PUT ?additive_only=YES: %v", err)
+		}
+		if got := len(e.members(e.pool.ID)); got != n+1 {
+			t.Errorf("%d members; want the %d there were and the one added", got, n)
+		}
+	})
 	t.Run("FalseReplaces", func(t *testing.T) {
 		body := fmt.Sprintf(`{"members":[{"address":%q,"protocol_port":%d}]}`, keep.Address, keep.Port)
 		if _, err := put(c, membersURL(c, e.pool.ID)+"?additive_only=False", body, nil); err != nil {

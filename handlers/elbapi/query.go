@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -47,8 +46,10 @@ func rawQuery(r *http.Request) (url.Values, error) {
 // created or updated and the others are left alone.
 const additiveOnlyParam = "additive_only"
 
-// additiveOnly reads ?additive_only=, false when absent. It takes the spellings of true and
-// false that strconv.ParseBool does (true, True, 1, …), which cover what OpenStack clients send.
+// additiveOnly reads ?additive_only=, false when absent. It takes the spellings that
+// Octavia's oslo bool_from_string reads as true or false, in any case; where Octavia reads any
+// other text as false, and so deletes, this refuses it: a flag that keeps members must never
+// be lost to a typo.
 func additiveOnly(q url.Values) (bool, error) {
 	vals, given := q[additiveOnlyParam]
 	switch {
@@ -57,9 +58,11 @@ func additiveOnly(q url.Values) (bool, error) {
 	case len(vals) > 1:
 		return false, bad("%s is given more than once", additiveOnlyParam)
 	}
-	b, err := strconv.ParseBool(vals[0])
-	if err != nil {
-		return false, bad("%s must be true or false, not %q", additiveOnlyParam, vals[0])
+	switch strings.ToLower(vals[0]) {
+	case "true", "t", "1", "yes", "y", "on":
+		return true, nil
+	case "false", "f", "0", "no", "n", "off":
+		return false, nil
 	}
-	return b, nil
+	return false, bad("%s must be true or false, not %q", additiveOnlyParam, vals[0])
 }
