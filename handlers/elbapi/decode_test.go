@@ -2,6 +2,7 @@ package elbapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -342,4 +343,20 @@ func FuzzDecodeMember(f *testing.F) {
 			checkPlan(t, b)
 		}
 	})
+}
+
+// BenchmarkDecodeBatch200 decodes the largest batch body: 200 members with every field a
+// client usually gives.
+func BenchmarkDecodeBatch200(b *testing.B) {
+	var entries []string
+	for i := range 200 {
+		entries = append(entries, fmt.Sprintf(`{"name":"web-%d","address":"10.0.%d.%d","protocol_port":8080,"subnet_id":"vsw-2","weight":%d,"admin_state_up":true}`, i, i/250, i%250+1, i%101))
+	}
+	body := []byte(`{"action":"replace","members":[` + strings.Join(entries, ",") + `]}`)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := decodeBatch(body, false); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

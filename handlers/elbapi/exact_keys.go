@@ -30,16 +30,25 @@ var errKeySyntax = errors.New("syntax")
 func checkKeys(body []byte, t reflect.Type) error {
 	w := keyWalker{dec: json.NewDecoder(bytes.NewReader(body))}
 	w.dec.UseNumber()
-	if err := w.value(t, "", 0); err != nil && err != errKeySyntax {
+	if err := w.value(t, 0); err != nil && err != errKeySyntax {
 		return err
 	}
 	return nil
 }
 
-type keyWalker struct{ dec *json.Decoder }
+type keyWalker struct {
+	dec  *json.Decoder
+	path []step // where the walk is, spelt out only in a message
+}
+
+// step is one step into a JSON value: an array's index, or when that is -1, an object's key.
+type step struct {
+	key   string
+	index int
+}
 
 // value walks one JSON value that decodes into t; t is nil where nothing is known of it.
-func (w *keyWalker) value(t reflect.Type, path string, depth int) error {
+func (w *keyWalker) value(t reflect.Type, depth int) error {
 	tok, err := w.dec.Token()
 	if err != nil {
 		return errKeySyntax
@@ -52,16 +61,18 @@ func (w *keyWalker) value(t reflect.Type, path string, depth int) error {
 	}
 	switch tok {
 	case json.Delim('{'):
-		return w.object(t, path, depth)
+		return w.object(t, depth)
 	case json.Delim('['):
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
 		}
 		for i := 0; w.dec.More(); i++ {
-			if err := w.value(elem, path+"["+itoa(i)+"]", depth+1); err != nil {
+			w.path = append(w.path, step{index: i})
+			if err := w.value(elem, depth+1); err != nil {
 				return err
 			}
+			w.path = w.path[:len(w.path)-1]
 		}
 		return w.end()
 	}
@@ -69,7 +80,7 @@ func (w *keyWalker) value(t reflect.Type, path string, depth int) error {
 }
 
 // object walks an object's members, the opening brace read.
-func (w *keyWalker) object(t reflect.Type, path string, depth int) error {
+func (w *keyWalker) object(t reflect.Type, depth int) error {
 	var fields map[string]reflect.Type
 	if t != nil && t.Kind() == reflect.Struct {
 		fields = jsonFields(t)
@@ -81,23 +92,26 @@ func (w *keyWalker) object(t reflect.Type, path string, depth int) error {
 			return errKeySyntax
 		}
 		key, _ := tok.(string)
-		if first, ok := seen[foldKey(key)]; ok {
+		folded := foldKey(key)
+		if first, ok := seen[folded]; ok {
 			if first == key {
-				return bad("%sthe key %q is given more than once", where(path), key)
+				return bad("%sthe key %q is given more than once", w.where(), key)
 			}
-			return bad("%sthe key %q repeats %q: keys that differ only in case name the same field, so the body is ambiguous", where(path), key, first)
+			return bad("%sthe key %q repeats %q: keys that differ only in case name the same field, so the body is ambiguous", w.where(), key, first)
 		}
-		seen[foldKey(key)] = key
+		seen[folded] = key
 		var ft reflect.Type
 		if fields != nil {
 			var known bool
 			if ft, known = fields[key]; !known {
-				return unknownKey(path, key, fields)
+				return unknownKey(w.where(), key, fields)
 			}
 		}
-		if err := w.value(ft, path+"."+key, depth+1); err != nil {
+		w.path = append(w.path, step{key: key, index: -1})
+		if err := w.value(ft, depth+1); err != nil {
 			return err
 		}
+		w.path = w.path[:len(w.path)-1]
 	}
 	return w.end()
 }
@@ -110,21 +124,33 @@ func (w *keyWalker) end() error {
 	return nil
 }
 
-func unknownKey(path, key string, fields map[string]reflect.Type) error {
+// unknownKey refuses key, found at where.
+func unknownKey(where, key string, fields map[string]reflect.Type) error {
 	for name := range fields {
 		if foldKey(name) == foldKey(key) {
-			return bad("%sunknown field %q: field names are matched exactly; this one is spelt %q", where(path), key, name)
+			return bad("%sunknown field %q: field names are matched exactly; this one is spelt %q", where, key, name)
 		}
 	}
-	return bad("%sunknown field %q: fields this API does not know are refused rather than ignored", where(path), key)
+	return bad("%sunknown field %q: fields this API does not know are refused rather than ignored", where, key)
 }
 
-// where prefixes a message with the place in the body it is about.
-func where(path string) string {
-	if path == "" {
+// where is the place in the body the walk is at, as a message's prefix: "members[3]: ".
+func (w *keyWalker) where() string {
+	var b strings.Builder
+	for _, s := range w.path {
+		switch {
+		case s.index >= 0:
+			b.WriteString("[" + itoa(s.index) + "]")
+		case b.Len() > 0:
+			b.WriteString("." + s.key)
+		default:
+			b.WriteString(s.key)
+		}
+	}
+	if b.Len() == 0 {
 		return ""
 	}
-	return strings.TrimPrefix(path, ".") + ": "
+	return b.String() + ": "
 }
 
 // foldKey maps each character to the smallest of those it folds with, so that two keys fold
