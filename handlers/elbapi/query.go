@@ -24,9 +24,9 @@ func query(r *http.Request, known ...string) (url.Values, error) {
 		switch {
 		case slices.Contains(known, name):
 		case len(known) == 0:
-			return nil, bad("unknown query parameter %q: %s %s takes no query parameters", name, r.Method, r.URL.Path)
+			return nil, bad("unknown query parameter %q: this call takes no query parameters", clip(name))
 		default:
-			return nil, bad("unknown query parameter %q: %s %s takes only %s", name, r.Method, r.URL.Path, strings.Join(known, ", "))
+			return nil, bad("unknown query parameter %q: this call takes only %s", clip(name), strings.Join(known, ", "))
 		}
 	}
 	return q, nil
@@ -64,5 +64,14 @@ func additiveOnly(q url.Values) (bool, error) {
 	case "false", "f", "0", "no", "n", "off":
 		return false, nil
 	}
-	return false, bad("%s must be true or false, not %q", additiveOnlyParam, vals[0])
+	return false, bad("%s must be true or false, not %q", additiveOnlyParam, clip(vals[0]))
+}
+
+// clip shortens text a caller sent to quote it in a message.
+func clip(s string) string {
+	const max = 64
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
 }
