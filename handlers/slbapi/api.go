@@ -27,23 +27,37 @@ type Config struct {
 	// ClientIP tells the caller's address, as the console decides it (trusted proxies
 	// included); nil means the connection's peer.
 	ClientIP func(*http.Request) string
+	// Limits bound each key's calls; zero fields take DefaultLimits'.
+	Limits Limits
+	// Now returns the current time; nil means time.Now. Give the store the same clock.
+	Now func() time.Time
 }
 
 // api holds the API's dependencies; every action is a method on it.
 type api struct {
 	db       *db.DB
 	log      *slog.Logger
-	nonces   *nonces
+	limits   Limits
+	rate     *rateLimiter
+	pruner   *pruner
 	now      func() time.Time
 	clientIP func(*http.Request) string
 }
 
 // New returns the API's handler, mounted at "/" for requests that carry an Action parameter.
 func New(cfg Config) http.Handler {
-	a := &api{db: cfg.DB, log: cfg.Logger, nonces: newNonces(nonceMemory, maxNonces), now: time.Now, clientIP: cfg.ClientIP}
+	limits := cfg.Limits.withDefaults()
+	a := &api{db: cfg.DB, log: cfg.Logger, limits: limits, rate: newRateLimiter(limits.CallsPerSecond, limits.Burst),
+		now: cfg.Now, clientIP: cfg.ClientIP}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.pruner = &pruner{db: cfg.DB, log: func(ctx context.Context, err error) {
+		a.log.WarnContext(ctx, "unable to prune expired SLB API nonces", "err", err)
+	}}
 	if a.clientIP == nil {
 		a.clientIP = peerIP
 	}

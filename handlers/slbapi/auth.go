@@ -47,8 +47,9 @@ func checkCommon(p params) error {
 }
 
 // authenticate establishes who sent the request: a Timestamp within the window, a live key
-// whose owner is enabled, a Signature made with its secret, and a nonce not seen before, in
-// that order, so that a nonce is only spent by a request that proved its sender.
+// whose owner is enabled, a Signature made with its secret, the key's rate, and a nonce not
+// seen before, in that order, so that only a request that proved its sender spends the key's
+// allowance and its nonce.
 func (a *api) authenticate(ctx context.Context, method string, p params) (db.User, error) {
 	ts, err := time.Parse(timestampLayout, p["Timestamp"])
 	if err != nil {
@@ -73,11 +74,12 @@ func (a *api) authenticate(ctx context.Context, method string, p params) (db.Use
 		return db.User{}, newError(http.StatusBadRequest, codeSignatureMismatch,
 			"Specified signature is not matched with our calculation. server string to sign is:%s", sts)
 	}
-	switch err := a.nonces.use(id + "\n" + p["SignatureNonce"]); {
-	case errors.Is(err, errNonceUsed):
-		return db.User{}, newError(http.StatusBadRequest, codeNonceUsed, "SignatureNonce %s was already used: send every request with a new nonce", p["SignatureNonce"])
-	case err != nil:
-		return db.User{}, newError(http.StatusServiceUnavailable, codeThrottling, "too many requests: try again in a few minutes")
+	if wait, ok := a.rate.allow(id, a.now()); !ok {
+		return db.User{}, newError(http.StatusServiceUnavailable, codeThrottling,
+			"AccessKeyId %s is calling faster than %g calls a second: slow down, and try again in %v", id, a.limits.CallsPerSecond, wait.Round(time.Millisecond))
+	}
+	if err := a.spendNonce(ctx, id, p["SignatureNonce"], ts); err != nil {
+		return db.User{}, err
 	}
 	return owner, nil
 }

@@ -58,6 +58,7 @@ type env struct {
 	t     *testing.T
 	ctx   context.Context
 	store *db.DB
+	path  string // the database file
 	srv   *httptest.Server
 	host  string
 	users map[string]db.User
@@ -67,7 +68,8 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "console.db"), db.Options{Key: bytes.Repeat([]byte{'k'}, 32)})
+	path := filepath.Join(t.TempDir(), "console.db")
+	store, err := db.Open(ctx, path, db.Options{Key: bytes.Repeat([]byte{'k'}, 32)})
 	if err != nil {
 		t.Fatalf("db.Open: %v", err)
 	}
@@ -75,7 +77,7 @@ func newEnv(t *testing.T) *env {
 	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
 		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
 	}
-	e := &env{t: t, ctx: ctx, store: store, users: map[string]db.User{}, keys: map[string]auth.APICredentials{}}
+	e := &env{t: t, ctx: ctx, store: store, path: path, users: map[string]db.User{}, keys: map[string]auth.APICredentials{}}
 	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer} {
 		u, err := store.CreateUser(ctx, name, role, passwordHash(t))
 		if err != nil {
@@ -87,15 +89,22 @@ func newEnv(t *testing.T) *env {
 		}
 		e.users[name], e.keys[name] = u, cred
 	}
+	e.srv = serve(t, store)
+	e.host = strings.TrimPrefix(e.srv.URL, "http://")
+	return e
+}
+
+// serve runs the real router over store on 127.0.0.1:0 until the test ends.
+func serve(t *testing.T, store *db.DB) *httptest.Server {
+	t.Helper()
 	router, err := handlers.New(handlers.Config{DB: store, CookieKey: bytes.Repeat([]byte{'c'}, 32),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	e.srv = httptest.NewServer(router)
-	t.Cleanup(e.srv.Close)
-	e.host = strings.TrimPrefix(e.srv.URL, "http://")
-	return e
+	srv := httptest.NewServer(router)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // client returns the real SDK's client for a user's key, pointed at the test server.

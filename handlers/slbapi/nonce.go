@@ -1,88 +1,74 @@
 package slbapi
 
 import (
+	"context"
 	"errors"
-	"sync"
+	"net/http"
+	"sync/atomic"
 	"time"
+
+	"lbconsole/db"
 )
 
-// Nonce memory: a nonce is refused again while a replay of its request could still pass the
-// timestamp check, and the memory is bounded so that a flood of signed requests cannot
-// exhaust the server.
+// Replay protection: a nonce is refused again while a replay of its call could still pass the
+// timestamp check. The nonces live in the database, not in a console's memory, so that a
+// restart forgets none and every console on the database refuses the same replay; each key may
+// have only so many remembered, so that one key's flood cannot fill the memory for all.
 const (
 	// timestampWindow is how far a request's Timestamp may be from the server's clock.
 	timestampWindow = 15 * time.Minute
-	// nonceMemory covers a Timestamp up to timestampWindow in the future that is then replayed
-	// until it is timestampWindow in the past.
-	nonceMemory = 2 * timestampWindow
-	// maxNonces bounds the memory; past it, requests are throttled until nonces expire.
-	maxNonces = 1_000_000
 	// maxNonceLen bounds one nonce; the SDK sends 32 hex digits, the cloud's docs a UUID.
 	maxNonceLen = 128
+	// pruneEvery is how often a console forgets expired nonces, pruneBatch at a time, and
+	// pruneAgain how soon it goes on while there are more: small batches hold the database's
+	// writer only briefly.
+	pruneEvery = time.Minute
+	pruneBatch = 500
+	pruneAgain = 100 * time.Millisecond
+	// pruneGrace keeps expired nonces a while longer, so that a console whose clock runs ahead
+	// never forgets a nonce that another one, on the same database, would still accept a
+	// replay of.
+	pruneGrace = 5 * time.Minute
 )
 
-var (
-	errNonceUsed  = errors.New("slbapi: nonce already used")
-	errNonceFlood = errors.New("slbapi: too many nonces remembered")
-)
-
-// nonces remembers the nonces seen recently, safe for concurrent use. Every nonce is kept for
-// the same time, so they expire in the order they came: a queue finds the expired ones
-// without scanning the map.
-type nonces struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	limit int
-	now   func() time.Time
-	seen  map[string]time.Time // nonce → when it may be used again
-	queue []seenNonce          // in order of arrival, from head
-	head  int
-}
-
-type seenNonce struct {
-	key     string
-	expires time.Time
-}
-
-func newNonces(ttl time.Duration, limit int) *nonces {
-	return &nonces{ttl: ttl, limit: limit, now: time.Now, seen: make(map[string]time.Time)}
-}
-
-// use records key and reports errNonceUsed when it was seen within the ttl, or errNonceFlood
-// when the memory is full.
-func (n *nonces) use(key string) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	now := n.now()
-	n.expire(now)
-	if _, ok := n.seen[key]; ok {
-		return errNonceUsed
+// spendNonce remembers the nonce of a call whose signature proved its sender, until its
+// Timestamp leaves the window: the call is refused when the key used the nonce before, or
+// when the key has as many nonces remembered as it may.
+func (a *api) spendNonce(ctx context.Context, accessKeyID, nonce string, ts time.Time) error {
+	err := a.db.UseNonce(ctx, accessKeyID, nonce, ts.Add(timestampWindow), a.limits.NoncesPerKey)
+	switch {
+	case errors.Is(err, db.ErrNonceUsed):
+		return newError(http.StatusBadRequest, codeNonceUsed, "SignatureNonce %s was already used: send every request with a new nonce", nonce)
+	case errors.Is(err, db.ErrTooManyNonces):
+		return newError(http.StatusServiceUnavailable, codeThrottling,
+			"AccessKeyId %s made %d calls in the last %v, the most one key may make: try again in a minute", accessKeyID, a.limits.NoncesPerKey, 2*timestampWindow)
+	case err != nil:
+		return err
 	}
-	if len(n.seen) >= n.limit {
-		return errNonceFlood
-	}
-	exp := now.Add(n.ttl)
-	n.seen[key] = exp
-	n.queue = append(n.queue, seenNonce{key: key, expires: exp})
+	a.pruner.maybe(ctx, a.now())
 	return nil
 }
 
-// expire forgets the nonces whose time is over.
-func (n *nonces) expire(now time.Time) {
-	for n.head < len(n.queue) && !now.Before(n.queue[n.head].expires) {
-		delete(n.seen, n.queue[n.head].key)
-		n.queue[n.head] = seenNonce{}
-		n.head++
-	}
-	if n.head > 1024 && n.head*2 > len(n.queue) {
-		n.queue = append([]seenNonce(nil), n.queue[n.head:]...)
-		n.head = 0
-	}
+// pruner forgets expired nonces now and then, from the call that finds it due: one console
+// prunes at a time, and a quiet console has nothing to prune.
+type pruner struct {
+	db  *db.DB
+	due atomic.Int64 // Unix nanoseconds when the next prune is due
+	log func(ctx context.Context, err error)
 }
 
-// size is how many nonces are remembered.
-func (n *nonces) size() int {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return len(n.seen)
+// maybe prunes one batch if one is due.
+func (p *pruner) maybe(ctx context.Context, now time.Time) {
+	due := p.due.Load()
+	if now.UnixNano() < due || !p.due.CompareAndSwap(due, now.Add(pruneEvery).UnixNano()) {
+		return
+	}
+	n, err := p.db.PruneNonces(ctx, now.Add(-pruneGrace), pruneBatch)
+	if err != nil {
+		p.log(ctx, err)
+		return
+	}
+	if n == pruneBatch {
+		p.due.Store(now.Add(pruneAgain).UnixNano())
+	}
 }

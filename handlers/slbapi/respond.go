@@ -41,7 +41,10 @@ func (a *api) succeed(w http.ResponseWriter, c *call, body any) {
 func (a *api) fail(w http.ResponseWriter, c *call, err error) {
 	e := errorFor(err)
 	level := slog.LevelInfo
-	if e.status >= 500 {
+	switch {
+	case e.code == codeThrottling: // the caller's doing, though answered 503 for the SDK to retry
+		level = slog.LevelWarn
+	case e.status >= 500:
 		level = slog.LevelError
 	}
 	a.log.LogAttrs(c.ctx, level, "slb api refused", slog.String("request_id", c.requestID), slog.String("action", c.action),
