@@ -22,7 +22,7 @@ import (
 const floodNonceLen = 110
 
 // TestSLBNonceFloodOfOneKey floods the real binary with LBCONSOLE_FLOOD_CALLS (default
-// 100,000) signed calls of one viewer's key, each with a fresh 110-character nonce and an Action
+// 100,000; 20,000 under the race detector) signed calls of one viewer's key, each with a fresh 110-character nonce and an Action
 // that does not exist, from several connections as fast as the machine allows, while the keys
 // of two other users keep calling DescribeLoadBalancers with the real SDK. Every call of the
 // other keys must succeed throughout, the flooding key must be told Throttling once past its
@@ -31,7 +31,11 @@ func TestSLBNonceFloodOfOneKey(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the flood takes a minute")
 	}
-	calls := envInt(t, "LBCONSOLE_FLOOD_CALLS", 100_000)
+	def := 100_000
+	if raceEnabled {
+		def = 20_000 // the race detector slows the server tenfold
+	}
+	calls := envInt(t, "LBCONSOLE_FLOOD_CALLS", def)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	h := newHarness(t, "flood")
@@ -83,7 +87,7 @@ func TestSLBNonceFloodOfOneKey(t *testing.T) {
 	if got["503 Throttling"] == 0 {
 		t.Errorf("the flooding key was never told Throttling: %s; want it limited", got)
 	}
-	if grown := after - before; grown > floodRSSBound {
+	if grown := after - before; grown > floodRSSBound && !raceEnabled {
 		t.Errorf("the server's peak RSS grew by %.1f MB during the flood; want at most %.0f MB: memory must not grow with one key's calls",
 			float64(grown)/1024, float64(floodRSSBound)/1024)
 	}
@@ -94,8 +98,9 @@ func TestSLBNonceFloodOfOneKey(t *testing.T) {
 }
 
 // floodRSSBound is how much the server's peak RSS may grow during the flood, in kB: the
-// connections and the garbage between collections, not the calls' nonces.
-const floodRSSBound = 64 * 1024
+// connections and the garbage between collections, not the calls' nonces. (The race
+// detector's own memory grows with the calls, so its binary is not held to it.)
+const floodRSSBound = 16 * 1024
 
 // bystanderTally counts the calls of a key that is not flooding.
 type bystanderTally struct {
