@@ -63,6 +63,9 @@ func (p *pruner) maybe(ctx context.Context, now time.Time) {
 	if now.UnixNano() < due || !p.due.CompareAndSwap(due, now.Add(pruneEvery).UnixNano()) {
 		return
 	}
+	// The caller hanging up must not cut a prune short; the batch is small, the bound generous.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	n, err := p.db.PruneNonces(ctx, now.Add(-pruneGrace), pruneBatch)
 	if err != nil {
 		p.log(ctx, err)
