@@ -20,16 +20,29 @@ var (
 	ErrLastAdmin = errors.New("db: this is the last enabled admin")
 )
 
+// SourceCLI is the command line, as the audit log records the account changes made there.
+const SourceCLI = "cli"
+
 // Origin says who asked for a change, as the audit log records it.
 type Origin struct {
-	// ActorID is the signed-in user's id, so that rules about one's own account can be checked.
+	// ActorID is the signed-in user's id, so that rules about one's own account can be checked;
+	// zero on the command line, where nobody is signed in.
 	ActorID   int64
 	Actor     string
 	ClientIP  string
 	RequestID string
+	// Source is the interface the change came through: SourceConsole (the default) or SourceCLI.
+	Source string
 }
 
-// Actions the audit log records for changes to people's accounts.
+func (o Origin) source() string {
+	if o.Source == "" {
+		return SourceConsole
+	}
+	return o.Source
+}
+
+// Actions the audit log records for changes to people's accounts and their API keys.
 const (
 	ActionCreateUser     = "create_user"
 	ActionChangeRole     = "change_role"
@@ -37,19 +50,29 @@ const (
 	ActionEnableUser     = "enable_user"
 	ActionResetPassword  = "reset_password"
 	ActionChangePassword = "change_password"
+	ActionCreateKey      = "create_key"
+	ActionRevokeKey      = "revoke_key"
 )
 
+// Ended is what a change to an account ended along with it.
+type Ended struct {
+	Sessions int // sessions signed out
+	Keys     int // API keys revoked
+}
+
 // auditAccount records an applied change to an account in the caller's transaction, so that
-// who made whom an admin is as traceable as who removed which server.
+// who made whom an admin is as traceable as who removed which server. The message repeats the
+// request in words, so that the audit list and its CSV say whom the change was done to.
 func (d *DB) auditAccount(ctx context.Context, tx *sql.Tx, o Origin, action, request string) error {
 	_, err := d.appendAudit(ctx, tx, AuditEntry{
 		Time:      d.now().UTC().Truncate(time.Microsecond),
 		Actor:     o.Actor,
-		Source:    SourceConsole,
+		Source:    o.source(),
 		ClientIP:  o.ClientIP,
 		RequestID: o.RequestID,
 		Action:    action,
 		Outcome:   OutcomeOK,
+		Message:   request,
 		Request:   request,
 		Before:    "[]",
 		After:     "[]",
@@ -57,9 +80,9 @@ func (d *DB) auditAccount(ctx context.Context, tx *sql.Tx, o Origin, action, req
 	return err
 }
 
-// AddUser is CreateUser for the console: it records who added whom in the audit log, in the
-// same transaction.
-func (d *DB) AddUser(ctx context.Context, o Origin, name, role, passwordHash string) (User, error) {
+// CreateUser adds a user with an already hashed password, and records who added whom in the
+// audit log in the same transaction.
+func (d *DB) CreateUser(ctx context.Context, o Origin, name, role, passwordHash string) (User, error) {
 	u := User{Name: name, Role: role, PasswordHash: passwordHash, Created: d.now().UTC()}
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "INSERT INTO users (name, role, password_hash, created) VALUES (?,?,?,?) RETURNING id",
@@ -132,10 +155,11 @@ func (d *DB) SetUserRole(ctx context.Context, o Origin, userID int64, role strin
 }
 
 // SetUserDisabled disables or enables a user. Disabling ends all their sessions in the same
-// transaction, so that they are signed out at once; it reports how many ended. It returns the
-// user as they were.
-func (d *DB) SetUserDisabled(ctx context.Context, o Origin, userID int64, disabled bool) (User, int, error) {
-	ended := 0
+// transaction, so that they are signed out at once, and with revokeKeys revokes their API keys
+// too: a disabled owner's keys stop working anyway, but would work again on enabling. It
+// returns the user as they were and what ended.
+func (d *DB) SetUserDisabled(ctx context.Context, o Origin, userID int64, disabled, revokeKeys bool) (User, Ended, error) {
+	var ended Ended
 	u, err := d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
 		if u.Disabled == disabled {
 			return nil
@@ -150,38 +174,84 @@ func (d *DB) SetUserDisabled(ctx context.Context, o Origin, userID int64, disabl
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET disabled = ? WHERE id = ?", disabled, u.ID); err != nil {
 			return fmt.Errorf("db: unable to %s %s: %w", verb, u.Name, err)
 		}
-		request := verb + " " + u.Name
-		if disabled {
-			var err error
-			if ended, err = endSessions(ctx, tx, u.ID, ""); err != nil {
-				return err
-			}
-			request += fmt.Sprintf(" and end their %d sessions", ended)
+		if !disabled {
+			return d.auditAccount(ctx, tx, o, action, verb+" "+u.Name)
 		}
-		return d.auditAccount(ctx, tx, o, action, request)
+		var err error
+		if ended.Sessions, err = endSessions(ctx, tx, u.ID, ""); err != nil {
+			return err
+		}
+		return d.auditEnded(ctx, tx, o, action, verb+" "+u.Name, u, revokeKeys, &ended)
 	})
 	return u, ended, err
 }
 
-// ResetPassword sets another user's password, as an admin does for someone who forgot theirs,
-// and ends all that user's sessions. It refuses the admin's own account: changing one's own
-// password asks for the current one, on the account page.
-func (d *DB) ResetPassword(ctx context.Context, o Origin, userID int64, passwordHash string) (User, int, error) {
-	ended := 0
+// auditEnded records a change that ended the user's sessions, then revokes their keys when
+// asked, each revocation with its own entry, all in the caller's transaction.
+func (d *DB) auditEnded(ctx context.Context, tx *sql.Tx, o Origin, action, request string, u User, revokeKeys bool, ended *Ended) error {
+	request += fmt.Sprintf(" and end their %d sessions", ended.Sessions)
+	keys, err := activeKeys(ctx, tx, u.ID)
+	if err != nil {
+		return err
+	}
+	if revokeKeys {
+		request += fmt.Sprintf("; revoke their %d API keys", len(keys))
+	} else if len(keys) > 0 {
+		request += fmt.Sprintf("; keep their %d API keys", len(keys))
+	}
+	if err := d.auditAccount(ctx, tx, o, action, request); err != nil {
+		return err
+	}
+	if !revokeKeys {
+		return nil
+	}
+	for _, k := range keys {
+		if err := d.revokeKey(ctx, tx, o, k); err != nil {
+			return err
+		}
+	}
+	ended.Keys = len(keys)
+	return nil
+}
+
+// ResetPassword sets another user's password, as an admin does for someone who forgot theirs
+// (or whose account may be in other hands), ends all that user's sessions and, with revokeKeys,
+// revokes their API keys. It refuses the admin's own account: changing one's own password asks
+// for the current one, on the account page.
+func (d *DB) ResetPassword(ctx context.Context, o Origin, userID int64, passwordHash string, revokeKeys bool) (User, Ended, error) {
+	var ended Ended
 	u, err := d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
 		if u.ID == o.ActorID {
 			return ErrOwnAccount
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, u.ID); err != nil {
-			return fmt.Errorf("db: unable to reset the password of %s: %w", u.Name, err)
-		}
-		var err error
-		if ended, err = endSessions(ctx, tx, u.ID, ""); err != nil {
-			return err
-		}
-		return d.auditAccount(ctx, tx, o, ActionResetPassword, fmt.Sprintf("reset the password of %s and end their %d sessions", u.Name, ended))
+		return d.resetPassword(ctx, tx, o, u, passwordHash, revokeKeys, &ended)
 	})
 	return u, ended, err
+}
+
+// SetPassword is ResetPassword by name, for the command line: nobody is signed in there, so
+// there is no own account to refuse.
+func (d *DB) SetPassword(ctx context.Context, o Origin, name, passwordHash string, revokeKeys bool) (Ended, error) {
+	var ended Ended
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		u, err := loadUser(ctx, tx, "name = ?", name)
+		if err != nil {
+			return err
+		}
+		return d.resetPassword(ctx, tx, o, u, passwordHash, revokeKeys, &ended)
+	})
+	return ended, err
+}
+
+func (d *DB) resetPassword(ctx context.Context, tx *sql.Tx, o Origin, u User, passwordHash string, revokeKeys bool, ended *Ended) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, u.ID); err != nil {
+		return fmt.Errorf("db: unable to reset the password of %s: %w", u.Name, err)
+	}
+	var err error
+	if ended.Sessions, err = endSessions(ctx, tx, u.ID, ""); err != nil {
+		return err
+	}
+	return d.auditEnded(ctx, tx, o, ActionResetPassword, "reset the password of "+u.Name, u, revokeKeys, ended)
 }
 
 // ChangeOwnPassword sets the signed-in user's password and ends their other sessions: whoever

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,25 +19,36 @@ type APIKey struct {
 	AccessKeyID string
 	Created     time.Time
 	Revoked     time.Time
+	// Owner is the name of the user the key acts as.
+	Owner string
 }
 
 // Active reports whether the key still works.
 func (k APIKey) Active() bool { return k.Revoked.IsZero() }
 
-// CreateAPIKey stores new credentials for a user: the secret sealed with a key kept outside the
-// database, the token as a hash.
-func (d *DB) CreateAPIKey(ctx context.Context, userID int64, cred auth.APICredentials) (APIKey, error) {
+// CreateAPIKey stores new credentials for a user, the secret sealed with a key kept outside the
+// database, the token as a hash, and audits it in the same transaction. An unknown user is
+// ErrNotFound.
+func (d *DB) CreateAPIKey(ctx context.Context, o Origin, userID int64, cred auth.APICredentials) (APIKey, error) {
 	k := APIKey{UserID: userID, AccessKeyID: cred.AccessKeyID, Created: d.now().UTC()}
 	sealed, err := auth.Seal(d.sealKey, []byte(cred.AccessKeySecret))
 	if err != nil {
 		return k, fmt.Errorf("db: unable to seal an API secret: %w", err)
 	}
-	err = d.write.QueryRowContext(ctx, `INSERT INTO api_keys (user_id, access_key_id, secret_sealed, token_hash, created)
-		VALUES (?,?,?,?,?) RETURNING id`, userID, cred.AccessKeyID, sealed, auth.HashToken(cred.Token), formatTime(k.Created)).Scan(&k.ID)
-	if err != nil {
-		return k, fmt.Errorf("db: unable to store an API key: %w", err)
-	}
-	return k, nil
+	err = d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		u, err := loadUser(ctx, tx, "id = ?", userID)
+		if err != nil {
+			return err
+		}
+		k.Owner = u.Name
+		err = tx.QueryRowContext(ctx, `INSERT INTO api_keys (user_id, access_key_id, secret_sealed, token_hash, created)
+			VALUES (?,?,?,?,?) RETURNING id`, userID, cred.AccessKeyID, sealed, auth.HashToken(cred.Token), formatTime(k.Created)).Scan(&k.ID)
+		if err != nil {
+			return fmt.Errorf("db: unable to store an API key: %w", err)
+		}
+		return d.auditAccount(ctx, tx, o, ActionCreateKey, fmt.Sprintf("create API key %d (%s) for %s", k.ID, k.AccessKeyID, u.Name))
+	})
+	return k, err
 }
 
 const apiKeyColumns = `k.id, k.user_id, k.access_key_id, k.created, k.revoked`
@@ -45,9 +57,25 @@ func apiKeyDest(k *APIKey) []any {
 	return []any{&k.ID, &k.UserID, &k.AccessKeyID, (*timeText)(&k.Created), (*timeText)(&k.Revoked)}
 }
 
+// ownedKeys selects keys with their owner's name; the caller adds the condition.
+const ownedKeys = "SELECT " + apiKeyColumns + ", u.name FROM api_keys k JOIN users u ON u.id = k.user_id WHERE "
+
 // ListAPIKeys returns a user's keys, newest first, revoked ones included.
 func (d *DB) ListAPIKeys(ctx context.Context, userID int64) ([]APIKey, error) {
-	rows, err := d.read.QueryContext(ctx, "SELECT "+apiKeyColumns+" FROM api_keys k WHERE k.user_id = ? ORDER BY k.id DESC", userID)
+	return listKeys(ctx, d.read, "k.user_id = ? ORDER BY k.id DESC", userID)
+}
+
+// ListEveryAPIKey returns every user's keys, or only owner's when owner is not empty, by owner
+// and then newest first, revoked ones included: what admins look through.
+func (d *DB) ListEveryAPIKey(ctx context.Context, owner string) ([]APIKey, error) {
+	if owner == "" {
+		return listKeys(ctx, d.read, "1 = 1 ORDER BY u.name, k.id DESC")
+	}
+	return listKeys(ctx, d.read, "u.name = ? ORDER BY k.id DESC", owner)
+}
+
+func listKeys(ctx context.Context, q queryer, cond string, args ...any) ([]APIKey, error) {
+	rows, err := q.QueryContext(ctx, ownedKeys+cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list API keys: %w", err)
 	}
@@ -55,25 +83,81 @@ func (d *DB) ListAPIKeys(ctx context.Context, userID int64) ([]APIKey, error) {
 	var out []APIKey
 	for rows.Next() {
 		var k APIKey
-		if err := rows.Scan(apiKeyDest(&k)...); err != nil {
+		if err := rows.Scan(append(apiKeyDest(&k), &k.Owner)...); err != nil {
 			return nil, fmt.Errorf("db: unable to read an API key: %w", err)
 		}
 		out = append(out, k)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: unable to list API keys: %w", err)
+	}
+	return out, nil
 }
 
-// RevokeAPIKey ends one of a user's keys at once. Another user's key is ErrNotFound.
-func (d *DB) RevokeAPIKey(ctx context.Context, userID, keyID int64) error {
-	res, err := d.write.ExecContext(ctx, "UPDATE api_keys SET revoked = ? WHERE id = ? AND user_id = ? AND revoked = ''",
-		formatTime(d.now()), keyID, userID)
+// FindAPIKey returns a key by its number or its AccessKeyId (which never is a number), with
+// its owner's name, revoked or not; an unknown one is ErrNotFound.
+func (d *DB) FindAPIKey(ctx context.Context, ref string) (APIKey, error) {
+	cond := "k.access_key_id = ?"
+	var arg any = ref
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		cond, arg = "k.id = ?", id
+	}
+	keys, err := listKeys(ctx, d.read, cond, arg)
 	if err != nil {
-		return fmt.Errorf("db: unable to revoke API key %d: %w", keyID, err)
+		return APIKey{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+	if len(keys) == 0 {
+		return APIKey{}, ErrNotFound
 	}
-	return nil
+	return keys[0], nil
+}
+
+// RevokeAPIKey ends any user's key at once, as admins and the command line may. It returns the
+// key as it was: one already revoked is left as it is, and nothing is audited. An unknown key is
+// ErrNotFound.
+func (d *DB) RevokeAPIKey(ctx context.Context, o Origin, keyID int64) (APIKey, error) {
+	return d.revoke(ctx, o, "k.id = ?", keyID)
+}
+
+// RevokeOwnAPIKey is RevokeAPIKey for the signed-in user's own keys: another user's key is
+// ErrNotFound, so that a key number tells nothing about other people's keys.
+func (d *DB) RevokeOwnAPIKey(ctx context.Context, o Origin, keyID int64) (APIKey, error) {
+	if o.ActorID == 0 {
+		return APIKey{}, ErrNotFound
+	}
+	return d.revoke(ctx, o, "k.id = ? AND k.user_id = ?", keyID, o.ActorID)
+}
+
+func (d *DB) revoke(ctx context.Context, o Origin, cond string, args ...any) (APIKey, error) {
+	var k APIKey
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		keys, err := listKeys(ctx, tx, cond, args...)
+		if err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			return ErrNotFound
+		}
+		if k = keys[0]; !k.Active() {
+			return nil
+		}
+		return d.revokeKey(ctx, tx, o, k)
+	})
+	return k, err
+}
+
+// activeKeys returns a user's live keys inside the caller's transaction.
+func activeKeys(ctx context.Context, tx *sql.Tx, userID int64) ([]APIKey, error) {
+	return listKeys(ctx, tx, "k.user_id = ? AND k.revoked = '' ORDER BY k.id", userID)
+}
+
+// revokeKey revokes a live key and audits it, in the caller's transaction.
+func (d *DB) revokeKey(ctx context.Context, tx *sql.Tx, o Origin, k APIKey) error {
+	_, err := tx.ExecContext(ctx, "UPDATE api_keys SET revoked = ? WHERE id = ? AND revoked = ''", formatTime(d.now()), k.ID)
+	if err != nil {
+		return fmt.Errorf("db: unable to revoke API key %d: %w", k.ID, err)
+	}
+	return d.auditAccount(ctx, tx, o, ActionRevokeKey, fmt.Sprintf("revoke API key %d (%s) of %s", k.ID, k.AccessKeyID, k.Owner))
 }
 
 // APIKeyByAccessKeyID returns a live key, its owner and its secret, for checking an SLB API

@@ -15,7 +15,12 @@ type people struct {
 	annAt           Origin
 	sessionsPerUser int
 	sessionHashes   map[int64][]string
+	// base is how many audit entries making the three users wrote.
+	base int
 }
+
+// testOrigin is who makes a test's users and keys: the command line.
+var testOrigin = Origin{Actor: "test", Source: SourceCLI}
 
 func newPeople(t *testing.T) *people {
 	t.Helper()
@@ -28,7 +33,7 @@ func newPeople(t *testing.T) *people {
 		name, role string
 	}{{&p.ann, "ann", RoleAdmin}, {&p.bob, "bob", RoleAdmin}, {&p.oscar, "oscar", RoleOperator}} {
 		var err error
-		if *u.dst, err = d.CreateUser(ctx, u.name, u.role, "hash-"+u.name); err != nil {
+		if *u.dst, err = d.CreateUser(ctx, testOrigin, u.name, u.role, "hash-"+u.name); err != nil {
 			t.Fatal(err)
 		}
 		for i := range p.sessionsPerUser {
@@ -41,6 +46,7 @@ func newPeople(t *testing.T) *people {
 		}
 	}
 	p.annAt = Origin{ActorID: p.ann.ID, Actor: "ann", ClientIP: "192.0.2.1", RequestID: "req-1"}
+	p.base = auditTotal(t, d)
 	return p
 }
 
@@ -69,15 +75,16 @@ func (p *people) reload(t *testing.T, u User) User {
 	return got
 }
 
-// lastAudit returns the newest audit entry, checking that there are want entries in all.
+// lastAudit returns the newest audit entry, checking that there are want entries since the
+// users were made.
 func (p *people) lastAudit(t *testing.T, want int) AuditEntry {
 	t.Helper()
 	page, err := p.d.ListAudit(context.Background(), AuditFilter{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Total != want || len(page.Items) == 0 {
-		t.Fatalf("%d audit entries; want %d", page.Total, want)
+	if page.Total != p.base+want || len(page.Items) == 0 {
+		t.Fatalf("%d audit entries since the users were made; want %d", page.Total-p.base, want)
 	}
 	return page.Items[0]
 }
@@ -85,9 +92,9 @@ func (p *people) lastAudit(t *testing.T, want int) AuditEntry {
 func TestAccountChanges(t *testing.T) {
 	ctx := context.Background()
 
-	t.Run("AddUserIsAudited", func(t *testing.T) {
+	t.Run("CreateUserIsAudited", func(t *testing.T) {
 		p := newPeople(t)
-		u, err := p.d.AddUser(ctx, p.annAt, "carol", RoleViewer, "hash-carol")
+		u, err := p.d.CreateUser(ctx, p.annAt, "carol", RoleViewer, "hash-carol")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,11 +109,11 @@ func TestAccountChanges(t *testing.T) {
 
 	t.Run("ErrNameTaken", func(t *testing.T) {
 		p := newPeople(t)
-		if _, err := p.d.AddUser(ctx, p.annAt, "bob", RoleViewer, "x"); !errors.Is(err, ErrNameTaken) {
-			t.Errorf("AddUser(bob) = %v; want ErrNameTaken", err)
+		if _, err := p.d.CreateUser(ctx, p.annAt, "bob", RoleViewer, "x"); !errors.Is(err, ErrNameTaken) {
+			t.Errorf("CreateUser(bob) = %v; want ErrNameTaken", err)
 		}
-		if n := auditTotal(t, p.d); n != 0 {
-			t.Errorf("%d audit entries after a refused AddUser; want 0", n)
+		if n := auditTotal(t, p.d) - p.base; n != 0 {
+			t.Errorf("%d audit entries after a refused CreateUser; want 0", n)
 		}
 	})
 
@@ -132,10 +139,10 @@ func TestAccountChanges(t *testing.T) {
 		if _, err := p.d.SetUserRole(ctx, p.annAt, p.ann.ID, RoleViewer); !errors.Is(err, ErrOwnAccount) {
 			t.Errorf("demote self = %v; want ErrOwnAccount", err)
 		}
-		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.ann.ID, true); !errors.Is(err, ErrOwnAccount) {
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.ann.ID, true, false); !errors.Is(err, ErrOwnAccount) {
 			t.Errorf("disable self = %v; want ErrOwnAccount", err)
 		}
-		if _, _, err := p.d.ResetPassword(ctx, p.annAt, p.ann.ID, "new"); !errors.Is(err, ErrOwnAccount) {
+		if _, _, err := p.d.ResetPassword(ctx, p.annAt, p.ann.ID, "new", false); !errors.Is(err, ErrOwnAccount) {
 			t.Errorf("reset own password = %v; want ErrOwnAccount", err)
 		}
 		if got := p.reload(t, p.ann); got.Role != RoleAdmin || got.Disabled || got.PasswordHash != "hash-ann" {
@@ -144,19 +151,19 @@ func TestAccountChanges(t *testing.T) {
 		if n := p.liveSessions(t, p.ann); n != 2 {
 			t.Errorf("ann has %d live sessions; want 2", n)
 		}
-		if n := auditTotal(t, p.d); n != 0 {
+		if n := auditTotal(t, p.d) - p.base; n != 0 {
 			t.Errorf("%d audit entries after refusals; want 0", n)
 		}
 	})
 
 	t.Run("ErrLastAdmin", func(t *testing.T) {
 		p := newPeople(t)
-		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.bob.ID, true); err != nil {
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.bob.ID, true, false); err != nil {
 			t.Fatalf("ann disables bob: %v", err)
 		}
 		// bob acted at the same moment, before his session ended: ann is now the last admin.
 		bobAt := Origin{ActorID: p.bob.ID, Actor: "bob"}
-		if _, _, err := p.d.SetUserDisabled(ctx, bobAt, p.ann.ID, true); !errors.Is(err, ErrLastAdmin) {
+		if _, _, err := p.d.SetUserDisabled(ctx, bobAt, p.ann.ID, true, false); !errors.Is(err, ErrLastAdmin) {
 			t.Errorf("disable the last admin = %v; want ErrLastAdmin", err)
 		}
 		if _, err := p.d.SetUserRole(ctx, bobAt, p.ann.ID, RoleOperator); !errors.Is(err, ErrLastAdmin) {
@@ -173,12 +180,12 @@ func TestAccountChanges(t *testing.T) {
 
 	t.Run("DisableEndsSessionsAtOnce", func(t *testing.T) {
 		p := newPeople(t)
-		was, ended, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, true)
+		was, ended, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, true, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if was.Disabled || ended != 2 {
-			t.Errorf("SetUserDisabled = was disabled %v, ended %d; want false, 2", was.Disabled, ended)
+		if was.Disabled || ended.Sessions != 2 {
+			t.Errorf("SetUserDisabled = was disabled %v, ended %d sessions; want false, 2", was.Disabled, ended.Sessions)
 		}
 		if n := p.liveSessions(t, p.oscar); n != 0 {
 			t.Errorf("oscar has %d live sessions after being disabled; want 0", n)
@@ -192,7 +199,7 @@ func TestAccountChanges(t *testing.T) {
 		if e := p.lastAudit(t, 1); e.Action != ActionDisableUser {
 			t.Errorf("audit action = %s; want %s", e.Action, ActionDisableUser)
 		}
-		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, false); err != nil {
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, false, false); err != nil {
 			t.Fatal(err)
 		}
 		if got := p.reload(t, p.oscar); got.Disabled {
@@ -205,12 +212,12 @@ func TestAccountChanges(t *testing.T) {
 
 	t.Run("ResetPasswordEndsSessions", func(t *testing.T) {
 		p := newPeople(t)
-		_, ended, err := p.d.ResetPassword(ctx, p.annAt, p.oscar.ID, "hash-new")
+		_, ended, err := p.d.ResetPassword(ctx, p.annAt, p.oscar.ID, "hash-new", false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ended != 2 || p.liveSessions(t, p.oscar) != 0 || p.reload(t, p.oscar).PasswordHash != "hash-new" {
-			t.Errorf("after reset: ended %d, live %d, hash %q; want 2, 0, hash-new", ended, p.liveSessions(t, p.oscar), p.reload(t, p.oscar).PasswordHash)
+		if ended.Sessions != 2 || p.liveSessions(t, p.oscar) != 0 || p.reload(t, p.oscar).PasswordHash != "hash-new" {
+			t.Errorf("after reset: ended %d, live %d, hash %q; want 2, 0, hash-new", ended.Sessions, p.liveSessions(t, p.oscar), p.reload(t, p.oscar).PasswordHash)
 		}
 		if e := p.lastAudit(t, 1); e.Action != ActionResetPassword {
 			t.Errorf("audit action = %s; want %s", e.Action, ActionResetPassword)
@@ -266,18 +273,18 @@ func TestAccountChanges(t *testing.T) {
 
 	t.Run("AuditChainHolds", func(t *testing.T) {
 		p := newPeople(t)
-		if _, err := p.d.AddUser(ctx, p.annAt, "dan", RoleOperator, "h"); err != nil {
+		if _, err := p.d.CreateUser(ctx, p.annAt, "dan", RoleOperator, "h"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := p.d.SetUserRole(ctx, p.annAt, p.oscar.ID, RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.bob.ID, true); err != nil {
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.bob.ID, true, false); err != nil {
 			t.Fatal(err)
 		}
 		r, err := p.d.VerifyAudit(ctx)
-		if err != nil || !r.OK() || r.Rows != 3 {
-			t.Errorf("VerifyAudit = %+v, %v; want 3 intact rows", r, err)
+		if err != nil || !r.OK() || r.Rows != int64(p.base+3) {
+			t.Errorf("VerifyAudit = %+v, %v; want %d intact rows", r, err, p.base+3)
 		}
 	})
 }

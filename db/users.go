@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -56,20 +55,6 @@ func userDest(u *User) []any {
 	return []any{&u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, (*timeText)(&u.Created)}
 }
 
-// CreateUser adds a user with an already hashed password.
-func (d *DB) CreateUser(ctx context.Context, name, role, passwordHash string) (User, error) {
-	u := User{Name: name, Role: role, PasswordHash: passwordHash, Created: d.now().UTC()}
-	err := d.write.QueryRowContext(ctx, "INSERT INTO users (name, role, password_hash, created) VALUES (?,?,?,?) RETURNING id",
-		name, role, passwordHash, formatTime(u.Created)).Scan(&u.ID)
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
-		return u, ErrNameTaken
-	}
-	if err != nil {
-		return u, fmt.Errorf("db: unable to create user %s: %w", name, err)
-	}
-	return u, nil
-}
-
 // CountUsers returns how many users exist.
 func (d *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
@@ -106,33 +91,20 @@ func loadUser(ctx context.Context, q queryer, cond string, arg any) (User, error
 	return u, nil
 }
 
-// SetPassword replaces a user's password hash and ends their sessions, in one transaction.
-func (d *DB) SetPassword(ctx context.Context, name, passwordHash string) error {
-	return d.inWriteTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, "UPDATE users SET password_hash = ? WHERE name = ? RETURNING id", passwordHash, name).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("db: unable to set the password of %s: %w", name, err)
-		}
-		_, err = endSessions(ctx, tx, id, "")
-		return err
-	})
-}
-
 // UserSummary is a user with what the users page shows about them.
 type UserSummary struct {
 	User
 	// Sessions is how many live (unexpired) sessions the user has.
 	Sessions int
+	// Keys is how many API keys the user has that still work.
+	Keys int
 }
 
-// ListUsers returns every user, by name, with their live sessions.
+// ListUsers returns every user, by name, with their live sessions and working API keys.
 func (d *DB) ListUsers(ctx context.Context) ([]UserSummary, error) {
 	rows, err := d.read.QueryContext(ctx, "SELECT "+userColumns+`,
-		(SELECT count(*) FROM sessions s WHERE s.user_id = users.id AND s.expires > ?)
+		(SELECT count(*) FROM sessions s WHERE s.user_id = users.id AND s.expires > ?),
+		(SELECT count(*) FROM api_keys k WHERE k.user_id = users.id AND k.revoked = '')
 		FROM users ORDER BY name`, formatTime(d.now()))
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list users: %w", err)
@@ -141,7 +113,7 @@ func (d *DB) ListUsers(ctx context.Context) ([]UserSummary, error) {
 	var out []UserSummary
 	for rows.Next() {
 		var u UserSummary
-		if err := rows.Scan(append(userDest(&u.User), &u.Sessions)...); err != nil {
+		if err := rows.Scan(append(userDest(&u.User), &u.Sessions, &u.Keys)...); err != nil {
 			return nil, fmt.Errorf("db: unable to read a user: %w", err)
 		}
 		out = append(out, u)

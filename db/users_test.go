@@ -16,7 +16,7 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Helper()
 		clk := newClock()
 		d, _ := emptyDB(t, Options{Now: clk.Now})
-		u, err := d.CreateUser(ctx, "alice", RoleOperator, "hash-1")
+		u, err := d.CreateUser(ctx, testOrigin, "alice", RoleOperator, "hash-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func TestUsersAndSessions(t *testing.T) {
 		if u.ID == 0 || u.Name != "alice" || u.Role != RoleOperator {
 			t.Errorf("CreateUser = %+v, want alice, operator, with an id", u)
 		}
-		if _, err := d.CreateUser(ctx, "alice", RoleAdmin, "hash-2"); !errors.Is(err, ErrNameTaken) {
+		if _, err := d.CreateUser(ctx, testOrigin, "alice", RoleAdmin, "hash-2"); !errors.Is(err, ErrNameTaken) {
 			t.Errorf("second CreateUser(alice) = %v, want ErrNameTaken", err)
 		}
 		if n, err := d.CountUsers(ctx); err != nil || n != 1 {
@@ -126,7 +126,7 @@ func TestUsersAndSessions(t *testing.T) {
 
 	t.Run("DeleteUserSessions ends every session of that user only", func(t *testing.T) {
 		d, clk, u := setup(t)
-		bob, err := d.CreateUser(ctx, "bob", RoleViewer, "hash-b")
+		bob, err := d.CreateUser(ctx, testOrigin, "bob", RoleViewer, "hash-b")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestUsersAndSessions(t *testing.T) {
 	t.Run("SetPassword changes the hash and ends the user's sessions", func(t *testing.T) {
 		d, clk, u := setup(t)
 		session(t, d, clk, "s1", u.ID, time.Hour)
-		if err := d.SetPassword(ctx, "alice", "hash-new"); err != nil {
+		if _, err := d.SetPassword(ctx, testOrigin, "alice", "hash-new", false); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := live(t, d, "s1"); !errors.Is(err, ErrNotFound) {
@@ -163,7 +163,7 @@ func TestUsersAndSessions(t *testing.T) {
 
 	t.Run("SetPassword of an unknown user is ErrNotFound", func(t *testing.T) {
 		d, _, _ := setup(t)
-		if err := d.SetPassword(ctx, "nobody", "hash"); !errors.Is(err, ErrNotFound) {
+		if _, err := d.SetPassword(ctx, testOrigin, "nobody", "hash", false); !errors.Is(err, ErrNotFound) {
 			t.Errorf("SetPassword(nobody) = %v, want ErrNotFound", err)
 		}
 	})

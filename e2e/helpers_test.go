@@ -188,7 +188,7 @@ func makeSeed(path string) error {
 		return err
 	}
 	for _, u := range [][2]string{{adminUser, db.RoleAdmin}, {operatorUser, db.RoleOperator}, {viewerUser, db.RoleViewer}} {
-		if _, err := store.CreateUser(ctx, u[0], u[1], hash); err != nil {
+		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u[0], u[1], hash); err != nil {
 			return err
 		}
 	}

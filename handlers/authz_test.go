@@ -78,6 +78,8 @@ var routeTable = []routeRule{
 	{path: "/users/:id/disable", methods: []string{"POST"}, access: accessAdmin},
 	{path: "/users/:id/enable", methods: []string{"POST"}, access: accessAdmin},
 	{path: "/users/:id/password", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/users/keys", methods: []string{"GET"}, access: accessAdmin},
+	{path: "/users/keys/:id/revoke", methods: []string{"POST"}, access: accessAdmin},
 	// Every user, viewers included, manages their own account, API keys and sign-out (DESIGN.md:
 	// "every user manages their own API keys"), so these POSTs are open to viewers.
 	{path: "/account", methods: []string{"GET"}, access: accessViewer},
@@ -155,7 +157,7 @@ func newWalkFixture(t *testing.T, s *secEnv) walkFixture {
 	f := walkFixture{lbID: lbID, groupID: g.ID, memberID: s.members(g.ID)[0].ID,
 		seq: strconv.FormatInt(someAuditSeq(t, s.env), 10), keys: map[string]string{}}
 	// Admin actions on users aim at a user of their own, so that the walk's users stay as they are.
-	target, err := s.store.CreateUser(s.ctx, "walk-target", db.RoleViewer, passwordHash(t))
+	target, err := s.store.CreateUser(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "walk-target", db.RoleViewer, passwordHash(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +167,7 @@ func newWalkFixture(t *testing.T, s *secEnv) walkFixture {
 		if owner == "" {
 			owner = adminName
 		}
-		k, err := s.store.CreateAPIKey(s.ctx, s.user(owner).ID, auth.NewAPICredentials())
+		k, err := s.store.CreateAPIKey(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, s.user(owner).ID, auth.NewAPICredentials())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +187,7 @@ func (f walkFixture) path(pattern, role string) string {
 		return strings.TrimSuffix(pattern, "*") + "pools/" + f.groupID + "/members"
 	}
 	id := f.targetUser
-	if strings.HasPrefix(pattern, "/keys/") {
+	if strings.HasPrefix(pattern, "/keys/") || strings.HasPrefix(pattern, "/users/keys/") {
 		id = f.keys[role]
 	}
 	return strings.NewReplacer(":lb", f.lbID, ":group", f.groupID, ":member", f.memberID, ":seq", f.seq, ":id", id).Replace(pattern)
@@ -387,7 +389,7 @@ func TestAuthorizationWalk(t *testing.T) {
 func TestKeysCannotBeRevokedByAnotherUser(t *testing.T) {
 	s := newSecEnv(t, nil)
 	owner := s.user(viewerName)
-	k, err := s.store.CreateAPIKey(s.ctx, owner.ID, auth.NewAPICredentials())
+	k, err := s.store.CreateAPIKey(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, owner.ID, auth.NewAPICredentials())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func newEnv(t *testing.T) *env {
 	}
 	h := passwordHash(t)
 	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer} {
-		if _, err := store.CreateUser(ctx, name, role, h); err != nil {
+		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, h); err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)
 		}
 	}

@@ -123,7 +123,7 @@ func newHstFixture(t *testing.T) *hstFixture {
 		t.Fatal(err)
 	}
 	fx.cred = auth.NewAPICredentials()
-	if _, err := e.store.CreateAPIKey(e.ctx, u.ID, fx.cred); err != nil {
+	if _, err := e.store.CreateAPIKey(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, fx.cred); err != nil {
 		t.Fatal(err)
 	}
 	fx.raw, err = sql.Open("sqlite", "file:"+(&url.URL{Path: e.path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(5000)")

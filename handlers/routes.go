@@ -65,6 +65,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.POST("/users/:id/disable", h.userDisable, h.requireRole(db.RoleAdmin))
 	s.POST("/users/:id/enable", h.userEnable, h.requireRole(db.RoleAdmin))
 	s.POST("/users/:id/password", h.userPassword, h.requireRole(db.RoleAdmin))
+	s.GET("/users/keys", h.everyKeyList, h.requireRole(db.RoleAdmin))
+	s.POST("/users/keys/:id/revoke", h.everyKeyRevoke, h.requireRole(db.RoleAdmin))
 	s.GET("/account", h.account)
 	s.POST("/account/password", h.accountPassword)
 	s.POST("/account/sign-out-everywhere", h.accountSignOutEverywhere)

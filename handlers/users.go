@@ -79,8 +79,23 @@ func newPasswordError(password, confirm string) (field, msg string) {
 	return "", ""
 }
 
+// revokeKeysAsked reads the "also revoke this user's API keys" checkbox of the reset and
+// disable forms. The forms check it by default; a post without it keeps the keys, as an
+// unchecked box does.
+func revokeKeysAsked(c echo.Context) bool { return c.FormValue("revoke_keys") == "on" }
+
+// endedMessage says what a reset or a disable ended: sessions, and keys when asked.
+func endedMessage(e db.Ended, revoked bool) string {
+	msg := "ended their " + plural(e.Sessions, "session")
+	if revoked {
+		msg += " and revoked their " + plural(e.Keys, "API key")
+	}
+	return msg
+}
+
 // origin is who asks for a change, for the audit log.
 func origin(c echo.Context) db.Origin {
 	u := currentUser(c)
-	return db.Origin{ActorID: u.ID, Actor: u.Name, ClientIP: c.RealIP(), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	return db.Origin{ActorID: u.ID, Actor: u.Name, ClientIP: c.RealIP(), RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Source: db.SourceConsole}
 }

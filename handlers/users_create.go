@@ -49,7 +49,7 @@ func (h *Handler) userCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.db.AddUser(c.Request().Context(), origin(c), f.Name, f.Role, hash)
+	_, err = h.db.CreateUser(c.Request().Context(), origin(c), f.Name, f.Role, hash)
 	if errors.Is(err, db.ErrNameTaken) {
 		return refuse(templates.FieldErrors{"name": "a user named " + f.Name + " already exists"})
 	}

@@ -21,7 +21,8 @@ func (h *Handler) setDisabled(c echo.Context, disabled bool) error {
 	if err != nil {
 		return err
 	}
-	u, ended, err := h.db.SetUserDisabled(c.Request().Context(), origin(c), id, disabled)
+	revoke := disabled && revokeKeysAsked(c)
+	u, ended, err := h.db.SetUserDisabled(c.Request().Context(), origin(c), id, disabled, revoke)
 	if err != nil {
 		return h.changeRefused(c, err, id, "disabled", "you cannot disable your own account: ask another admin")
 	}
@@ -31,7 +32,7 @@ func (h *Handler) setDisabled(c echo.Context, disabled bool) error {
 	case u.Disabled == disabled:
 		return h.usersDone(c, fmt.Sprintf("%s was already enabled: nothing changed.", u.Name))
 	case disabled:
-		return h.usersDone(c, fmt.Sprintf("Disabled %s and ended their %s.", u.Name, plural(ended, "session")))
+		return h.usersDone(c, fmt.Sprintf("Disabled %s, %s.", u.Name, endedMessage(ended, revoke)))
 	}
 	return h.usersDone(c, fmt.Sprintf("Enabled %s: they can sign in again.", u.Name))
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // userPassword sets another user's password, for someone who forgot theirs, and ends their
-// sessions so that whoever knew the old one is out.
+// sessions so that whoever knew the old one is out; with the box checked, their API keys too,
+// since whoever had the account may have made some.
 func (h *Handler) userPassword(c echo.Context) error {
 	id, err := targetUser(c)
 	if err != nil {
@@ -23,9 +24,10 @@ func (h *Handler) userPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, ended, err := h.db.ResetPassword(c.Request().Context(), origin(c), id, hash)
+	revoke := revokeKeysAsked(c)
+	u, ended, err := h.db.ResetPassword(c.Request().Context(), origin(c), id, hash, revoke)
 	if err != nil {
 		return h.changeRefused(c, err, id, "password", "change your own password on your account page: it asks for the current one")
 	}
-	return h.usersDone(c, fmt.Sprintf("Set a new password for %s and ended their %s.", u.Name, plural(ended, "session")))
+	return h.usersDone(c, fmt.Sprintf("Set a new password for %s, %s.", u.Name, endedMessage(ended, revoke)))
 }

@@ -110,7 +110,7 @@ func TestUsersCreate(t *testing.T) {
 		if got := text(dora.get("/lbs").Doc().Find(`[data-testid="whoami"]`)); got != "dora (operator)" {
 			t.Errorf("whoami = %q; want dora (operator)", got)
 		}
-		a, err := e.store.ListAudit(e.ctx, db.AuditFilter{Action: db.ActionCreateUser})
+		a, err := e.store.ListAudit(e.ctx, db.AuditFilter{Action: db.ActionCreateUser, Source: db.SourceConsole})
 		if err != nil || a.Total != 1 || a.Items[0].Actor != adminName {
 			t.Errorf("create_user audit entries = %+v, %v; want one by %s", a.Items, err, adminName)
 		}
@@ -292,7 +292,7 @@ func TestUsersOwnAccountRefused(t *testing.T) {
 // manage users: the store's last-admin rule refuses whichever comes second.
 func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.store.CreateUser(e.ctx, "bea", db.RoleAdmin, passwordHash(t)); err != nil {
+	if _, err := e.store.CreateUser(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bea", db.RoleAdmin, passwordHash(t)); err != nil {
 		t.Fatal(err)
 	}
 	for round, action := range []string{"disable", "role"} {
@@ -330,7 +330,7 @@ func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
 			if _, err := e.store.SetUserRole(e.ctx, db.Origin{}, e.user(name).ID, db.RoleAdmin); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := e.store.SetUserDisabled(e.ctx, db.Origin{}, e.user(name).ID, false); err != nil {
+			if _, _, err := e.store.SetUserDisabled(e.ctx, db.Origin{}, e.user(name).ID, false, false); err != nil {
 				t.Fatal(err)
 			}
 		}

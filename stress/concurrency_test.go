@@ -43,12 +43,12 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	creds := map[string]auth.APICredentials{}
 	for name, role := range map[string]string{"admin": db.RoleAdmin, "operator": db.RoleOperator} {
-		u, err := store.CreateUser(ctx, name, role, hash)
+		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, hash)
 		if err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)
 		}
 		cred := auth.NewAPICredentials()
-		if _, err := store.CreateAPIKey(ctx, u.ID, cred); err != nil {
+		if _, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred); err != nil {
 			t.Fatalf("CreateAPIKey(%s): %v", name, err)
 		}
 		creds[name] = cred

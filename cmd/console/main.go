@@ -1,5 +1,5 @@
 // Command console runs lbconsole: the web console and APIs (serve, the default), and the
-// administrative subcommands (user, audit).
+// administrative subcommands (user, key, audit).
 package main
 
 import (
@@ -48,8 +48,10 @@ func (e exitError) Error() string { return e.msg }
 const usage = `usage:
   console [serve] [--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo]
   console user add NAME --role viewer|operator|admin   (password on standard input)
-  console user passwd NAME                             (password on standard input)
+  console user passwd NAME [--revoke-keys]             (password on standard input)
   console key create --user NAME                       (prints AccessKeyId, AccessKeySecret and Token)
+  console key list [--user NAME]                       (every key: id, AccessKeyId, owner, created, revoked)
+  console key revoke ACCESS_KEY_ID_OR_ID
   console audit verify
   console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
 Every subcommand takes --db (env CONSOLE_DB).`

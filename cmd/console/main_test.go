@@ -582,7 +582,7 @@ func TestServe(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	ctx := context.Background()
-	for _, args := range [][]string{{"frobnicate"}, {"user"}, {"user", "rename"}, {"audit"}, {"audit", "shred"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"user"}, {"user", "rename"}, {"audit"}, {"audit", "shred"}, {"key"}, {"key", "shred"}} {
 		t.Run("an unknown command is status 2: "+strings.Join(args, " "), func(t *testing.T) {
 			e, _, _ := testEnv(nil, "")
 			err := run(ctx, args, e)

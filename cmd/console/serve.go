@@ -179,7 +179,7 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := store.CreateUser(ctx, "admin", db.RoleAdmin, hash); err != nil {
+	if _, err := store.CreateUser(ctx, cliOrigin(), "admin", db.RoleAdmin, hash); err != nil {
 		return "", err
 	}
 	return "Sign in as user admin with " + shown, nil

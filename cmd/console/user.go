@@ -47,7 +47,7 @@ func userAdd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.CreateUser(ctx, names[0], role, hash); errors.Is(err, db.ErrNameTaken) {
+	if _, err := store.CreateUser(ctx, cliOrigin(), names[0], role, hash); errors.Is(err, db.ErrNameTaken) {
 		return exitError{code: 1, msg: fmt.Sprintf("user %s already exists", names[0])}
 	} else if err != nil {
 		return err
@@ -58,7 +58,9 @@ func userAdd(ctx context.Context, args []string, e env) error {
 
 func userPasswd(ctx context.Context, args []string, e env) error {
 	var dbPath string
+	var revokeKeys bool
 	fs := newFlags("user passwd", e, &dbPath)
+	fs.BoolVar(&revokeKeys, "revoke-keys", false, "also revoke the user's API keys")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -75,12 +77,36 @@ func userPasswd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if err := store.SetPassword(ctx, names[0], hash); errors.Is(err, db.ErrNotFound) {
+	ended, err := store.SetPassword(ctx, cliOrigin(), names[0], hash, revokeKeys)
+	if errors.Is(err, db.ErrNotFound) {
 		return exitError{code: 1, msg: fmt.Sprintf("there is no user %s", names[0])}
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "password of %s changed; their sessions were ended\n", names[0])
+	fmt.Fprintf(e.Stdout, "password of %s changed; %d sessions were ended\n", names[0], ended.Sessions)
+	if revokeKeys {
+		fmt.Fprintf(e.Stdout, "%d API keys of %s were revoked\n", ended.Keys, names[0])
+		return nil
+	}
+	return noteKeptKeys(ctx, store, e, names[0])
+}
+
+// noteKeptKeys says when a user whose password changed still has working API keys: a new
+// password does not stop a script holding one.
+func noteKeptKeys(ctx context.Context, store *db.DB, e env, name string) error {
+	keys, err := store.ListEveryAPIKey(ctx, name)
+	if err != nil {
+		return err
+	}
+	active := 0
+	for _, k := range keys {
+		if k.Active() {
+			active++
+		}
+	}
+	if active > 0 {
+		fmt.Fprintf(e.Stdout, "%s still has %d working API keys: run again with --revoke-keys, or revoke them one by one with console key revoke\n", name, active)
+	}
 	return nil
 }
 

@@ -74,18 +74,18 @@ func buildTemplate() error {
 	}
 	template.tokens = map[string]string{}
 	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer, revokedName: db.RoleOperator} {
-		u, err := store.CreateUser(ctx, name, role, hash)
+		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, hash)
 		if err != nil {
 			return err
 		}
 		cred := auth.NewAPICredentials()
-		k, err := store.CreateAPIKey(ctx, u.ID, cred)
+		k, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred)
 		if err != nil {
 			return err
 		}
 		template.tokens[name] = cred.Token
 		if name == revokedName {
-			if err := store.RevokeAPIKey(ctx, u.ID, k.ID); err != nil {
+			if _, err := store.RevokeAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, k.ID); err != nil {
 				return err
 			}
 		}

@@ -37,14 +37,14 @@ func newTestAPI(t *testing.T, limits Limits) *testAPI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	u, err := store.CreateUser(ctx, "ops", db.RoleOperator, "not-a-real-hash")
+	u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "ops", db.RoleOperator, "not-a-real-hash")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ta := &testAPI{t: t, path: path, clock: clock, api: New(Config{DB: store, Limits: limits, Now: clock.now}).(*api)}
 	for range 2 {
 		cred := auth.NewAPICredentials()
-		if _, err := store.CreateAPIKey(ctx, u.ID, cred); err != nil {
+		if _, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred); err != nil {
 			t.Fatal(err)
 		}
 		ta.keys = append(ta.keys, cred)

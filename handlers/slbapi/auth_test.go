@@ -157,7 +157,7 @@ func TestAuthentication(t *testing.T) {
 	t.Run("RevokedKey", func(t *testing.T) {
 		u := e.users[operatorName]
 		cred := auth.NewAPICredentials()
-		k, err := e.store.CreateAPIKey(e.ctx, u.ID, cred)
+		k, err := e.store.CreateAPIKey(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +165,7 @@ func TestAuthentication(t *testing.T) {
 		if _, err := c.DescribeLoadBalancers(slb.CreateDescribeLoadBalancersRequest()); err != nil {
 			t.Fatalf("the new key does not work: %v", err)
 		}
-		if err := e.store.RevokeAPIKey(e.ctx, u.ID, k.ID); err != nil {
+		if _, err := e.store.RevokeAPIKey(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, k.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err = c.DescribeLoadBalancers(slb.CreateDescribeLoadBalancersRequest())
@@ -278,7 +278,7 @@ func TestAuthentication(t *testing.T) {
 
 	t.Run("DisabledOwner", func(t *testing.T) {
 		admin := e.users[adminName]
-		if _, _, err := e.store.SetUserDisabled(e.ctx, db.Origin{ActorID: admin.ID, Actor: admin.Name}, e.users[viewerName].ID, true); err != nil {
+		if _, _, err := e.store.SetUserDisabled(e.ctx, db.Origin{ActorID: admin.ID, Actor: admin.Name}, e.users[viewerName].ID, true, false); err != nil {
 			t.Fatal(err)
 		}
 		_, err := e.client(viewerName).DescribeLoadBalancers(slb.CreateDescribeLoadBalancersRequest())

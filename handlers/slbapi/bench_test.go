@@ -28,14 +28,14 @@ func BenchmarkAuthenticatedCall(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	u, err := store.CreateUser(ctx, "bench", db.RoleViewer, "not-a-real-hash")
+	u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bench", db.RoleViewer, "not-a-real-hash")
 	if err != nil {
 		b.Fatal(err)
 	}
 	var creds []auth.APICredentials
 	for range 64 {
 		cred := auth.NewAPICredentials()
-		if _, err := store.CreateAPIKey(ctx, u.ID, cred); err != nil {
+		if _, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred); err != nil {
 			b.Fatal(err)
 		}
 		creds = append(creds, cred)

@@ -79,12 +79,12 @@ func newEnv(t *testing.T) *env {
 	}
 	e := &env{t: t, ctx: ctx, store: store, path: path, users: map[string]db.User{}, keys: map[string]auth.APICredentials{}}
 	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer} {
-		u, err := store.CreateUser(ctx, name, role, passwordHash(t))
+		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, passwordHash(t))
 		if err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)
 		}
 		cred := auth.NewAPICredentials()
-		if _, err := store.CreateAPIKey(ctx, u.ID, cred); err != nil {
+		if _, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred); err != nil {
 			t.Fatalf("CreateAPIKey(%s): %v", name, err)
 		}
 		e.users[name], e.keys[name] = u, cred

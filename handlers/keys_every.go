@@ -1,0 +1,45 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"lbconsole/db"
+	"lbconsole/web/templates"
+)
+
+// everyKeyList shows admins every user's API keys, or one user's with ?user=NAME.
+func (h *Handler) everyKeyList(c echo.Context) error {
+	return h.renderEveryKey(c, http.StatusOK, c.QueryParam("user"), nil)
+}
+
+// everyKeyRevoke lets an admin end anyone's key at once: someone who left, a key in a leaked
+// script. The form's user field keeps the list's filter.
+func (h *Handler) everyKeyRevoke(c echo.Context) error {
+	id, err := keyNumber(c)
+	if err != nil {
+		return err
+	}
+	k, err := h.db.RevokeAPIKey(c.Request().Context(), origin(c), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "there is no key with that number")
+	}
+	if err != nil {
+		return err
+	}
+	return h.renderEveryKey(c, http.StatusOK, c.FormValue("user"), revokedFlash(k))
+}
+
+func (h *Handler) renderEveryKey(c echo.Context, status int, owner string, flash *templates.Flash) error {
+	if owner != "" && !db.ValidUserName(owner) {
+		return echo.NewHTTPError(http.StatusBadRequest, "user must be a user name")
+	}
+	keys, err := h.db.ListEveryAPIKey(c.Request().Context(), owner)
+	if err != nil {
+		return err
+	}
+	m := templates.EveryKeyPage{Page: page(c, "Every user's API keys", "users"), Keys: keys, Owner: owner, Flash: flash}
+	return render(c, status, templates.EveryKey(m), []string{"every-key"})
+}
