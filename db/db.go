@@ -60,7 +60,8 @@ type DB struct {
 	now      func() time.Time
 }
 
-// Open opens (creating if needed) the database at path and brings its schema up to date.
+// Open opens (creating if needed) the database at path and brings its schema up to date. It
+// refuses, with ErrWrongKey, a key other than the one the database was made with.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if len(opts.Key) < 32 {
 		return nil, errors.New("db: unable to open: the key must be at least 32 bytes")
@@ -80,6 +81,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		d.observe = noObserver{}
 	}
 	if err := d.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	// Every caller (server, command line, tests) is refused a wrong key here, before it can
+	// write anything under it.
+	if err := d.checkKey(ctx, opts.Key); err != nil {
 		write.Close()
 		return nil, err
 	}

@@ -61,21 +61,28 @@ func openExisting(ctx context.Context, path string, e env) (*db.DB, []byte, erro
 }
 
 func open(ctx context.Context, path string, e env, mayCreateKey bool, observer db.Observer) (*db.DB, []byte, error) {
-	key, err := masterKey(path, e, mayCreateKey)
+	key, from, err := masterKey(path, e, mayCreateKey)
 	if err != nil {
 		return nil, nil, err
 	}
 	store, err := db.Open(ctx, path, db.Options{Key: key, Observer: observer})
+	if errors.Is(err, db.ErrWrongKey) {
+		return nil, nil, exitError{code: 2, msg: fmt.Sprintf("the key in %s is not the key the database %s was made with, so nothing was done: "+
+			"its audit log and API secrets can only be checked and opened with that key. Start again with it: "+
+			"restore the key file %s.key, or set CONSOLE_SECRET_KEY to it (unset CONSOLE_SECRET_KEY if the key file beside the database is the right one).\n(%v)",
+			from, path, path, err)}
+	}
 	return store, key, err
 }
 
-func masterKey(dbPath string, e env, mayCreate bool) ([]byte, error) {
+// masterKey returns the master key and where it came from, for messages.
+func masterKey(dbPath string, e env, mayCreate bool) ([]byte, string, error) {
 	if v := e.Getenv("CONSOLE_SECRET_KEY"); v != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(v))
 		if err != nil || len(key) < 32 {
-			return nil, errors.New("CONSOLE_SECRET_KEY must be at least 32 bytes written in hex (64 hex digits)")
+			return nil, "", errors.New("CONSOLE_SECRET_KEY must be at least 32 bytes written in hex (64 hex digits)")
 		}
-		return key, nil
+		return key, "CONSOLE_SECRET_KEY", nil
 	}
 	path := dbPath + ".key"
 	b, err := os.ReadFile(path)
@@ -83,18 +90,19 @@ func masterKey(dbPath string, e env, mayCreate bool) ([]byte, error) {
 		// A new key for a database that already exists would break its audit chain and forge
 		// nothing less than a new history: refuse, and say where the key should be.
 		if st, statErr := os.Stat(dbPath); !mayCreate || (statErr == nil && st.Size() > 0) {
-			return nil, fmt.Errorf("the key file %s is missing but the database %s exists: restore the key file or set CONSOLE_SECRET_KEY", path, dbPath)
+			return nil, "", fmt.Errorf("the key file %s is missing but the database %s exists: restore the key file or set CONSOLE_SECRET_KEY", path, dbPath)
 		}
-		return createKeyFile(path)
+		key, err := createKeyFile(path)
+		return key, "the key file " + path, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("unable to read the key file %s: %w", path, err)
+		return nil, "", fmt.Errorf("unable to read the key file %s: %w", path, err)
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) < 32 {
-		return nil, fmt.Errorf("the key file %s does not hold at least 32 bytes in hex", path)
+		return nil, "", fmt.Errorf("the key file %s does not hold at least 32 bytes in hex", path)
 	}
-	return key, nil
+	return key, "the key file " + path, nil
 }
 
 func createKeyFile(path string) ([]byte, error) {

@@ -278,13 +278,15 @@ func TestAuditVerify(t *testing.T) {
 		}
 	})
 
-	t.Run("another key exits 1 at row 1", func(t *testing.T) {
+	// Another key used to fail at row 1; now the store refuses it before anything runs
+	// (wrongkey_test.go), and says which key to use.
+	t.Run("another key exits 2 naming the key", func(t *testing.T) {
 		e, _, _ := testEnv(nil, "")
 		path := auditedDB(t, e)
 		other, _, _ := testEnv(map[string]string{"CONSOLE_SECRET_KEY": hex.EncodeToString(bytes.Repeat([]byte{7}, 32))}, "")
 		err := run(ctx, []string{"audit", "verify", "--db", path}, other)
-		if got := exitCode(err); got != 1 || !strings.Contains(err.Error(), "row 1") {
-			t.Errorf("run = %v (status %d), want status 1 naming row 1", err, got)
+		if got := exitCode(err); got != 2 || !strings.Contains(err.Error(), "CONSOLE_SECRET_KEY") {
+			t.Errorf("run = %v (status %d), want status 2 naming CONSOLE_SECRET_KEY", err, got)
 		}
 	})
 
