@@ -77,30 +77,77 @@ func (d *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 	return page, err
 }
 
-// StreamAudit calls fn for each entry that matches f, one row at a time, so that an export of
-// any size keeps memory flat. It stops at the first error fn returns.
+// auditPageSize is how many entries StreamAudit reads per query.
+const auditPageSize = 500
+
+// StreamAudit calls fn for each entry that matches f, in order, so that an export of any size
+// keeps memory flat. It reads in pages of auditPageSize entries, each page its own short read
+// keyed on seq, and calls fn only once the page's connection is back in the pool: a consumer
+// that waits (a download to a slow or stalled client) never holds a database connection. The
+// log is append-only, so paging on seq neither skips nor repeats an entry. It stops at the
+// first error fn returns.
 func (d *DB) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error {
+	left := limitOrAll(f.Limit)
+	var cursor int64 // the last seq seen; zero before the first page
+	for offset := f.Offset; left != 0; offset = 0 {
+		n := auditPageSize
+		if left > 0 {
+			n = min(n, left)
+		}
+		page, err := d.auditPage(ctx, f, cursor, offset, n)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(page) < n {
+			return nil
+		}
+		cursor = page[len(page)-1].Seq
+		if left > 0 {
+			left -= len(page)
+		}
+	}
+	return nil
+}
+
+// auditPage reads up to n entries that match f past cursor (after it when ascending, before it
+// otherwise), skipping offset of them, and closes its rows before it returns.
+func (d *DB) auditPage(ctx context.Context, f AuditFilter, cursor int64, offset, n int) ([]AuditEntry, error) {
 	where, args := f.where()
-	order := " ORDER BY seq DESC"
+	order, past := " ORDER BY seq DESC", "seq < ?"
 	if f.Ascending {
-		order = " ORDER BY seq"
+		order, past = " ORDER BY seq", "seq > ?"
+	}
+	if cursor != 0 {
+		if where == "" {
+			where = " WHERE " + past
+		} else {
+			where += " AND " + past
+		}
+		args = append(args, cursor)
 	}
 	rows, err := d.read.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+where+order+" LIMIT ? OFFSET ?",
-		append(args, limitOrAll(f.Limit), f.Offset)...)
+		append(args, n, offset)...)
 	if err != nil {
-		return fmt.Errorf("db: unable to read the audit log: %w", err)
+		return nil, fmt.Errorf("db: unable to read the audit log: %w", err)
 	}
 	defer rows.Close()
+	page := make([]AuditEntry, 0, n)
 	for rows.Next() {
 		var e AuditEntry
 		if err := rows.Scan(auditDest(&e)...); err != nil {
-			return fmt.Errorf("db: unable to read an audit entry: %w", err)
+			return nil, fmt.Errorf("db: unable to read an audit entry: %w", err)
 		}
-		if err := fn(e); err != nil {
-			return err
-		}
+		page = append(page, e)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: unable to read the audit log: %w", err)
+	}
+	return page, nil
 }
 
 // GetAudit returns one entry, or ErrNotFound.
