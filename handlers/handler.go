@@ -35,6 +35,9 @@ type Config struct {
 	Metrics *Metrics
 	// RequestTimeout bounds the work of one request (not the CSV export); zero means 30 s.
 	RequestTimeout time.Duration
+	// ExportStallTimeout cuts an audit download whose client takes nothing for this long;
+	// zero means a minute.
+	ExportStallTimeout time.Duration
 	// Now returns the current time; nil means time.Now. Tests move it to expire sessions and
 	// throttles; give the store the same clock.
 	Now func() time.Time
@@ -63,6 +66,7 @@ type Handler struct {
 	metrics         *Metrics
 	now             func() time.Time
 	timeout         time.Duration
+	exportStall     time.Duration
 }
 
 // New returns the console's router with every route and middleware in place.
@@ -87,6 +91,10 @@ func New(cfg Config) (*echo.Echo, error) {
 	h.timeout = cfg.RequestTimeout
 	if h.timeout == 0 {
 		h.timeout = defaultRequestTimeout
+	}
+	h.exportStall = cfg.ExportStallTimeout
+	if h.exportStall <= 0 {
+		h.exportStall = defaultExportStall
 	}
 	h.now = cfg.Now
 	if h.now == nil {

@@ -28,6 +28,7 @@ type serveConfig struct {
 	trustedProxies  string
 	sessionIdle     time.Duration
 	sessionMax      time.Duration
+	exportStall     time.Duration
 	proxies         []netip.Prefix
 }
 
@@ -42,6 +43,12 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env CONSOLE_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "end sessions unused for this long")
 	fs.DurationVar(&c.sessionMax, "session-max", 12*time.Hour, "end sessions this long after sign-in")
+	stall, err := envDuration(e, "CONSOLE_EXPORT_STALL_TIMEOUT", time.Minute)
+	if err != nil {
+		return c, err
+	}
+	fs.DurationVar(&c.exportStall, "export-stall-timeout", stall,
+		"cut an audit download whose client takes nothing for this long (env CONSOLE_EXPORT_STALL_TIMEOUT)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c, err
@@ -51,6 +58,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return c, exitError{code: 2, msg: "give both --tls-cert and --tls-key, or neither"}
+	}
+	if c.exportStall <= 0 {
+		return c, exitError{code: 2, msg: "--export-stall-timeout must be a positive duration such as 1m"}
 	}
 	if c.sessionIdle <= 0 || c.sessionMax <= 0 {
 		return c, exitError{code: 2, msg: "--session-idle and --session-max must be positive durations such as 30m"}
@@ -66,6 +76,19 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		c.proxies = append(c.proxies, prefix)
 	}
 	return c, nil
+}
+
+// envDuration reads a duration such as 1m from the environment, or returns def.
+func envDuration(e env, name string, def time.Duration) (time.Duration, error) {
+	v := e.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, exitError{code: 2, msg: fmt.Sprintf("%s=%q: want a positive duration such as 1m", name, v)}
+	}
+	return d, nil
 }
 
 func envOr(e env, name, def string) string {
@@ -98,7 +121,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	router, err := handlers.New(handlers.Config{DB: store, CookieKey: auth.DeriveKey(key, "session-cookie"), Logger: log,
 		Secure: cfg.tlsCert != "", SessionIdle: cfg.sessionIdle, SessionLifetime: cfg.sessionMax,
-		TrustedProxies: cfg.proxies, Metrics: metrics})
+		TrustedProxies: cfg.proxies, Metrics: metrics, ExportStallTimeout: cfg.exportStall})
 	if err != nil {
 		return err
 	}
