@@ -54,6 +54,7 @@ func (noObserver) WriteWait(time.Duration)          {}
 type DB struct {
 	write    *sql.DB
 	read     *sql.DB
+	ready    readiness
 	auditKey []byte
 	sealKey  []byte // seals the SLB API secrets
 	observe  Observer
@@ -66,7 +67,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if len(opts.Key) < 32 {
 		return nil, errors.New("db: unable to open: the key must be at least 32 bytes")
 	}
-	write, err := sql.Open("sqlite", dsn(path, false))
+	write, err := sql.Open("sqlite", dsn(path, false, busyTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to open %s: %w", path, err)
 	}
@@ -90,20 +91,27 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite", dsn(path, true))
+	read, err := sql.Open("sqlite", dsn(path, true, busyTimeout))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("db: unable to open %s for reading: %w", path, err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	d.read = read
+	if err := d.ready.open(path); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
-func dsn(path string, readOnly bool) string {
+// busyTimeout is how long a connection waits for another's write lock before it gives up.
+const busyTimeout = 5 * time.Second
+
+func dsn(path string, readOnly bool, busy time.Duration) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if readOnly {
@@ -115,26 +123,15 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Close closes both pools. WAL contents are checkpointed by SQLite when the last connection
+// Close closes every pool. WAL contents are checkpointed by SQLite when the last connection
 // closes.
 func (d *DB) Close() error {
 	var errs []error
 	if d.read != nil {
 		errs = append(errs, d.read.Close())
 	}
-	errs = append(errs, d.write.Close())
+	errs = append(errs, d.ready.close(), d.write.Close())
 	return errors.Join(errs...)
-}
-
-// Ping checks that both pools answer.
-func (d *DB) Ping(ctx context.Context) error {
-	if err := d.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("db: unable to reach the read pool: %w", err)
-	}
-	if err := d.write.PingContext(ctx); err != nil {
-		return fmt.Errorf("db: unable to reach the writer: %w", err)
-	}
-	return nil
 }
 
 // inWriteTx runs fn in an immediate transaction on the writer and commits if fn returns nil.

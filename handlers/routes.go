@@ -100,11 +100,17 @@ func (h *Handler) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// readyz says the console can serve: its database answers.
+// readyz says the console can serve: its database answers and takes writes. The check runs
+// on a connection of its own, so no load from clients can starve it, and a full disk or a
+// read-only database file makes it say not ready.
 func (h *Handler) readyz(c echo.Context) error {
-	if err := h.db.Ping(c.Request().Context()); err != nil {
-		h.log.ErrorContext(c.Request().Context(), "not ready", "err", err)
-		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	err := h.db.Ready(c.Request().Context())
+	if err == nil {
+		return c.String(http.StatusOK, "ready\n")
 	}
-	return c.String(http.StatusOK, "ready\n")
+	h.log.ErrorContext(c.Request().Context(), "not ready", "err", err)
+	if db.IsUnavailable(err) {
+		return c.String(http.StatusServiceUnavailable, "not ready: the database cannot take writes (is its disk full or its file read-only?)\n")
+	}
+	return c.String(http.StatusServiceUnavailable, "not ready: the database does not answer\n")
 }
