@@ -261,8 +261,10 @@ func (d *DB) RecordRefusal(ctx context.Context, req BatchRequest, outcome, messa
 		seq, err = d.appendAudit(ctx, tx, e)
 		return err
 	})
-	if err == nil {
-		d.observe.BatchDone(req.Source, string(req.Batch.Action), outcome)
+	if err != nil {
+		d.observe.AuditFailed(req.Source, string(req.Batch.Action))
+		return 0, err
 	}
-	return seq, err
+	d.observe.BatchDone(req.Source, string(req.Batch.Action), outcome)
+	return seq, nil
 }

@@ -59,11 +59,21 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 		refusal = err
 		return d.commitPlan(ctx, tx, req, &res, refusal, 0)
 	})
+	d.batchDone(req.Source, string(req.Batch.Action), refusal, err)
 	if err != nil {
 		return BatchResult{}, err
 	}
-	d.observe.BatchDone(req.Source, string(req.Batch.Action), outcomeOf(refusal))
 	return res, refusal
+}
+
+// batchDone tells the observer how a batch attempt ended: its outcome, or, when err is set,
+// that its audit entry could not be written, so that nothing of it happened.
+func (d *DB) batchDone(source, action string, refusal, err error) {
+	if err != nil {
+		d.observe.AuditFailed(source, action)
+		return
+	}
+	d.observe.BatchDone(source, action, outcomeOf(refusal))
 }
 
 func outcomeOf(refusal error) string {

@@ -42,12 +42,16 @@ type Options struct {
 // Observer hears what the store does, for metrics.
 type Observer interface {
 	BatchDone(source, action, outcome string)
+	// AuditFailed hears of a batch attempt (applied or refused) whose audit entry could not
+	// be written, so that nothing of it happened and its caller was told to try again.
+	AuditFailed(source, action string)
 	WriteWait(time.Duration)
 }
 
 type noObserver struct{}
 
 func (noObserver) BatchDone(string, string, string) {}
+func (noObserver) AuditFailed(string, string)       {}
 func (noObserver) WriteWait(time.Duration)          {}
 
 // DB is the store.

@@ -65,10 +65,10 @@ func (d *DB) CreateVServerGroup(ctx context.Context, req CreateGroupRequest) (Ba
 		res.Seq, err = d.appendAudit(ctx, tx, newAuditEntry(audited, res, refusal, d.now()))
 		return err
 	})
+	d.batchDone(req.Source, ActionCreateGroup, refusal, err)
 	if err != nil {
 		return BatchResult{}, err
 	}
-	d.observe.BatchDone(req.Source, ActionCreateGroup, outcomeOf(refusal))
 	return res, refusal
 }
 

@@ -40,10 +40,10 @@ func (d *DB) RevertAudit(ctx context.Context, rr RevertRequest) (BatchResult, er
 		refusal = err
 		return d.commitPlan(ctx, tx, req, &res, refusal, rr.Seq)
 	})
+	d.batchDone(req.Source, ActionRevert, refusal, err)
 	if err != nil {
 		return BatchResult{}, err
 	}
-	d.observe.BatchDone(req.Source, ActionRevert, outcomeOf(refusal))
 	return res, refusal
 }
 

@@ -19,6 +19,8 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	batches   *prometheus.CounterVec
 	writeWait prometheus.Histogram
+	// auditFailures counts batch attempts whose audit entry could not be written.
+	auditFailures *prometheus.CounterVec
 }
 
 // NewMetrics registers the console's metrics, with the Go runtime's, in a registry of their own.
@@ -40,7 +42,11 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1, 5},
 		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.batches, m.writeWait,
+	m.auditFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lbconsole_audit_write_failures_total",
+		Help: "Batch attempts, applied or refused, whose audit entry could not be written (a full disk, a read-only database): nothing changed and the caller was told to retry.",
+	}, []string{"source", "action"})
+	m.registry.MustRegister(m.requests, m.latency, m.batches, m.writeWait, m.auditFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -48,6 +54,11 @@ func NewMetrics() *Metrics {
 // BatchDone counts one batch attempt.
 func (m *Metrics) BatchDone(source, action, outcome string) {
 	m.batches.WithLabelValues(source, action, outcome).Inc()
+}
+
+// AuditFailed counts one batch attempt whose audit entry could not be written.
+func (m *Metrics) AuditFailed(source, action string) {
+	m.auditFailures.WithLabelValues(source, action).Inc()
 }
 
 // WriteWait records how long a transaction waited for the writer.

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"lbconsole/db"
 	"lbconsole/web/templates"
 )
 
@@ -56,6 +57,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	if errors.Is(err, context.DeadlineExceeded) {
 		status, msg = http.StatusServiceUnavailable, "the request took too long and was stopped; nothing it had not finished was applied"
+	}
+	if db.IsUnavailable(err) {
+		status, msg = http.StatusServiceUnavailable, "the database cannot take writes at the moment (its disk may be full or its file read-only), so nothing was changed: try again later"
 	}
 	if errors.As(err, &he) {
 		status = he.Code

@@ -35,6 +35,7 @@ type exportDB struct {
 	path    string
 	cred    auth.APICredentials // the admin's
 	pool    string              // a VServer group, for the REST API's member list
+	poolLB  string              // its load balancer
 	rows    int                 // audit entries
 	viewers []string
 }
@@ -91,7 +92,7 @@ func seedExportDB(t *testing.T, dir, name string, rows int, viewers []string) ex
 		}
 		for _, g := range groups {
 			if g.Kind == lb.KindVServer && x.pool == "" {
-				x.pool = g.ID
+				x.pool, x.poolLB = g.ID, l.ID
 			}
 		}
 	}
@@ -207,18 +208,7 @@ type probe struct {
 // member list, the SLB API's DescribeLoadBalancers and readiness.
 func probes(t *testing.T, host string, x exportDB) []probe {
 	admin := signedIn(t, host, "admin")
-	sdkMu.Lock()
-	sdk, err := slb.NewClientWithAccessKey(region, x.cred.AccessKeyID, x.cred.AccessKeySecret)
-	sdkMu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdk.Domain = host
-	sdk.GetConfig().WithAutoRetry(false)
-	sdk.SetReadTimeout(90 * time.Second)
-	pc := &gophercloud.ProviderClient{TokenID: x.cred.Token, HTTPClient: http.Client{Timeout: 90 * time.Second}}
-	base := "http://" + host + "/v2.0/"
-	rest := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base}
+	sdk, rest := x.apiClients(t, host)
 	get := func(c *http.Client, path string) error {
 		res, err := c.Get("http://" + host + path)
 		if err != nil {
@@ -249,6 +239,23 @@ func probes(t *testing.T, host string, x exportDB) []probe {
 		}},
 		{"GET /readyz", func(context.Context) error { return get(plain, "/readyz") }},
 	}
+}
+
+// apiClients returns the SLB SDK's and gophercloud's clients for host, as the admin.
+func (x exportDB) apiClients(t *testing.T, host string) (*slb.Client, *gophercloud.ServiceClient) {
+	t.Helper()
+	sdkMu.Lock()
+	sdk, err := slb.NewClientWithAccessKey(region, x.cred.AccessKeyID, x.cred.AccessKeySecret)
+	sdkMu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk.Domain = host
+	sdk.GetConfig().WithAutoRetry(false)
+	sdk.SetReadTimeout(90 * time.Second)
+	pc := &gophercloud.ProviderClient{TokenID: x.cred.Token, HTTPClient: http.Client{Timeout: 90 * time.Second}}
+	base := "http://" + host + "/v2.0/"
+	return sdk, &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base}
 }
 
 // latencies are the times each probe took, and what failed.

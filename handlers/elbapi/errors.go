@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"lbconsole/db"
 	"lbconsole/lb"
 )
 
@@ -38,6 +39,9 @@ func statusOf(err error) (int, string) {
 			msg = strings.ReplaceAll(msg, "description", "name") // the member's description is its REST name
 		}
 		return kindStatus(e), msg
+	}
+	if db.IsUnavailable(err) {
+		return http.StatusServiceUnavailable, "the database cannot take writes at the moment, so nothing changed: try again later"
 	}
 	return http.StatusInternalServerError, "the server failed to handle the request; its log has the details under the request id"
 }

@@ -123,16 +123,20 @@ func (a *api) serve(c *call, r *http.Request) (any, error) {
 	}
 	body, err := act.run(a, c)
 	if err != nil && act.changes != "" && !c.audited {
-		a.auditRefusal(c, act.changes, err)
+		if unaudited := a.auditRefusal(c, act.changes, err); unaudited != nil {
+			return nil, unaudited
+		}
 	}
 	return body, err
 }
 
 // auditRefusal records a change refused before it reached the store (a parameter that breaks
-// a rule, a group of another region): every refused attempt is in the audit log.
-func (a *api) auditRefusal(c *call, action lb.Action, refusal error) {
+// a rule, a group of another region): every refused attempt is in the audit log. When the
+// entry cannot be written (a full disk, a read-only database), the refusal is not answered as
+// one: the error it returns tells the client to try again, when the refusal can be recorded.
+func (a *api) auditRefusal(c *call, action lb.Action, refusal error) error {
 	if errorFor(refusal).status >= http.StatusInternalServerError {
-		return
+		return nil
 	}
 	req := c.origin(db.BatchRequest{LoadBalancerID: c.params["LoadBalancerId"], GroupRef: c.params["VServerGroupId"],
 		Batch: lb.Batch{Action: action}})
@@ -142,11 +146,13 @@ func (a *api) auditRefusal(c *call, action lb.Action, refusal error) {
 	}
 	seq, err := a.db.RecordRefusal(c.ctx, req, outcome, errorFor(refusal).message)
 	if err != nil {
-		a.log.ErrorContext(c.ctx, "unable to audit a refused call", "request_id", c.requestID, "err", err)
-		return
+		a.log.ErrorContext(c.ctx, "unable to audit a refused call", "request_id", c.requestID, "refusal", errorFor(refusal).code, "err", err)
+		return newError(http.StatusServiceUnavailable, codeServiceUnavailable,
+			"the call could not be recorded in the audit log, so it was not processed and nothing changed: try again later")
 	}
 	c.audited = true
 	a.logBatch(c, seq, lb.Errorf(lb.KindInvalid, "", "%s", errorFor(refusal).message))
+	return nil
 }
 
 // requestIDOf reuses the id the router gave the request (X-Request-Id), so that the answer's

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"lbconsole/db"
 	"lbconsole/lb"
 )
 
@@ -25,6 +26,7 @@ const (
 	codeActionNotFound        = "InvalidAction.NotFound"
 	codeThrottling            = "Throttling"
 	codeInternalError         = "InternalError"
+	codeServiceUnavailable    = "ServiceUnavailable"
 )
 
 // apiError is an answer that is not a success: its HTTP status, code and message.
@@ -55,6 +57,10 @@ func errorFor(err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if db.IsUnavailable(err) {
+		return newError(http.StatusServiceUnavailable, codeServiceUnavailable,
+			"the database cannot take writes at the moment, so nothing changed: try again later")
 	}
 	e, ok := lb.AsError(err)
 	if !ok {
