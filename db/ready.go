@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // readiness answers whether the database takes writes, through a connection of its own: no
@@ -62,6 +64,12 @@ func (d *DB) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
 	defer cancel()
 	_, err := r.conn.ExecContext(ctx, "UPDATE readiness_probe SET checked_at = ? WHERE id = 1", formatTime(d.now()))
+	if sqliteCode(err) == sqlite3.SQLITE_BUSY {
+		// Other writers kept the lock longer than the probe waits: the database takes
+		// writes, it is busy with them. Saying not ready would take a loaded console out of
+		// rotation just when it is needed.
+		err = nil
+	}
 	if err != nil {
 		err = fmt.Errorf("db: unable to write the readiness probe: %w", err)
 	}

@@ -35,3 +35,18 @@ func TestReady(t *testing.T) {
 		t.Errorf("Ready with every read connection taken = %v", err)
 	}
 }
+
+// A writer that holds the lock longer than the probe waits is load, not a broken database: a
+// console busy with writes must stay in rotation.
+func TestReadyWhileAnotherWriterHoldsTheLock(t *testing.T) {
+	ctx := context.Background()
+	d, _ := emptyDB(t, Options{})
+	tx, err := d.write.BeginTx(ctx, nil) // immediate: it takes the write lock now
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := d.Ready(ctx); err != nil {
+		t.Errorf("Ready while another writer holds the lock = %v; want ready", err)
+	}
+}
