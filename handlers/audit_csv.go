@@ -47,10 +47,14 @@ func (h *Handler) auditCSV(c echo.Context) error {
 	// The status goes out with the first rows, once the first page was read: a failure before
 	// that is still answered as an error page.
 	err = export.AuditCSV(ctx, guard, h.db, f)
-	if err == nil || !res.Committed {
+	if err == nil {
+		return nil
+	}
+	if !res.Committed {
+		res.Header().Del(echo.HeaderContentDisposition) // the error page is a page, not a file
 		return err
 	}
-	h.logCutDownload(c, ctx, err)
+	h.logCutDownload(ctx, c, err)
 	// The rows have started to go out: drop the connection, so that the client sees an
 	// incomplete download instead of a short file that looks whole.
 	panic(http.ErrAbortHandler)
@@ -73,7 +77,7 @@ func (h *Handler) takeExportSlot(c echo.Context) (db.ExportLease, error) {
 
 // logCutDownload says why a download ended half way: the client's doing (it stopped reading
 // or went away) is a warning, anything else an error.
-func (h *Handler) logCutDownload(c echo.Context, ctx context.Context, err error) {
+func (h *Handler) logCutDownload(ctx context.Context, c echo.Context, err error) {
 	attrs := []any{"user", currentUser(c).Name, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err}
 	if ctx.Err() != nil {
 		h.log.WarnContext(ctx, "audit download cut", append(attrs, "cause", context.Cause(ctx))...)
