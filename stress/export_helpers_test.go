@@ -68,16 +68,16 @@ func seedExportDB(t *testing.T, dir, name string, rows int, viewers []string) ex
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := store.CreateUser(ctx, "admin", db.RoleAdmin, hash)
+	admin, err := store.CreateUser(ctx, testOrigin, "admin", db.RoleAdmin, hash)
 	if err != nil {
 		t.Fatalf("CreateUser(admin): %v", err)
 	}
 	x := exportDB{path: path, cred: auth.NewAPICredentials(), rows: rows, viewers: viewers}
-	if _, err := store.CreateAPIKey(ctx, admin.ID, x.cred); err != nil {
+	if _, err := store.CreateAPIKey(ctx, testOrigin, admin.ID, x.cred); err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
 	}
 	for _, v := range viewers {
-		if _, err := store.CreateUser(ctx, v, db.RoleViewer, hash); err != nil {
+		if _, err := store.CreateUser(ctx, testOrigin, v, db.RoleViewer, hash); err != nil {
 			t.Fatalf("CreateUser(%s): %v", v, err)
 		}
 	}
@@ -308,3 +308,6 @@ func (l latencies) report() string {
 	}
 	return b.String()
 }
+
+// testOrigin is who the fixtures' accounts and keys are audited as being made by.
+var testOrigin = db.Origin{Actor: "test", Source: db.SourceCLI}

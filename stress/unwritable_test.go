@@ -60,7 +60,7 @@ mount -t tmpfs -o size=32m tmpfs %[1]q && cp %[2]q/full.db %[2]q/full.db.key %[1
 	}
 
 	fillDisk(t, filler)
-	var answers []slbAnswer
+	var answers []sdkAnswer
 	for i := 0; i < 20; i++ {
 		answers = append(answers, refusedAdd(sdk, x.pool))
 	}
@@ -177,15 +177,15 @@ func checkWritesUnavailable(t *testing.T, ctx context.Context, host string, x ex
 	}
 }
 
-// slbAnswer is how the SLB API answered a call.
-type slbAnswer struct {
+// sdkAnswer is how the SLB API answered a call made through the SDK.
+type sdkAnswer struct {
 	status                   int
 	code, message, requestID string
 }
 
 // refusedAdd asks the SLB API to add a server with weight 500 to group: a call the API
 // refuses itself, before the store, and records in the audit log as refused.
-func refusedAdd(sdk *slb.Client, group string) slbAnswer {
+func refusedAdd(sdk *slb.Client, group string) sdkAnswer {
 	req := slb.CreateAddVServerGroupBackendServersRequest()
 	req.RegionId = region
 	req.VServerGroupId = group
@@ -193,12 +193,12 @@ func refusedAdd(sdk *slb.Client, group string) slbAnswer {
 	_, err := sdk.AddVServerGroupBackendServers(req)
 	var se *sdkerrors.ServerError
 	if errors.As(err, &se) {
-		return slbAnswer{status: se.HttpStatus(), code: se.ErrorCode(), message: se.Message(), requestID: se.RequestId()}
+		return sdkAnswer{status: se.HttpStatus(), code: se.ErrorCode(), message: se.Message(), requestID: se.RequestId()}
 	}
 	if err != nil {
-		return slbAnswer{code: "transport", message: err.Error()}
+		return sdkAnswer{code: "transport", message: err.Error()}
 	}
-	return slbAnswer{status: http.StatusOK}
+	return sdkAnswer{status: http.StatusOK}
 }
 
 // restCreate adds a member outside the pool's subnets through gophercloud, which the store
