@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -20,7 +21,12 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	refuse := func(field, msg string) error {
 		return h.accountAnswer(c, http.StatusUnprocessableEntity, templates.AccountPage{Errors: templates.FieldErrors{field: msg}})
 	}
-	if auth.CheckPassword(currentUser(c).PasswordHash, current) != nil {
+	ctx := c.Request().Context()
+	matches, err := h.passwordMatches(ctx, currentUser(c).PasswordHash, current)
+	if errors.Is(err, errHashingBusy) {
+		return hashingBusy(c)
+	}
+	if !matches {
 		return refuse("current", "this is not your current password")
 	}
 	if field, msg := newPasswordError(password, confirm); field != "" {
@@ -29,12 +35,15 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	if password == current {
 		return refuse("password", "the new password is the same as the current one")
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := h.hashPassword(ctx, password)
+	if errors.Is(err, errHashingBusy) {
+		return hashingBusy(c)
+	}
 	if err != nil {
 		return err
 	}
 	keep := auth.HashToken(h.sessionToken(c.Request()))
-	ended, err := h.db.ChangeOwnPassword(c.Request().Context(), origin(c), hash, keep)
+	ended, err := h.db.ChangeOwnPassword(ctx, origin(c), hash, keep)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,31 +20,48 @@ import (
 // user names exist.
 const signInFailed = "the user name or password is not correct, or the account is disabled"
 
+// settleTimeout bounds recording how a sign-in ended, which happens even when the client has
+// gone: an attempt left unsettled would count as a failure for the whole window.
+const settleTimeout = 5 * time.Second
+
 func (h *Handler) loginForm(c echo.Context) error {
 	m := templates.LoginPage{Page: page(c, "Sign in", "")}
 	return render(c, http.StatusOK, templates.Login(m), nil)
 }
 
+// login checks a password only after the store has reserved the attempt against the throttle,
+// so that concurrent attempts are counted before any of them is checked.
 func (h *Handler) login(c echo.Context) error {
 	name, password := c.FormValue("username"), c.FormValue("password")
-	ip, account := c.RealIP(), strings.ToLower(name)
-	if wait := max(h.ipThrottle.wait(ip), h.accountThrottle.wait(account)); wait > 0 {
-		return h.loginThrottled(c, name, wait)
-	}
-	u, err := h.db.UserByName(c.Request().Context(), name)
-	switch {
-	case errors.Is(err, db.ErrNotFound):
-		// Hash anyway, so that an unknown name takes as long as a wrong password.
-		_ = auth.CheckPassword(dummyHash, password)
-		return h.loginFailed(c, name)
-	case err != nil:
+	ctx := c.Request().Context()
+	attempt := db.SignInAttempt{UserName: name, ClientIP: c.RealIP()}
+	res, err := h.db.ReserveSignIn(ctx, attempt, signInLimits)
+	if err != nil {
 		return err
 	}
-	if auth.CheckPassword(u.PasswordHash, password) != nil || u.Disabled {
-		return h.loginFailed(c, name)
+	if res.Wait > 0 {
+		seconds := int(math.Ceil(res.Wait.Seconds()))
+		return h.loginThrottled(c, name, seconds, fmt.Sprintf("too many failed sign-ins: wait %d seconds and try again", seconds))
 	}
-	h.accountThrottle.reset(account)
-	if err := h.recordSignIn(c, name, db.SignInOK); err != nil {
+	u, ok, err := h.checkCredentials(ctx, name, password)
+	settleCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	switch {
+	case errors.Is(err, errHashingBusy):
+		if err := h.db.SettleSignIn(settleCtx, res, attempt, db.SignInThrottled); err != nil {
+			return err
+		}
+		return h.loginThrottled(c, name, 1, "the console is busy checking other sign-ins: try again in a moment")
+	case err != nil:
+		return errors.Join(err, h.db.ReleaseSignIn(settleCtx, res))
+	case !ok:
+		if err := h.db.SettleSignIn(settleCtx, res, attempt, db.SignInFailed); err != nil {
+			return err
+		}
+		m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name, Error: signInFailed}
+		return render(c, http.StatusUnauthorized, templates.Login(m), nil)
+	}
+	if err := h.db.SettleSignIn(settleCtx, res, attempt, db.SignInOK); err != nil {
 		return err
 	}
 	if err := h.startSession(c, u); err != nil {
@@ -55,31 +72,29 @@ func (h *Handler) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/lbs")
 }
 
-func (h *Handler) loginFailed(c echo.Context, name string) error {
-	h.ipThrottle.fail(c.RealIP())
-	h.accountThrottle.fail(strings.ToLower(name))
-	if err := h.recordSignIn(c, name, db.SignInFailed); err != nil {
-		return err
+// checkCredentials says whether password is the named user's and the user may sign in. An
+// unknown name is checked against a dummy hash, so that it takes as long as a wrong password;
+// either check waits its turn at the hashing gate.
+func (h *Handler) checkCredentials(ctx context.Context, name, password string) (db.User, bool, error) {
+	u, err := h.db.UserByName(ctx, name)
+	known := err == nil
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return u, false, err
 	}
-	m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name, Error: signInFailed}
-	return render(c, http.StatusUnauthorized, templates.Login(m), nil)
+	hash := dummyHash
+	if known {
+		hash = u.PasswordHash
+	}
+	matches, err := h.passwordMatches(ctx, hash, password)
+	return u, known && matches && !u.Disabled, err
 }
 
-// loginThrottled refuses a sign-in without checking the password, after too many failures
-// from this address or for this account.
-func (h *Handler) loginThrottled(c echo.Context, name string, wait time.Duration) error {
-	if err := h.recordSignIn(c, name, db.SignInThrottled); err != nil {
-		return err
-	}
-	seconds := int(math.Ceil(wait.Seconds()))
+// loginThrottled refuses a sign-in without checking its password, telling how many seconds to
+// wait.
+func (h *Handler) loginThrottled(c echo.Context, name string, seconds int, msg string) error {
 	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
-	m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name,
-		Error: fmt.Sprintf("too many failed sign-ins: wait %d seconds and try again", seconds)}
+	m := templates.LoginPage{Page: page(c, "Sign in", ""), Username: name, Error: msg}
 	return render(c, http.StatusTooManyRequests, templates.Login(m), nil)
-}
-
-func (h *Handler) recordSignIn(c echo.Context, name, outcome string) error {
-	return h.db.RecordSignIn(c.Request().Context(), db.SignIn{UserName: name, ClientIP: c.RealIP(), Outcome: outcome})
 }
 
 func (h *Handler) logout(c echo.Context) error {

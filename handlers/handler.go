@@ -38,16 +38,16 @@ type Config struct {
 	// ExportStallTimeout cuts an audit download whose client takes nothing for this long;
 	// zero means a minute.
 	ExportStallTimeout time.Duration
-	// Now returns the current time; nil means time.Now. Tests move it to expire sessions and
-	// throttles; give the store the same clock.
+	// Now returns the current time; nil means time.Now. Tests move it to expire sessions; the
+	// sign-in throttle goes by the store's clock, so give the store the same one.
 	Now func() time.Time
 }
 
-// Sign-in throttling: failures allowed per window before further attempts wait.
+// signInLimits are the failed sign-ins allowed per account and per client address within the
+// window before further attempts wait.
+var signInLimits = db.SignInLimits{PerAccount: 5, PerClient: 20, Window: 15 * time.Minute}
+
 const (
-	signInWindow          = 15 * time.Minute
-	failuresPerAccount    = 5
-	failuresPerClientIP   = 20
 	defaultSessionIdle    = 30 * time.Minute
 	defaultSessionMaxAge  = 12 * time.Hour
 	defaultRequestTimeout = 30 * time.Second
@@ -55,18 +55,17 @@ const (
 
 // Handler holds the console's dependencies; every page and action is a method on it.
 type Handler struct {
-	db              *db.DB
-	cookies         *sessions.CookieStore
-	log             *slog.Logger
-	secure          bool
-	lifetime        time.Duration
-	idle            time.Duration
-	ipThrottle      *throttle
-	accountThrottle *throttle
-	metrics         *Metrics
-	now             func() time.Time
-	timeout         time.Duration
-	exportStall     time.Duration
+	db          *db.DB
+	cookies     *sessions.CookieStore
+	log         *slog.Logger
+	secure      bool
+	lifetime    time.Duration
+	idle        time.Duration
+	hashing     *hashGate
+	metrics     *Metrics
+	now         func() time.Time
+	timeout     time.Duration
+	exportStall time.Duration
 }
 
 // New returns the console's router with every route and middleware in place.
@@ -78,7 +77,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, errors.New("handlers: the cookie key must be at least 32 bytes")
 	}
 	h := &Handler{db: cfg.DB, log: cfg.Logger, secure: cfg.Secure, lifetime: cfg.SessionLifetime, idle: cfg.SessionIdle,
-		ipThrottle: newThrottle(failuresPerClientIP, signInWindow), accountThrottle: newThrottle(failuresPerAccount, signInWindow)}
+		hashing: newHashGate(maxConcurrentHashes, hashingWait)}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -100,7 +99,6 @@ func New(cfg Config) (*echo.Echo, error) {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.ipThrottle.now, h.accountThrottle.now = h.now, h.now
 	h.metrics = cfg.Metrics
 	if h.metrics == nil {
 		h.metrics = NewMetrics()

@@ -364,7 +364,7 @@ func TestSignInAttemptsAreRecorded(t *testing.T) {
 	t.Run("AVeryLongNameIsStoredTruncated", func(t *testing.T) {
 		long := strings.Repeat("x", 10_000)
 		wantStatus(t, attempt(s.browser(), long, "wrong-password"), http.StatusUnauthorized)
-		latest, err := s.store.ListSignIns(s.ctx, 1)
+		latest, err := s.store.ListSignIns(s.ctx, db.SignInFilter{Limit: 1})
 		if err != nil || len(latest) != 1 {
 			t.Fatalf("ListSignIns = %v, %v", latest, err)
 		}
@@ -377,7 +377,7 @@ func TestSignInAttemptsAreRecorded(t *testing.T) {
 	t.Run("ALongMultibyteNameIsCutOnACharacterBoundary", func(t *testing.T) {
 		long := strings.Repeat("€", 10_000) // three bytes each: 64 bytes end inside a character
 		wantStatus(t, attempt(s.browser(), long, "wrong-password"), http.StatusUnauthorized)
-		latest, err := s.store.ListSignIns(s.ctx, 1)
+		latest, err := s.store.ListSignIns(s.ctx, db.SignInFilter{Limit: 1})
 		if err != nil || len(latest) != 1 {
 			t.Fatalf("ListSignIns = %v, %v", latest, err)
 		}
@@ -394,7 +394,7 @@ func TestSignInAttemptsAreRecorded(t *testing.T) {
 func TestSignInClientAddress(t *testing.T) {
 	latestClient := func(t *testing.T, s *secEnv) string {
 		t.Helper()
-		latest, err := s.store.ListSignIns(s.ctx, 1)
+		latest, err := s.store.ListSignIns(s.ctx, db.SignInFilter{Limit: 1})
 		if err != nil || len(latest) != 1 {
 			t.Fatalf("ListSignIns = %v, %v", latest, err)
 		}
@@ -817,7 +817,7 @@ func TestBodyLimit(t *testing.T) {
 	s := newSecEnv(t, nil)
 	count := func(t *testing.T) int {
 		t.Helper()
-		all, err := s.store.ListSignIns(s.ctx, 1_000)
+		all, err := s.store.ListSignIns(s.ctx, db.SignInFilter{Limit: 1_000})
 		if err != nil {
 			t.Fatal(err)
 		}
