@@ -69,8 +69,8 @@ func (m *Metrics) handler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 }
 
-// observe counts every request by its route pattern (never the raw path, which would let
-// anyone create new series).
+// observe counts every request by its route pattern (never the raw path) and its method (never
+// a made-up one), so that no request can create new series.
 func (m *Metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -85,8 +85,20 @@ func (m *Metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if err != nil && !c.Response().Committed {
 			status = http.StatusInternalServerError
 		}
-		m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
-		m.latency.WithLabelValues(route, c.Request().Method).Observe(time.Since(start).Seconds())
+		method := methodLabel(c.Request().Method)
+		m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 		return err
 	}
+}
+
+// methodLabel is the method as a label: HTTP lets a client make up any method name, so only
+// the standard ones get a series of their own and every other name is counted as "other".
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
