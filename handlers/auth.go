@@ -67,7 +67,7 @@ func (h *Handler) login(c echo.Context) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	// A new session gets a new CSRF token: drop the one issued to the anonymous login page.
+	// The login page's anonymous CSRF id is of no more use: the session's token replaces it.
 	c.SetCookie(&http.Cookie{Name: csrfCookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
 	return c.Redirect(http.StatusSeeOther, "/lbs")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"lbconsole/auth"
 	"lbconsole/db"
 )
 
@@ -57,6 +58,7 @@ const (
 type Handler struct {
 	db          *db.DB
 	cookies     *sessions.CookieStore
+	csrfKey     []byte // makes each session's CSRF token
 	log         *slog.Logger
 	secure      bool
 	lifetime    time.Duration
@@ -77,7 +79,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, errors.New("handlers: the cookie key must be at least 32 bytes")
 	}
 	h := &Handler{db: cfg.DB, log: cfg.Logger, secure: cfg.Secure, lifetime: cfg.SessionLifetime, idle: cfg.SessionIdle,
-		hashing: newHashGate(maxConcurrentHashes, hashingWait)}
+		csrfKey: auth.DeriveKey(cfg.CookieKey, "csrf-token"), hashing: newHashGate(maxConcurrentHashes, hashingWait)}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // logRequests writes one structured line per request, with its request id.
@@ -152,29 +151,6 @@ func readForm(next echo.HandlerFunc) echo.HandlerFunc {
 // multipartMemory is how much of an upload is held in memory; the body limit is below it.
 const multipartMemory = 4 << 20
 
-const (
-	csrfContextKey = "csrf"
-	csrfCookieName = "lbconsole_csrf"
-)
-
-// csrf protects every state change made with a session. API requests authenticate each call by
-// signature or token, never by cookie, so they are exempt.
-func (h *Handler) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper:        isAPIRequest,
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		ContextKey:     csrfContextKey,
-		CookieName:     csrfCookieName,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   h.secure,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "the form's security token is missing or stale: reload the page and try again")
-		},
-	})
-}
-
 // isAPIRequest tells the cloud APIs' requests from the console's.
 func isAPIRequest(c echo.Context) bool {
 	p := c.Request().URL.Path
@@ -184,9 +160,4 @@ func isAPIRequest(c echo.Context) bool {
 	// The SDK puts every parameter, Action included, in the query. Action only in a body is
 	// not looked for: that would read a body before any limit applies.
 	return p == "/" && c.QueryParam("Action") != ""
-}
-
-func csrfToken(c echo.Context) string {
-	t, _ := c.Get(csrfContextKey).(string)
-	return t
 }
