@@ -101,8 +101,7 @@ func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return h.toLogin(c)
 		}
-		// One write a minute at most per session, not one per request.
-		if idle > time.Minute {
+		if idle > h.touchAfter() {
 			if err := h.db.TouchSession(ctx, idHash); err != nil {
 				return err
 			}
@@ -111,6 +110,11 @@ func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// touchAfter is how long a session goes unused before a request records its use: often
+// enough that a session in use never idles out (a quarter of the idle timeout), and at most
+// once a minute, not once per request.
+func (h *Handler) touchAfter() time.Duration { return min(h.idle/4, time.Minute) }
 
 func (h *Handler) toLogin(c echo.Context) error {
 	if isHTMX(c) {
