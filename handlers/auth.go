@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,10 +18,6 @@ import (
 // signInFailed is the one message for every failed sign-in, so that it does not tell which
 // user names exist.
 const signInFailed = "the user name or password is not correct, or the account is disabled"
-
-// settleTimeout bounds recording how a sign-in ended, which happens even when the client has
-// gone: an attempt left unsettled would count as a failure for the whole window.
-const settleTimeout = 5 * time.Second
 
 func (h *Handler) loginForm(c echo.Context) error {
 	m := templates.LoginPage{Page: page(c, "Sign in", "")}
@@ -44,7 +39,9 @@ func (h *Handler) login(c echo.Context) error {
 		return h.loginThrottled(c, name, seconds, fmt.Sprintf("too many failed sign-ins: wait %d seconds and try again", seconds))
 	}
 	u, ok, err := h.checkCredentials(ctx, name, password)
-	settleCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	// How the attempt ended is recorded even if the client has gone or the request's deadline
+	// has passed: an attempt left unsettled would count as a failure for the whole window.
+	settleCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.timeout)
 	defer cancel()
 	switch {
 	case errors.Is(err, errHashingBusy):

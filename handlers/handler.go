@@ -79,7 +79,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, errors.New("handlers: the cookie key must be at least 32 bytes")
 	}
 	h := &Handler{db: cfg.DB, log: cfg.Logger, secure: cfg.Secure, lifetime: cfg.SessionLifetime, idle: cfg.SessionIdle,
-		csrfKey: auth.DeriveKey(cfg.CookieKey, "csrf-token"), hashing: newHashGate(maxConcurrentHashes, hashingWait)}
+		csrfKey: auth.DeriveKey(cfg.CookieKey, "csrf-token"), hashing: newHashGate(concurrentHashes(), hashingWait)}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -11,13 +12,14 @@ import (
 	"lbconsole/auth"
 )
 
-// Password checks that may run at once, and how long a sign-in waits for one. argon2id takes
-// 19 MiB of memory for each check: without a bound, a burst of sign-ins takes memory without
-// bound too, and more checks at once than there are cores only makes each one slower.
-const (
-	maxConcurrentHashes = 4
-	hashingWait         = 3 * time.Second
-)
+// hashingWait is how long a password check waits for its turn before the sign-in is answered
+// 429.
+const hashingWait = 3 * time.Second
+
+// concurrentHashes is how many passwords may be hashed at once. argon2id takes 19 MiB of memory
+// and a core for each: at most four (76 MiB), and on at most half the cores, so that a burst of
+// sign-ins leaves the rest of the console the other half.
+func concurrentHashes() int { return min(4, max(1, runtime.NumCPU()/2)) }
 
 // errHashingBusy says that no password check could start within hashingWait.
 var errHashingBusy = errors.New("handlers: every password check is taken")
