@@ -8,7 +8,7 @@ import (
 // Requests with made-up method names are counted under method "other": a flood of them adds
 // no series to /metrics.
 func TestMetricsCountUnknownMethodsAsOther(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	c := s.browser()
 	const n = 300
 	for i := 0; i < n; i++ {

@@ -60,6 +60,18 @@ type secEnv struct {
 // served over TLS, as a browser would only send its Secure cookies there.
 func newSecEnv(t *testing.T, tweak func(*handlers.Config)) *secEnv {
 	t.Helper()
+	return startSecEnv(t, true, tweak)
+}
+
+// newBareSecEnv is newSecEnv without the demo data, for tests of signing in that need no
+// inventory: seeding it is most of an env's cost under the race detector.
+func newBareSecEnv(t *testing.T, tweak func(*handlers.Config)) *secEnv {
+	t.Helper()
+	return startSecEnv(t, false, tweak)
+}
+
+func startSecEnv(t *testing.T, demo bool, tweak func(*handlers.Config)) *secEnv {
+	t.Helper()
 	ctx := context.Background()
 	clock := &secClock{now: time.Now().UTC().Truncate(time.Second)}
 	metrics := handlers.NewMetrics()
@@ -69,8 +81,10 @@ func newSecEnv(t *testing.T, tweak func(*handlers.Config)) *secEnv {
 		t.Fatalf("db.Open: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
-		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
+	if demo {
+		if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
+			t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
+		}
 	}
 	h := passwordHash(t)
 	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer} {
@@ -176,7 +190,7 @@ func wantThrottled(t *testing.T, c *client, r *response, max int) int {
 }
 
 func TestSignInThrottlePerAccount(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	c := s.browser()
 
 	for i := 1; i <= 5; i++ {
@@ -223,7 +237,7 @@ func TestSignInThrottlePerAccount(t *testing.T) {
 }
 
 func TestSignInThrottlePerClientAddress(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	c := s.browser()
 	for i := 1; i <= 20; i++ {
 		wantStatus(t, attempt(c, "nobody-"+strconv.Itoa(i), "wrong-password"), http.StatusUnauthorized)
@@ -244,7 +258,7 @@ func TestSignInThrottlePerClientAddress(t *testing.T) {
 }
 
 func TestSignInSuccessResetsTheAccountCounter(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	c := s.browser()
 	fail := func(n int) {
 		t.Helper()
@@ -293,7 +307,7 @@ func hasSignIn(rows []signInRow, want signInRow) bool {
 }
 
 func TestSignInAttemptsAreRecorded(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	const hostile = `<script>alert(1)</script>`
 	c := s.browser()
 	wantStatus(t, attempt(c, viewerName, "wrong-password"), http.StatusUnauthorized)
@@ -402,7 +416,7 @@ func TestSignInClientAddress(t *testing.T) {
 	}
 
 	t.Run("WithoutTrustedProxiesForwardedHeadersAreIgnored", func(t *testing.T) {
-		s := newSecEnv(t, nil)
+		s := newBareSecEnv(t, nil)
 		c := s.browser()
 		for _, h := range []option{header("X-Forwarded-For", "203.0.113.9"), header("X-Real-IP", "203.0.113.9")} {
 			wantStatus(t, attempt(c, viewerName, "wrong-password", h), http.StatusUnauthorized)
@@ -418,7 +432,7 @@ func TestSignInClientAddress(t *testing.T) {
 	})
 
 	t.Run("BehindATrustedProxyTheForwardedAddressIsRecorded", func(t *testing.T) {
-		s := newSecEnv(t, func(cfg *handlers.Config) {
+		s := newBareSecEnv(t, func(cfg *handlers.Config) {
 			cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 		})
 		c := s.browser()
@@ -446,7 +460,7 @@ func TestSignInClientAddress(t *testing.T) {
 }
 
 func TestSessionIdleTimeout(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	vera := s.user(viewerName)
 	live := func(t *testing.T) int {
 		t.Helper()
@@ -494,7 +508,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 }
 
 func TestSessionAbsoluteLifetime(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	c := s.signInAt(operatorName)
 	elapsed := time.Duration(0)
 	for elapsed < 12*time.Hour-20*time.Minute {
@@ -814,7 +828,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	count := func(t *testing.T) int {
 		t.Helper()
 		all, err := s.store.ListSignIns(s.ctx, db.SignInFilter{Limit: 1_000})

@@ -11,7 +11,7 @@ import (
 // With a short idle timeout, a session in use is not signed out: its last use is recorded
 // often enough.
 func TestActiveSessionOutlivesAShortIdleTimeout(t *testing.T) {
-	s := newSecEnv(t, func(cfg *handlers.Config) { cfg.SessionIdle = 3 * time.Second })
+	s := newBareSecEnv(t, func(cfg *handlers.Config) { cfg.SessionIdle = 3 * time.Second })
 	c := s.signInAt(viewerName)
 	for i := 1; i <= 10; i++ {
 		s.clock.Advance(time.Second)

@@ -85,7 +85,7 @@ func tally(t *testing.T, answers []burstAnswer) map[int]int {
 // checked than the throttle allows one after another: five per account.
 func TestSignInBurstIsThrottled(t *testing.T) {
 	t.Run("FortyWrongPasswordsAtOnceGetFiveChecked", func(t *testing.T) {
-		s := newSecEnv(t, nil)
+		s := newBareSecEnv(t, nil)
 		codes := tally(t, signInBurst(t, s, 40, func(i int) (string, string) { return operatorName, "wrong-password-" + strconv.Itoa(i) }))
 		t.Logf("answers: %v", codes)
 		if checked := codes[http.StatusUnauthorized] + codes[http.StatusSeeOther]; checked > 5 || checked == 0 {
@@ -98,7 +98,7 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 	})
 
 	t.Run("ThirtyWrongAndTheRightOneAtOnceGetFiveChecked", func(t *testing.T) {
-		s := newSecEnv(t, nil)
+		s := newBareSecEnv(t, nil)
 		codes := tally(t, signInBurst(t, s, 31, func(i int) (string, string) {
 			if i == 30 {
 				return viewerName, testPassword
@@ -112,7 +112,7 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 	})
 
 	t.Run("FortyUnknownNamesFromOneAddressGetTwentyChecked", func(t *testing.T) {
-		s := newSecEnv(t, nil)
+		s := newBareSecEnv(t, nil)
 		// Distinct names, so that the per-address limit (20) is what holds.
 		codes := tally(t, signInBurst(t, s, 40, func(i int) (string, string) { return fmt.Sprintf("nobody-%d", i), "wrong-password" }))
 		t.Logf("answers: %v", codes)
@@ -152,7 +152,7 @@ func anotherConsole(t *testing.T, s *secEnv) *client {
 // The throttle is kept in the database: a console restarted on it, or a second one serving it,
 // knows the failures the first one counted.
 func TestSignInThrottleIsSharedAndSurvivesRestart(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	c := s.browser()
 	for i := 1; i <= 5; i++ {
 		wantStatus(t, attempt(c, operatorName, "wrong-password-"+strconv.Itoa(i)), http.StatusUnauthorized)

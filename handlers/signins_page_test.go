@@ -33,7 +33,7 @@ func signInRowsWithCount(t *testing.T, r *response) []signInRowFull {
 // Throttled sign-ins are kept as one row per client address and minute, with a count, so that a
 // flood of them cannot push the real failures out of the admin's view; the view filters.
 func TestThrottledSignInsAreAggregated(t *testing.T) {
-	s := newSecEnv(t, nil)
+	s := newBareSecEnv(t, nil)
 	s.clock.now = s.clock.now.Truncate(time.Minute)
 	c := s.browser()
 	for i := 1; i <= 20; i++ {
