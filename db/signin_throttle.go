@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 )
@@ -47,7 +48,7 @@ func (d *DB) ReserveSignIn(ctx context.Context, a SignInAttempt, lim SignInLimit
 		if err := clearOldAttempts(ctx, tx, cut); err != nil {
 			return err
 		}
-		if err := lockSignInKeys(ctx, tx, formatTime(now), "account:"+a.account(), "client:"+a.ClientIP); err != nil {
+		if err := lockSignInKeys(ctx, tx, formatTime(now), a); err != nil {
 			return err
 		}
 		waitAccount, err := throttleWait(ctx, tx, now, lim, lim.PerAccount,
@@ -76,23 +77,31 @@ func clearOldAttempts(ctx context.Context, tx *sql.Tx, cut string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM sign_in_attempts WHERE time <= ?", cut); err != nil {
 		return fmt.Errorf("db: unable to clear old sign-in attempts: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM sign_in_locks WHERE time <= ?", cut); err != nil {
-		return fmt.Errorf("db: unable to clear old sign-in locks: %w", err)
+	return nil
+}
+
+// lockBuckets is how many lock rows each of accounts and addresses hash into: enough that
+// unrelated keys seldom wait for each other, few enough that the table stays small.
+const lockBuckets = 1024
+
+// lockSignInKeys writes the lock rows of the attempt's account and address. Accounts take the
+// lower buckets and addresses the upper ones, so every caller locks in the same order and two
+// reservations never wait for each other's second lock.
+func lockSignInKeys(ctx context.Context, tx *sql.Tx, now string, a SignInAttempt) error {
+	for _, bucket := range []uint32{lockBucket(a.account()), lockBuckets + lockBucket(a.ClientIP)} {
+		_, err := tx.ExecContext(ctx, "INSERT INTO sign_in_locks (bucket, time) VALUES (?,?) ON CONFLICT (bucket) DO UPDATE SET time = excluded.time",
+			bucket, now)
+		if err != nil {
+			return fmt.Errorf("db: unable to lock sign-ins: %w", err)
+		}
 	}
 	return nil
 }
 
-// lockSignInKeys writes each key's lock row, in one order for every caller so that two
-// reservations never wait for each other's second lock.
-func lockSignInKeys(ctx context.Context, tx *sql.Tx, now string, accountKey, clientKey string) error {
-	for _, key := range []string{accountKey, clientKey} { // "account:" sorts before "client:"
-		_, err := tx.ExecContext(ctx, "INSERT INTO sign_in_locks (key, time) VALUES (?,?) ON CONFLICT (key) DO UPDATE SET time = excluded.time",
-			key, now)
-		if err != nil {
-			return fmt.Errorf("db: unable to lock sign-ins for %s: %w", key, err)
-		}
-	}
-	return nil
+func lockBucket(key string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return h.Sum32() % lockBuckets
 }
 
 // throttleWait counts the attempts that match where (pending or failed) within the window and,

@@ -14,14 +14,14 @@ CREATE INDEX sign_in_attempts_account ON sign_in_attempts(account, time);
 CREATE INDEX sign_in_attempts_client ON sign_in_attempts(client_ip, time);
 CREATE INDEX sign_in_attempts_time ON sign_in_attempts(time);
 
--- One row per throttled account and address, written first by every reservation. SQLite runs
--- write transactions one at a time anyway; on a database that does not (PostgreSQL), the row's
--- lock is what keeps two reservations for one key from both counting four failures of five.
+-- Lock rows that every reservation writes first, one for its account and one for its address
+-- (each key hashed to one of a fixed number of buckets, so the table never grows). SQLite runs
+-- write transactions one at a time anyway; on a database that does not (PostgreSQL), the rows'
+-- locks keep two reservations for one key from both counting four failures of five.
 CREATE TABLE sign_in_locks (
-    key  TEXT PRIMARY KEY,
-    time TEXT NOT NULL
+    bucket INTEGER PRIMARY KEY,
+    time   TEXT NOT NULL
 );
-CREATE INDEX sign_in_locks_time ON sign_in_locks(time);
 
 -- Throttled attempts are kept as one row per client address and minute, with their number, so
 -- that a flood of them cannot push the real failures out of sight. minute is set on those rows
