@@ -111,10 +111,13 @@ func (a *api) serve(c *call, r *http.Request) (any, error) {
 	if err := checkCommon(p); err != nil {
 		return nil, err
 	}
-	if c.user, err = a.authenticate(c.ctx, r.Method, p); err != nil {
+	act, ok := actions[c.action]
+	if c.user, err = a.authenticate(c.ctx, r.Method, p, !ok || act.changes == ""); err != nil {
+		if ok && act.changes != "" && db.IsUnavailable(err) {
+			return nil, a.unstorable(c, act.changes, err)
+		}
 		return nil, err
 	}
-	act, ok := actions[c.action]
 	if !ok {
 		return nil, newError(http.StatusNotFound, codeActionNotFound, "the action %q does not exist in this API", c.action)
 	}
@@ -153,6 +156,21 @@ func (a *api) auditRefusal(c *call, action lb.Action, refusal error) error {
 	c.audited = true
 	a.logBatch(c, seq, lb.Errorf(lb.KindInvalid, "", "%s", errorFor(refusal).message))
 	return nil
+}
+
+// unstorable answers a change whose nonce the database could not store. It is refused, and the
+// refusal audited like any other; when the audit cannot be written either (the usual case on a
+// full disk), the store counts the failure and the client is told to try again later.
+func (a *api) unstorable(c *call, action lb.Action, cause error) error {
+	a.log.ErrorContext(c.ctx, "unable to store a change's nonce", "request_id", c.requestID, "err", cause)
+	refusal := newError(http.StatusServiceUnavailable, codeServiceUnavailable,
+		"the database cannot take writes at the moment, so the call was not processed and nothing changed: try again later")
+	req := c.origin(db.BatchRequest{LoadBalancerID: c.params["LoadBalancerId"], GroupRef: c.params["VServerGroupId"],
+		Batch: lb.Batch{Action: action}})
+	if _, err := a.db.RecordRefusal(c.ctx, req, refusal.code, refusal.message); err == nil {
+		c.audited = true
+	}
+	return refusal
 }
 
 // requestIDOf reuses the id the router gave the request (X-Request-Id), so that the answer's

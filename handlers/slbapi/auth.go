@@ -50,7 +50,12 @@ func checkCommon(p params) error {
 // whose owner is enabled, a Signature made with its secret, the key's rate, and a nonce not
 // seen before, in that order, so that only a request that proved its sender spends the key's
 // allowance and its nonce.
-func (a *api) authenticate(ctx context.Context, method string, p params) (db.User, error) {
+//
+// readOnly says the action changes nothing: when the database cannot store its nonce (a full
+// disk, a read-only file), such a call is still answered, so that an operator can see the fleet
+// during the incident; a replay of it could only read again what its sender already read. A
+// call that changes something is never answered without its nonce stored.
+func (a *api) authenticate(ctx context.Context, method string, p params, readOnly bool) (db.User, error) {
 	ts, err := time.Parse(timestampLayout, p["Timestamp"])
 	if err != nil {
 		return db.User{}, invalidParameter("Timestamp %q is not in the form YYYY-MM-DDThh:mm:ssZ (UTC)", p["Timestamp"])
@@ -78,10 +83,13 @@ func (a *api) authenticate(ctx context.Context, method string, p params) (db.Use
 		return db.User{}, newError(http.StatusServiceUnavailable, codeThrottling,
 			"AccessKeyId %s is calling faster than %g calls a second: slow down, and try again in %v", id, a.limits.CallsPerSecond, wait.Round(time.Millisecond))
 	}
-	if err := a.spendNonce(ctx, id, p["SignatureNonce"], ts); err != nil {
-		return db.User{}, err
+	err = a.spendNonce(ctx, id, p["SignatureNonce"], ts)
+	if readOnly && db.IsUnavailable(err) {
+		a.log.WarnContext(ctx, "answering a read-only call whose nonce could not be stored", "access_key_id", id, "err", err)
+		return owner, nil
 	}
-	return owner, nil
+	// The signature has proved who sent the call: a refusal of its nonce is still theirs to audit.
+	return owner, err
 }
 
 // mayChange reports whether a user's keys may call the actions that change something.
