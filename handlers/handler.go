@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"time"
 
@@ -70,8 +71,9 @@ type Handler struct {
 	exportStall time.Duration
 }
 
-// New returns the console's router with every route and middleware in place.
-func New(cfg Config) (*echo.Echo, error) {
+// New returns the console's router with every route and middleware in place. It is an
+// http.Handler so that Echo stays inside this package: its callers serve it, nothing more.
+func New(cfg Config) (http.Handler, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("handlers: a database is required")
 	}

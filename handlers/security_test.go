@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/labstack/echo/v4"
 
 	"lbconsole/db"
 	"lbconsole/handlers"
@@ -51,7 +50,7 @@ type secEnv struct {
 	*env
 	clock   *secClock
 	metrics *handlers.Metrics
-	router  *echo.Echo
+	router  http.Handler
 	secure  bool
 }
 
