@@ -1,5 +1,6 @@
 // Package export writes the audit log as CSV, for the console's download and for
-// `console audit export`, so that both produce the same file.
+// `console audit export`: both read their filters with Filter and write with AuditCSV, so
+// that the same filters give the same file.
 package export
 
 import (
@@ -20,8 +21,13 @@ var Header = []string{"seq", "time", "actor", "source", "client_ip", "request_id
 // flushEvery bounds how many rows wait in the buffer before they go out.
 const flushEvery = 256
 
-// AuditCSV writes the entries that match f as RFC 4180 CSV, one row at a time.
+// AuditCSV writes every entry that f selects as RFC 4180 CSV, one row at a time as the store
+// reads them, so that memory stays flat however long the log is. The order is always the
+// log's own, oldest first, whatever f asks: the order the hash chain runs in, and one in which
+// a later export with the same filters starts with the rows of an earlier one. f's offset and
+// limit are ignored too: an export is every entry selected.
 func AuditCSV(ctx context.Context, w io.Writer, store *db.DB, f db.AuditFilter) error {
+	f.Ascending, f.Offset, f.Limit = true, 0, 0
 	cw := csv.NewWriter(w)
 	if err := cw.Write(Header); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/db"
+	"lbconsole/export"
 	"lbconsole/web/templates"
 )
 
@@ -15,29 +16,27 @@ const auditPageSize = 50
 // auditFilterParams are the query parameters the audit page and its CSV share.
 var auditFilterParams = []string{"actor", "source", "action", "lb", "group", "outcome", "since", "until"}
 
-// auditFilter reads the audit filters from the query string.
+// auditFilter reads the audit filters from the query string: each as text the way every
+// filter box is read, then into the store's filter by export.Filter, the reading that
+// `console audit export` shares.
 func auditFilter(c echo.Context) (db.AuditFilter, error) {
-	var f db.AuditFilter
-	var since, until string
+	var p export.Params
 	for _, text := range []struct {
 		to          *string
 		name, label string
 	}{
-		{&f.Actor, "actor", "actor filter"}, {&f.Source, "source", "source filter"}, {&f.Action, "action", "action filter"},
-		{&f.LoadBalancer, "lb", "load balancer filter"}, {&f.Group, "group", "group filter"}, {&f.Outcome, "outcome", "outcome filter"},
-		{&since, "since", "since filter"}, {&until, "until", "until filter"},
+		{&p.Actor, "actor", "actor filter"}, {&p.Source, "source", "source filter"}, {&p.Action, "action", "action filter"},
+		{&p.LoadBalancer, "lb", "load balancer filter"}, {&p.Group, "group", "group filter"}, {&p.Outcome, "outcome", "outcome filter"},
+		{&p.Since, "since", "since filter"}, {&p.Until, "until", "until filter"},
 	} {
 		var err error
 		if *text.to, err = searchText(c, text.name, text.label); err != nil {
-			return f, err
+			return db.AuditFilter{}, err
 		}
 	}
-	var err error
-	if f.Since, err = parseFilterTime(since, "since"); err != nil {
-		return f, err
-	}
-	if f.Until, err = parseFilterTime(until, "until"); err != nil {
-		return f, err
+	f, err := export.Filter(p)
+	if err != nil {
+		return f, echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	return f, nil
 }

@@ -89,17 +89,3 @@ func (h *Handler) logCutDownload(ctx context.Context, c echo.Context, err error)
 // exportLeaseTTL is how long a download's slot stays taken without renewal: long enough to
 // outlast a slow write, short enough that a crashed process's slots soon come back.
 func (h *Handler) exportLeaseTTL() time.Duration { return 2 * h.exportStall }
-
-// parseFilterTime reads a time filter: an RFC 3339 time, or a date (from its midnight UTC).
-func parseFilterTime(s, name string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, echo.NewHTTPError(http.StatusBadRequest,
-		fmt.Sprintf("%s must be a date (2006-01-02) or a time (2006-01-02T15:04:05Z), not %q", name, s))
-}

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"lbconsole/db"
 	"lbconsole/export"
 )
 
@@ -50,44 +48,32 @@ func auditVerify(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// auditExport writes the CSV of the console's download: the same filters, read by the same
+// function, and the same rows in the same order.
 func auditExport(ctx context.Context, args []string, e env) error {
-	var dbPath, since, until string
-	var f db.AuditFilter
+	var dbPath string
+	var p export.Params
 	fs := newFlags("audit export", e, &dbPath)
-	fs.StringVar(&f.Actor, "actor", "", "only this actor")
-	fs.StringVar(&f.Source, "source", "", "only this source: console, slb-api, pool-api")
-	fs.StringVar(&f.Action, "action", "", "only this action")
-	fs.StringVar(&f.LoadBalancer, "lb", "", "only this load balancer")
-	fs.StringVar(&f.Group, "group", "", "only this group")
-	fs.StringVar(&f.Outcome, "outcome", "", "ok, refused, or an error kind")
-	fs.StringVar(&since, "since", "", "from this time (RFC 3339)")
-	fs.StringVar(&until, "until", "", "before this time (RFC 3339)")
+	fs.StringVar(&p.Actor, "actor", "", "only this actor")
+	fs.StringVar(&p.Source, "source", "", "only this source: console, slb-api, pool-api")
+	fs.StringVar(&p.Action, "action", "", "only this action")
+	fs.StringVar(&p.LoadBalancer, "lb", "", "only this load balancer")
+	fs.StringVar(&p.Group, "group", "", "only this group")
+	fs.StringVar(&p.Outcome, "outcome", "", "ok, refused, or an error kind")
+	fs.StringVar(&p.Since, "since", "", "from this time: RFC 3339, or a date (UTC)")
+	fs.StringVar(&p.Until, "until", "", "before this time: RFC 3339, or a date (UTC)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	var err error
-	if f.Since, err = parseTimeFlag("since", since); err != nil {
-		return err
-	}
-	if f.Until, err = parseTimeFlag("until", until); err != nil {
-		return err
+	f, err := export.Filter(p)
+	if err != nil {
+		// The message starts with the parameter's name, which is the flag's.
+		return exitError{code: 2, msg: "--" + err.Error()}
 	}
 	store, _, err := openExisting(ctx, dbPath, e)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	f.Ascending = true
 	return export.AuditCSV(ctx, e.Stdout, store, f)
-}
-
-func parseTimeFlag(name, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return t, exitError{code: 2, msg: fmt.Sprintf("--%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z", name)}
-	}
-	return t, nil
 }
