@@ -386,6 +386,21 @@ func TestAuditExport(t *testing.T) {
 			t.Errorf("run = %v (status %d), want status 2", err, got)
 		}
 	})
+
+	// The console's audit page takes dates; the CLI refused them with status 2.
+	t.Run("times are read as the console reads them", func(t *testing.T) {
+		if got := column(t, export(t, "--since", "2000-01-01", "--until", "2100-01-01T00:00"), "seq"); !slices.Equal(got, []string{"1", "2", "3"}) {
+			t.Errorf("--since 2000-01-01 --until 2100-01-01T00:00: seq = %v, want [1 2 3]", got)
+		}
+		if got := column(t, export(t, "--since", "2100-01-01"), "seq"); len(got) != 0 {
+			t.Errorf("--since 2100-01-01: seq = %v, want none", got)
+		}
+		e, _, _ := testEnv(nil, "")
+		err := run(ctx, []string{"audit", "export", "--db", path, "--since", "2026-03-02", "--until", "2026-03-01"}, e)
+		if got := exitCode(err); got != 2 || !strings.Contains(err.Error(), "--until") {
+			t.Errorf("until before since: run = %v (status %d), want status 2 naming --until", err, got)
+		}
+	})
 }
 
 // serving runs `console serve` in the background and returns its address and a function that
