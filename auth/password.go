@@ -10,9 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
-
-	"golang.org/x/crypto/argon2"
 )
 
 // argon2id parameters: OWASP ASVS 5.0 minimums (t=2, m=19 MiB, p=1).
@@ -36,34 +33,18 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: unable to read random bytes: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+	h := argonHash{memory: argonMemory, time: argonTime, threads: argonThreads, salt: salt}
+	h.key = h.derive(password, argonKeyLen)
+	return h.String(), nil
 }
 
 // CheckPassword compares password with a hash made by HashPassword, in constant time.
 func CheckPassword(hash, password string) error {
-	parts := strings.Split(hash, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return errors.New("auth: unknown password hash format")
-	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
-		return fmt.Errorf("auth: unable to read hash parameters: %w", err)
-	}
-	enc := base64.RawStdEncoding
-	salt, err := enc.DecodeString(parts[4])
+	h, err := parseHash(hash)
 	if err != nil {
-		return fmt.Errorf("auth: unable to read the salt: %w", err)
+		return err
 	}
-	want, err := enc.DecodeString(parts[5])
-	if err != nil {
-		return fmt.Errorf("auth: unable to read the hash: %w", err)
-	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
-	if subtle.ConstantTimeCompare(got, want) != 1 {
+	if subtle.ConstantTimeCompare(h.derive(password, uint32(len(h.key))), h.key) != 1 {
 		return ErrPasswordMismatch
 	}
 	return nil
