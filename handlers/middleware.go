@@ -110,12 +110,12 @@ func withTimeout(d time.Duration, skip func(echo.Context) bool) echo.MiddlewareF
 			orig := c.Request()
 			ctx, cancel := context.WithTimeout(orig.Context(), d)
 			defer cancel()
-			c.SetRequest(orig.WithContext(ctx))
-			err := next(c)
 			// The error is rendered after this returns: with the request's own context, not
-			// the one about to be cancelled.
-			c.SetRequest(orig)
-			return err
+			// the one about to be cancelled. Deferred, so that it holds after a panic too,
+			// which is rendered by the Recover middleware outside this one.
+			defer c.SetRequest(orig)
+			c.SetRequest(orig.WithContext(ctx))
+			return next(c)
 		}
 	}
 }
