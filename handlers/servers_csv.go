@@ -41,7 +41,11 @@ func readServerCSV(r io.Reader) []db.ServerImport {
 			break
 		}
 		if err != nil {
-			line, _ := cr.FieldPos(0)
+			// Not FieldPos: after a failed read it may hold no field, and it panics then.
+			line := 2
+			if len(rows) > 0 {
+				line = rows[len(rows)-1].Line + 1
+			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
