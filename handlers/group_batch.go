@@ -42,11 +42,17 @@ const maxMemberIDLen = 64
 
 // parseBatchForm reads and checks the form; what it refuses never reaches the store.
 func parseBatchForm(c echo.Context) (batchForm, error) {
-	var f batchForm
 	values, err := c.FormParams()
 	if err != nil {
-		return f, echo.NewHTTPError(http.StatusBadRequest, "the form could not be read: "+err.Error())
+		return batchForm{}, echo.NewHTTPError(http.StatusBadRequest, "the form could not be read: "+err.Error())
 	}
+	return parseBatchValues(values)
+}
+
+// parseBatchValues checks the form's values and reads them into a batchForm.
+func parseBatchValues(values url.Values) (batchForm, error) {
+	var f batchForm
+	var err error
 	for _, name := range []string{"op", "version", "weight"} {
 		if len(values[name]) > 1 {
 			return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s is given more than once", name))
