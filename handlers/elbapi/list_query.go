@@ -2,6 +2,7 @@ package elbapi
 
 import (
 	"cmp"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -44,11 +45,20 @@ type listQuery struct {
 	marker  string
 }
 
+// pagingParams are the list parameters that take one value; filters take several.
+var pagingParams = map[string]bool{"limit": true, "marker": true, "sort_key": true, "sort_dir": true}
+
 // parseListQuery reads the query, refusing parameters it does not know rather than answering
-// an unfiltered list to a filter it would have ignored.
+// an unfiltered list to a filter it would have ignored, and a paging parameter given twice
+// rather than guessing which one was meant. It reads the parameters in order of name, so that
+// the same query always gets the same refusal.
 func parseListQuery(v url.Values) (listQuery, error) {
 	q := listQuery{filters: map[string][]string{}, limit: maxPage}
-	for key, vals := range v {
+	for _, key := range slices.Sorted(maps.Keys(v)) {
+		vals := v[key]
+		if pagingParams[key] && len(vals) > 1 {
+			return q, bad("%s is given %d times: give it once", key, len(vals))
+		}
 		switch key {
 		case "limit":
 			n, err := strconv.Atoi(vals[0])
