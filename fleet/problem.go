@@ -1,0 +1,101 @@
+package fleet
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind names a kind of object in the fleet file.
+type Kind string
+
+// Kinds of objects, in the order they are created.
+const (
+	KindFile         Kind = "file"
+	KindRegion       Kind = "region"
+	KindVPC          Kind = "vpc"
+	KindSubnet       Kind = "subnet"
+	KindServer       Kind = "server"
+	KindLoadBalancer Kind = "load_balancer"
+	KindGroup        Kind = "group"
+	KindMember       Kind = "member"
+)
+
+// Human names the kind as a sentence does: "load balancer".
+func (k Kind) Human() string { return strings.ReplaceAll(string(k), "_", " ") }
+
+// Problem is one thing wrong with a fleet file, naming the object, its id and the field.
+type Problem struct {
+	// Line is the line of the file, when the problem was found while reading it; 0 otherwise.
+	Line int
+	Kind Kind
+	// ID is the object's id; a member's is its label (server or address, and port).
+	ID string
+	// Path locates the object: load_balancers[lb-web].groups[rsp-web-http].members[1]. An
+	// object is named by its id, or by #index when it has none; a member by its index from 0.
+	Path string
+	// Field is the field at fault within the object (health_check.interval), or empty.
+	Field   string
+	Message string
+}
+
+// Where is the path and field together: servers[i-web-1].address.
+func (p Problem) Where() string {
+	switch {
+	case p.Path == "":
+		return p.Field
+	case p.Field == "":
+		return p.Path
+	}
+	return p.Path + "." + p.Field
+}
+
+// String is the problem as a line of output: "line 12: servers[i-web-1].address: …".
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", p.Line)
+	}
+	if w := p.Where(); w != "" {
+		b.WriteString(w)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Problems is every problem found; as an error it reads one per line.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// AsProblems returns the problems err holds: those of a Problems error, or one problem
+// carrying err's message.
+func AsProblems(err error) Problems {
+	if err == nil {
+		return nil
+	}
+	if ps, ok := err.(Problems); ok {
+		return ps
+	}
+	return Problems{{Kind: KindFile, Message: err.Error()}}
+}
+
+// clip shortens a value quoted in a message, so that one huge value cannot flood the output.
+func clip(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
