@@ -191,13 +191,18 @@ func (c *fileChecker) members(at place, g Group, members []Member) {
 	}
 	seen := make(map[string]int, len(members))
 	for i, m := range members {
-		mat := memberAt(at, m, i)
-		c.member(mat, g.Kind, m)
+		problems := memberProblems(g.Kind, m)
 		key := rawMemberKey(g.Kind, m)
 		if first, dup := seen[key]; dup {
-			c.add(mat, memberField(m), "%s is listed twice in group %s (also members[%d])", m.Label(), g.ID, first)
+			problems = append(problems, fieldProblem{memberField(m), fmt.Sprintf("%s is listed twice in group %s (also members[%d])", m.Label(), g.ID, first)})
 		} else {
 			seen[key] = i
+		}
+		if len(problems) > 0 {
+			mat := memberAt(at, m, i) // only now: most members have no problem
+			for _, p := range problems {
+				c.add(mat, p.field, "%s", p.message)
+			}
 		}
 	}
 }
@@ -227,26 +232,35 @@ func rawMemberKey(kind lb.GroupKind, m Member) string {
 	return fmt.Sprintf("%s:%d", name, m.Port)
 }
 
-func (c *fileChecker) member(at place, kind lb.GroupKind, m Member) {
+func memberProblems(kind lb.GroupKind, m Member) []fieldProblem {
+	var out []fieldProblem
+	bad := func(field, msg string) {
+		if msg != "" {
+			out = append(out, fieldProblem{field, msg})
+		}
+	}
 	if m.Server == "" && m.Address == "" {
-		c.add(at, "server", "a member names no server: give server or address")
+		bad("server", "a member names no server: give server or address")
 	}
 	if m.Address != "" {
 		_, msg := parseAddress(m.Address)
-		c.addIf(at, "address", msg)
+		bad("address", msg)
 	}
 	switch {
 	case kind == lb.KindDefault && m.Port != 0:
-		c.add(at, "port", "the default server list takes no port (got %d): its members all use the group's default_port", m.Port)
+		bad("port", fmt.Sprintf("the default server list takes no port (got %d): its members all use the group's default_port", m.Port))
+	case kind == lb.KindVServer && m.Port == 0:
+		bad("port", "port is missing: a VServer group's members each need one")
 	case kind == lb.KindVServer:
-		c.addIf(at, "port", lbMessage(lb.CheckPort(m.Port)))
+		bad("port", lbMessage(lb.CheckPort(m.Port)))
 	}
 	if m.Weight != nil {
-		c.addIf(at, "weight", lbMessage(lb.CheckWeight(*m.Weight)))
+		bad("weight", lbMessage(lb.CheckWeight(*m.Weight)))
 	}
 	if m.Description != nil {
-		c.addIf(at, "description", lbMessage(lb.CheckDescription(*m.Description, MaxMemberDescriptionLen)))
+		bad("description", lbMessage(lb.CheckDescription(*m.Description, MaxMemberDescriptionLen)))
 	}
+	return out
 }
 
 func lbMessage(err error) string {

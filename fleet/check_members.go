@@ -22,15 +22,14 @@ func (c *worldChecker) members(g *wGroup) {
 		raw   string
 	}
 	seen := make(map[string]seenAt, len(g.members))
+	file := g.file && !g.kept
 	for i, m := range g.members {
-		at := memberAt(gat, m, i)
-		file := g.file && !g.kept
 		bad := func(field, format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
 			if g.kept {
 				msg = keptNote + msg + "; list the group's members in the file to change them"
 			}
-			c.add(at, file, field, "%s", msg)
+			c.add(memberAt(gat, m, i), file, field, "%s", msg)
 		}
 		addr, ok := c.memberRules(g, l, m, bad)
 		if !ok {
@@ -66,7 +65,11 @@ func (c *worldChecker) memberRules(g *wGroup, l *wLB, m Member, bad func(field, 
 		bad("server", "server %s is in vpc %s, not in the load balancer's vpc %s", s.ID, vpc, l.VPC)
 	}
 	if m.Address != "" && m.Address != s.Address {
-		bad("address", "%s is not the address of server %s (%s): give one or the other, or the same", m.Address, s.ID, s.Address)
+		hint := ": give one or the other, or the same"
+		if g.kept {
+			hint = ""
+		}
+		bad("address", "%s is not the address of server %s (%s)%s", m.Address, s.ID, s.Address, hint)
 	}
 	if !g.kept && s.Status != lb.StatusRunning && !alreadyMember(g, m) {
 		bad("server", "server %s is %s: only Running servers can be added", s.ID, s.Status)

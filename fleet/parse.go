@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -31,14 +32,15 @@ func Parse(data []byte) (Document, error) {
 	if err != nil {
 		return Document{}, err
 	}
+	var doc Document
 	w := walker{}
-	w.value(root, documentType, place{kind: KindFile})
+	if root.Kind != yaml.MappingNode {
+		w.add(root, place{kind: KindFile}, "the file must be a mapping of %s, found %s", strings.Join(fieldNames(documentType), ", "), describeNode(root))
+	} else {
+		w.mapping(root, reflect.ValueOf(&doc).Elem(), place{kind: KindFile})
+	}
 	if len(w.problems) > 0 {
 		return Document{}, w.problems
-	}
-	var doc Document
-	if err := root.Decode(&doc); err != nil {
-		return Document{}, yamlProblems(err)
 	}
 	return doc, nil
 }
@@ -79,25 +81,42 @@ func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag(
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
-// yamlProblems turns the YAML library's errors into problems with their line numbers.
+// yamlProblems turns the YAML reader's error into a problem on its line. The reader numbers
+// the lines of its scanner's errors from 1 but those of its parser's errors from 0, and leaves
+// out line 0; its scanner's messages tell the two apart.
 func yamlProblems(err error) Problems {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
+	p := Problem{Line: 1, Kind: KindFile, Message: strings.TrimPrefix(err.Error(), "yaml: ")}
+	if strings.HasPrefix(p.Message, "unknown anchor") {
+		p.Line = 0 // said by the composer, which gives no line
 	}
-	var ps Problems
-	for _, m := range msgs {
-		p := Problem{Kind: KindFile, Message: strings.TrimPrefix(m, "yaml: ")}
-		if g := yamlLine.FindStringSubmatch(m); g != nil {
-			p.Line, _ = strconv.Atoi(g[1])
-			p.Message = g[2]
+	if g := yamlLine.FindStringSubmatch(err.Error()); g != nil {
+		p.Line, _ = strconv.Atoi(g[1])
+		p.Message = g[2]
+		if !scannerMessage(p.Message) {
+			p.Line++
 		}
-		ps = append(ps, p)
 	}
-	return ps
+	return Problems{p}
+}
+
+// scannerMessages start the messages of the YAML reader's scanner (go.yaml.in/yaml/v3 v3.0.6).
+var scannerMessages = []string{
+	"block sequence entries are not allowed", "could not find expected", "did not find expected alphabetic",
+	"did not find expected comment", "did not find expected digit", "did not find expected hexdecimal",
+	"did not find expected version", "did not find expected whitespace", "did not find the expected '>'",
+	"exceeded max depth", "found a tab character", "found an indentation indicator", "found character that cannot start",
+	"found extremely long", "found invalid Unicode", "found unexpected", "found unknown", "mapping keys are not allowed",
+	"mapping values are not allowed", "control characters are not allowed", "invalid leading UTF-8", "invalid trailing UTF-8",
+	"incomplete UTF-8", "invalid Unicode character", "input error",
+}
+
+func scannerMessage(msg string) bool {
+	for _, m := range scannerMessages {
+		if strings.HasPrefix(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func invalidUTF8Line(data []byte) int {

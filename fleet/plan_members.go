@@ -37,6 +37,9 @@ func memberBatches(w *world, cur docIndex) ([]MemberBatch, Problems) {
 		if !g.file || g.kept || !ok {
 			continue
 		}
+		if cur.groups[g.ID].LoadBalancer == l.ID && unchanged(w, cur, g) {
+			continue
+		}
 		b := MemberBatch{LoadBalancer: g.lb, Group: g.ID, Kind: g.Kind, Entries: specs(g.members)}
 		res, err := lb.Plan(target(w, cur, l, g, b.Entries), b.Batch())
 		if err != nil {
@@ -117,4 +120,43 @@ func lbServer(w *world, s *wServer) lb.Server {
 		region = v.Region
 	}
 	return lb.Server{ID: s.ID, Name: s.Name, Address: s.Address, SubnetID: s.Subnet, VpcID: vpc, RegionID: region, Type: s.Type, Status: s.Status}
+}
+
+// unchanged says whether the file's list is plainly the group's current members: the same
+// servers at the same addresses and ports, with the same weights and descriptions (or none
+// given). Such a list needs no batch, and lb.Plan is spared; any doubt is left to lb.Plan.
+func unchanged(w *world, cur docIndex, g *wGroup) bool {
+	current := cur.members[g.ID]
+	if current == nil || len(*current) != len(g.members) {
+		return false
+	}
+	type state struct {
+		weight      int
+		description string
+	}
+	now := make(map[memberIdentity]state, len(*current))
+	for _, m := range *current {
+		addr := m.Address
+		if addr == "" {
+			addr = cur.servers[m.Server].Address
+		}
+		now[memberIdentity{m.Server, addr, m.Port}] = state{memberWeight(m), memberDescription(m)}
+	}
+	for _, m := range g.members {
+		addr := m.Address
+		if s, ok := w.servers[m.Server]; ok {
+			addr = s.Address
+		}
+		was, ok := now[memberIdentity{m.Server, addr, m.Port}]
+		if !ok || m.Weight != nil && *m.Weight != was.weight || m.Description != nil && *m.Description != was.description {
+			return false
+		}
+		delete(now, memberIdentity{m.Server, addr, m.Port})
+	}
+	return len(now) == 0
+}
+
+type memberIdentity struct {
+	server, address string
+	port            int
 }

@@ -1,8 +1,10 @@
 package fleet
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -54,6 +56,8 @@ func (p place) item(n *yaml.Node, elem reflect.Type, i int) place {
 	id := ""
 	if kind == KindMember {
 		seg = fmt.Sprint(i)
+		port, _ := strconv.Atoi(scalarField(n, "port"))
+		id = Member{Server: scalarField(n, "server"), Address: scalarField(n, "address"), Port: port}.Label()
 	} else if id = scalarField(n, "id"); id != "" && validID(id) {
 		seg = id
 	}
@@ -79,9 +83,10 @@ func scalarField(n *yaml.Node, key string) string {
 	return ""
 }
 
-// walker checks a node tree against the Go types it will be decoded into, collecting every
-// problem: the YAML library stops at the first unknown field and names Go types in its
-// messages, so the walker says it first, in the file's terms.
+// walker decodes a node tree into the Go value it describes, checking every node against the
+// value's type and collecting every problem with its place and line. It decodes by itself,
+// rather than through the YAML library's decoder, because the library stops at the first
+// unknown field, names Go types in its messages, and would cost a second pass.
 type walker struct {
 	problems Problems
 }
@@ -90,7 +95,8 @@ func (w *walker) add(n *yaml.Node, at place, format string, args ...any) {
 	w.problems = append(w.problems, Problem{Line: n.Line, Kind: at.kind, ID: at.id, Path: at.path, Field: at.field, Message: fmt.Sprintf(format, args...)})
 }
 
-func (w *walker) value(n *yaml.Node, t reflect.Type, at place) {
+// value decodes n into v, which must be settable.
+func (w *walker) value(n *yaml.Node, v reflect.Value, at place) {
 	if n.Kind == yaml.AliasNode || n.Anchor != "" {
 		w.add(n, at, "YAML anchors and aliases (& and *) are not supported: write the value out")
 		return
@@ -99,43 +105,68 @@ func (w *walker) value(n *yaml.Node, t reflect.Type, at place) {
 		w.add(n, at, "the tag %s is not supported", clip(n.Tag))
 		return
 	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
 	if isNull(n) {
 		return // null is the same as leaving the field out
 	}
+	t := v.Type()
 	switch {
+	case t.Kind() == reflect.Pointer:
+		p := reflect.New(t.Elem())
+		w.value(n, p.Elem(), at)
+		v.Set(p)
 	case t == durationType:
-		if _, err := parseDuration(n); err != nil {
+		d, err := parseDuration(n)
+		if err != nil {
 			w.add(n, at, "%s", err)
 		}
+		v.SetInt(int64(d))
 	case t.Kind() == reflect.Struct:
-		w.mapping(n, t, at)
+		w.mapping(n, v, at)
 	case t.Kind() == reflect.Slice:
-		w.list(n, t, at)
+		w.list(n, v, at)
 	case t.Kind() == reflect.Int:
-		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-			w.add(n, at, "%s is not a whole number", describeNode(n))
-		}
+		w.integer(n, v, at)
 	case t.Kind() == reflect.String:
 		if n.Kind != yaml.ScalarNode {
 			w.add(n, at, "expected a single value, found %s", describeNode(n))
+			return
 		}
+		v.SetString(n.Value)
 	}
 }
 
-func (w *walker) list(n *yaml.Node, t reflect.Type, at place) {
+// integer reads a whole number written in decimal.
+func (w *walker) integer(n *yaml.Node, v reflect.Value, at place) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		w.add(n, at, "%s is not a whole number", describeNode(n))
+		return
+	}
+	i, err := strconv.ParseInt(n.Value, 10, 0)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		w.add(n, at, "%s is far out of range", clip(n.Value))
+	case err != nil:
+		w.add(n, at, "%s: write whole numbers in decimal", clip(n.Value))
+	default:
+		v.SetInt(i)
+	}
+}
+
+func (w *walker) list(n *yaml.Node, v reflect.Value, at place) {
 	if n.Kind != yaml.SequenceNode {
 		w.add(n, at, "expected a list, found %s", describeNode(n))
 		return
 	}
+	elem := v.Type().Elem()
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
-		w.value(item, t.Elem(), at.item(item, t.Elem(), i))
+		w.value(item, s.Index(i), at.item(item, elem, i))
 	}
+	v.Set(s)
 }
 
-func (w *walker) mapping(n *yaml.Node, t reflect.Type, at place) {
+func (w *walker) mapping(n *yaml.Node, v reflect.Value, at place) {
+	t := v.Type()
 	if n.Kind != yaml.MappingNode {
 		w.add(n, at, "expected a mapping of %s, found %s", strings.Join(fieldNames(t), ", "), describeNode(n))
 		return
@@ -158,12 +189,12 @@ func (w *walker) mapping(n *yaml.Node, t reflect.Type, at place) {
 			continue
 		}
 		seen[name] = key.Line
-		ft, known := fields[name]
+		index, known := fields[name]
 		if !known {
 			w.add(key, at.child(name), "unknown field %q%s: %s takes %s", clip(name), suggest(name, fieldNames(t)), thing(at), strings.Join(fieldNames(t), ", "))
 			continue
 		}
-		w.value(val, ft, at.child(name))
+		w.value(val, v.Field(index), at.child(name))
 	}
 }
 
@@ -181,25 +212,25 @@ func thing(at place) string {
 var fieldCache sync.Map // reflect.Type → fieldInfo
 
 type fieldInfo struct {
-	types map[string]reflect.Type
+	index map[string]int
 	names []string
 }
 
-func fieldsOf(t reflect.Type) map[string]reflect.Type { return fieldInfoOf(t).types }
-func fieldNames(t reflect.Type) []string              { return fieldInfoOf(t).names }
+func fieldsOf(t reflect.Type) map[string]int { return fieldInfoOf(t).index }
+func fieldNames(t reflect.Type) []string     { return fieldInfoOf(t).names }
 
 func fieldInfoOf(t reflect.Type) fieldInfo {
 	if fi, ok := fieldCache.Load(t); ok {
 		return fi.(fieldInfo)
 	}
-	fi := fieldInfo{types: map[string]reflect.Type{}}
+	fi := fieldInfo{index: map[string]int{}}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		if name == "" || name == "-" {
 			continue
 		}
-		fi.types[name] = f.Type
+		fi.index[name] = i
 		fi.names = append(fi.names, name)
 	}
 	fieldCache.Store(t, fi)
