@@ -65,3 +65,13 @@ func checkMoves(doc, current Document) Problems {
 	}
 	return problems
 }
+
+// ValidateAndPlan is what an apply runs: the file validated whole against the current state,
+// then planned. It returns the problems of either step as Problems, and a plan only when there
+// are none.
+func ValidateAndPlan(current, desired Document, prune bool) (Plan, error) {
+	if problems := Validate(desired, current); len(problems) > 0 {
+		return Plan{}, Problems(problems)
+	}
+	return MakePlan(current, desired, prune)
+}
