@@ -194,7 +194,7 @@ func (c *fileChecker) members(at place, g Group, members []Member) {
 		problems := memberProblems(g.Kind, m)
 		key := rawMemberKey(g.Kind, m)
 		if first, dup := seen[key]; dup {
-			problems = append(problems, fieldProblem{memberField(m), fmt.Sprintf("%s is listed twice in group %s (also members[%d])", m.Label(), g.ID, first)})
+			problems = append(problems, fieldProblem{memberField(m), fmt.Sprintf("%s is listed twice in group %s (also members[%d])", m.Label(), ident(g.ID), first)})
 		} else {
 			seen[key] = i
 		}

@@ -58,7 +58,7 @@ func (c *worldChecker) memberRules(g *wGroup, l *wLB, m Member, bad func(field, 
 	}
 	s, ok := c.w.servers[m.Server]
 	if !ok {
-		bad("server", "server %s does not exist: %s", m.Server, nowhere)
+		bad("server", "server %s does not exist: %s", ident(m.Server), nowhere)
 		return netip.Addr{}, false
 	}
 	if vpc := c.w.vpcOfServer(s); vpc != "" && vpc != l.VPC {
@@ -69,7 +69,7 @@ func (c *worldChecker) memberRules(g *wGroup, l *wLB, m Member, bad func(field, 
 		if g.kept {
 			hint = ""
 		}
-		bad("address", "%s is not the address of server %s (%s)%s", m.Address, s.ID, s.Address, hint)
+		bad("address", "%s is not the address of server %s (%s)%s", ident(m.Address), s.ID, s.Address, hint)
 	}
 	if !g.kept && s.Status != lb.StatusRunning && !alreadyMember(g, m) {
 		bad("server", "server %s is %s: only Running servers can be added", s.ID, s.Status)

@@ -42,7 +42,7 @@ func (w *world) check() []finding {
 	for _, id := range sortedKeys(w.vpcs) {
 		v := w.vpcs[id]
 		if _, ok := w.regions[v.Region]; !ok && v.Region != "" {
-			c.add(pathOf(KindVPC, id), v.file, "region", "region %s does not exist: %s", v.Region, nowhere)
+			c.add(pathOf(KindVPC, id), v.file, "region", "region %s does not exist: %s", ident(v.Region), nowhere)
 		}
 	}
 	for _, id := range sortedKeys(w.subnets) {
@@ -74,7 +74,7 @@ func (c *worldChecker) subnet(s *wSubnet) {
 	v, ok := c.w.vpcs[s.VPC]
 	switch {
 	case !ok && s.VPC != "":
-		c.add(at, s.file, "vpc", "vpc %s does not exist: %s", s.VPC, nowhere)
+		c.add(at, s.file, "vpc", "vpc %s does not exist: %s", ident(s.VPC), nowhere)
 	case ok && s.prefix.IsValid() && v.prefix.IsValid() && !contains(v.prefix, s.prefix):
 		c.add(at, s.file || v.file, "cidr", "%s is not inside vpc %s's range %s", s.prefix, v.ID, v.prefix)
 	}
@@ -125,7 +125,7 @@ func (c *worldChecker) server(s *wServer) {
 	sn, ok := c.w.subnets[s.Subnet]
 	switch {
 	case !ok && s.Subnet != "":
-		c.add(at, s.file, "subnet", "subnet %s does not exist: %s", s.Subnet, nowhere)
+		c.add(at, s.file, "subnet", "subnet %s does not exist: %s", ident(s.Subnet), nowhere)
 	case ok && s.addr.IsValid() && sn.prefix.IsValid() && !sn.prefix.Contains(s.addr):
 		c.add(at, s.file || sn.file, "address", "%s is not in subnet %s (%s)", s.addr, sn.ID, sn.prefix)
 	}
@@ -157,12 +157,12 @@ func sortedVPCAddrs[V any](m map[vpcAddr]V) []vpcAddr {
 func (c *worldChecker) loadBalancer(l *wLB) {
 	at := pathOf(KindLoadBalancer, l.ID)
 	if _, ok := c.w.regions[l.Region]; !ok && l.Region != "" {
-		c.add(at, l.file, "region", "region %s does not exist: %s", l.Region, nowhere)
+		c.add(at, l.file, "region", "region %s does not exist: %s", ident(l.Region), nowhere)
 	}
 	v, ok := c.w.vpcs[l.VPC]
 	switch {
 	case !ok && l.VPC != "":
-		c.add(at, l.file, "vpc", "vpc %s does not exist: %s", l.VPC, nowhere)
+		c.add(at, l.file, "vpc", "vpc %s does not exist: %s", ident(l.VPC), nowhere)
 	case !ok:
 	case v.Region != l.Region:
 		c.add(at, l.file || v.file, "vpc", "vpc %s is in region %s, not in the load balancer's region %s", v.ID, v.Region, l.Region)

@@ -2,7 +2,9 @@ package fleet
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,7 +63,36 @@ func (p Problem) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(p.Message)
+	return printable(b.String())
+}
+
+// printable escapes what a terminal would act on rather than show, so that a value quoted from
+// a file cannot move the cursor or rewrite what was printed before it.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isUnprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnprintable(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
 	return b.String()
+}
+
+func isUnprintable(r rune) bool {
+	return unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// ident writes a reference as it is when it has the shape of an id, and quoted otherwise.
+func ident(id string) string {
+	if validID(id) {
+		return id
+	}
+	return strconv.Quote(clip(id))
 }
 
 // Problems is every problem found; as an error it reads one per line.

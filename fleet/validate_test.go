@@ -193,3 +193,16 @@ func TestProblemReadsAsPathFieldAndMessage(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// A value quoted from the file cannot act on the terminal that prints the problem.
+func TestProblemsCannotDriveATerminal(t *testing.T) {
+	doc := validFleet(t)
+	evil := "i-\x1b[2J\u202eevil"
+	members := group(&doc, "rsp-web-http").Members
+	(*members)[0].Server, (*members)[1].Server = evil, evil // unknown, and listed twice
+	for _, p := range Validate(doc, Document{}) {
+		if s := p.String(); strings.ContainsAny(s, "\x1b\u202e") {
+			t.Errorf("printed raw: %q", s)
+		}
+	}
+}
