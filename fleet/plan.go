@@ -72,8 +72,8 @@ func (c Changes[T]) counts() [3]int { return [3]int{len(c.Create), len(c.Update)
 // MakePlan works out what turns current into desired: what to create, what to update (with the
 // fields that change), which member lists to replace, and, with prune, what to delete. It
 // expects a desired document that Validate found no problem with. It refuses, as Problems, a
-// prune that would delete an object something staying still refers to, and a member list
-// that lb.Plan would refuse at apply time.
+// change to a locked load balancer (see lockRefusals), a prune that would delete an object
+// something staying still refers to, and a member list that lb.Plan would refuse at apply time.
 func MakePlan(current, desired Document, prune bool) (Plan, error) {
 	cur, des := indexDoc(current), indexDoc(desired)
 	p := Plan{
@@ -83,6 +83,9 @@ func MakePlan(current, desired Document, prune bool) (Plan, error) {
 		Servers:       diff(cur.servers, des.servers, prune, serverFields),
 		LoadBalancers: diff(cur.lbs, des.lbs, prune, lbFields),
 		Groups:        diff(cur.groups, des.groups, prune, groupFields),
+	}
+	if refused := lockRefusals(p, cur, des); len(refused) > 0 {
+		return Plan{}, refused
 	}
 	w := buildWorld(&current, &desired, !prune)
 	if prune {

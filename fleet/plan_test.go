@@ -237,3 +237,66 @@ func TestValidateAndPlanRefusesAnInvalidFileBeforePlanning(t *testing.T) {
 		t.Errorf("a valid file: %v", err)
 	}
 }
+
+// The demo keeps stopped servers in groups. Listing such a group unchanged plans nothing; but
+// a changed list goes to lb.Plan as a replace-all, which checks every entry as if it were being
+// added, and refuses the stopped one. The plan says so now rather than fail at apply time.
+func TestPlanSaysWhatLBPlanWouldRefuse(t *testing.T) {
+	current := exported(validFleet(t))
+	*group(&current, "rsp-int-grpc").Members = append(*group(&current, "rsp-int-grpc").Members,
+		Member{Server: "i-off-1", Address: "10.20.2.14", Port: 9000, Weight: intp(100)})
+	same := clone(current)
+	if p := mustPlan(t, current, same, false); !p.Empty() {
+		t.Errorf("an unchanged list with a stopped member: %s", planText(t, p))
+	}
+	changed := clone(current)
+	(*group(&changed, "rsp-int-grpc").Members)[0].Weight = intp(5)
+	_, err := MakePlan(current, changed, false)
+	if _, ok := findProblem(AsProblems(err), "load_balancers[lb-int].groups[rsp-int-grpc].members", "server i-off-1 is Stopped"); !ok {
+		t.Errorf("got %v", err)
+	}
+}
+
+// A locked load balancer accepts no changes: not to its fields, its groups or its members, and
+// a prune does not delete it. Giving it another status in the same file unlocks it first.
+func TestPlanKeepsALockedLoadBalancerAsItIs(t *testing.T) {
+	current := exported(validFleet(t))
+	lb0(&current, "lb-int").Status = lb.LBLocked
+	tests := []struct {
+		name   string
+		prune  bool
+		mutate func(d *Document)
+		where  string // "" when the plan must go through
+	}{
+		{"RenameWhileLocked", false, func(d *Document) { lb0(d, "lb-int").Name = "x" }, "load_balancers[lb-int]"},
+		{"RenameAndUnlock", false, func(d *Document) { l := lb0(d, "lb-int"); l.Name, l.Status = "x", lb.LBActive }, ""},
+		{"NewGroupWhileLocked", false, func(d *Document) {
+			l := lb0(d, "lb-int")
+			l.Groups = append(l.Groups, Group{ID: "rsp-int-2", Name: "two", Kind: lb.KindVServer})
+		}, "load_balancers[lb-int].groups[rsp-int-2]"},
+		{"GroupDeletedWhileLocked", true, func(d *Document) { lb0(d, "lb-int").Groups = nil }, "load_balancers[lb-int].groups[rsp-int-grpc]"},
+		{"PrunedWhileLocked", true, func(d *Document) { drop(d, "lb-int") }, "load_balancers[lb-int]"},
+		{"LockAndRename", false, func(d *Document) { l := lb0(d, "lb-web"); l.Name, l.Status = "x", lb.LBLocked }, ""},
+		{"LockAndAddAGroup", false, func(d *Document) {
+			l := lb0(d, "lb-web")
+			l.Status = lb.LBLocked
+			l.Groups = append(l.Groups, Group{ID: "rsp-web-2", Name: "two", Kind: lb.KindVServer})
+		}, "load_balancers[lb-web].groups[rsp-web-2]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			desired := clone(current)
+			tc.mutate(&desired)
+			_, err := ValidateAndPlan(current, desired, tc.prune)
+			if tc.where == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if _, ok := findProblem(AsProblems(err), tc.where, "is locked"); !ok {
+				t.Errorf("no refusal at %s; got %v", tc.where, err)
+			}
+		})
+	}
+}
