@@ -200,6 +200,17 @@ func (c *Client) DelServer(ctx context.Context, backend, server string) error {
 	return c.expect(ctx, "Server deleted.", "del", "server", target)
 }
 
+// ShutdownSessions cuts every session a server still has (`shutdown sessions server B/S`):
+// a request in flight on it fails (the client gets a 502). HAProxy refuses to delete a server
+// with connections, so this is how a drain that timed out ends.
+func (c *Client) ShutdownSessions(ctx context.Context, backend, server string) error {
+	target, err := c.target(backend, server)
+	if err != nil {
+		return err
+	}
+	return c.expect(ctx, "", "shutdown", "sessions", "server", target)
+}
+
 // expect runs a command whose only successful answer is want; anything else is HAProxy's
 // refusal, surfaced as an *Error with its text.
 func (c *Client) expect(ctx context.Context, want string, words ...string) error {

@@ -1,0 +1,211 @@
+package dataplane
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Prefix starts the name of every HAProxy server lbconsole creates. In a managed backend, a
+// server whose name starts with Prefix belongs to lbconsole: if it is not desired, it goes.
+const Prefix = "lbc-"
+
+// MaxWeight is the largest weight HAProxy takes.
+const MaxWeight = 256
+
+// Desired is the state one HAProxy node should be in: the backends lbconsole manages there and
+// the servers each should have. Backends of the node that are not named here are never read nor
+// touched.
+type Desired struct {
+	Backends []Backend
+}
+
+// Backend is one backend of haproxy.cfg that lbconsole manages (it must exist there: the Runtime
+// API of HAProxy 2.6 cannot create backends).
+type Backend struct {
+	Name string
+	// DrainTimeout bounds how long a leaving server keeps its sessions: once draining for this
+	// long its remaining sessions are cut and it is deleted. It also bounds how long a leaving
+	// server waits for a serving replacement before it is drained anyway. 0 means at once.
+	DrainTimeout time.Duration
+	// Adopt names servers without Prefix that lbconsole owns in this backend, typically
+	// servers of haproxy.cfg taken over by lbconsole. Adopted servers are never desired under
+	// their own name: they are drained and deleted once the desired servers serve, which
+	// migrates them to servers of lbconsole's naming. Any other server is foreign: reported,
+	// never touched.
+	Adopt   []string
+	Servers []Server
+}
+
+// Server is one desired server: a member of the group the backend serves.
+type Server struct {
+	ID      string // the member id; the HAProxy server name derives from it (see Name)
+	Address string // IPv4
+	Port    int
+	Weight  int    // 0–256; 0 takes no new requests
+	Check   *Check // nil: no health check
+}
+
+// CheckType is how a server's health is checked.
+type CheckType string
+
+// The two kinds of health check. The kind is the backend's in HAProxy 2.6 (`option httpchk`
+// in haproxy.cfg makes every check of the backend HTTP); Plan reports a mismatch it observes.
+const (
+	CheckTCP  CheckType = "tcp"
+	CheckHTTP CheckType = "http"
+)
+
+// Check is a server's health check.
+type Check struct {
+	Type     CheckType
+	Path     string // HTTP only; informational: the path is haproxy.cfg's `option httpchk`
+	Interval time.Duration
+	Rise     int
+	Fall     int
+}
+
+// Name is the HAProxy server name of s: Prefix, the member id, and a hash of what the Runtime
+// API cannot change in place (address, port, check interval, rise and fall). A change of any of
+// these gives another name: the new server is added beside the old one, which then drains. So
+// the name alone tells which servers are desired, with nothing to remember.
+func (s Server) Name() string {
+	var b strings.Builder
+	b.WriteString(s.Address + ":" + strconv.Itoa(s.Port))
+	if c := s.Check; c != nil {
+		fmt.Fprintf(&b, " check inter %dms rise %d fall %d", c.Interval.Milliseconds(), c.Rise, c.Fall)
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return Prefix + s.ID + "-" + hex.EncodeToString(sum[:4])
+}
+
+// MemberOf returns the member id within a server name made by Server.Name, or false for any
+// other name.
+func MemberOf(server string) (string, bool) {
+	rest, ok := strings.CutPrefix(server, Prefix)
+	const hash = len("-0123abcd")
+	if !ok || len(rest) <= hash || rest[len(rest)-hash] != '-' {
+		return "", false
+	}
+	id := rest[:len(rest)-hash]
+	if validID(id) != nil {
+		return "", false
+	}
+	return id, true
+}
+
+// Validate checks the desired state whole; the first error names the backend, server and
+// field. A reconciler does nothing with a desired state that is not valid.
+func (d Desired) Validate() error {
+	seen := map[string]bool{}
+	for _, be := range d.Backends {
+		if err := validName(be.Name); err != nil {
+			return fmt.Errorf("dataplane: backend %q: %w", be.Name, err)
+		}
+		if seen[be.Name] {
+			return fmt.Errorf("dataplane: backend %q is listed twice", be.Name)
+		}
+		seen[be.Name] = true
+		if err := be.validate(); err != nil {
+			return fmt.Errorf("dataplane: backend %q: %w", be.Name, err)
+		}
+	}
+	return nil
+}
+
+func (be Backend) validate() error {
+	if be.DrainTimeout < 0 {
+		return fmt.Errorf("drain timeout %v is negative", be.DrainTimeout)
+	}
+	for _, a := range be.Adopt {
+		if err := validName(a); err != nil {
+			return fmt.Errorf("adopted server %q: %w", a, err)
+		}
+		if strings.HasPrefix(a, Prefix) {
+			return fmt.Errorf("adopted server %q: names starting with %q are lbconsole's already", a, Prefix)
+		}
+	}
+	ids := map[string]bool{}
+	for _, s := range be.Servers {
+		if err := s.validate(); err != nil {
+			return fmt.Errorf("server %q: %w", s.ID, err)
+		}
+		if ids[s.ID] {
+			return fmt.Errorf("server %q is listed twice", s.ID)
+		}
+		ids[s.ID] = true
+	}
+	return nil
+}
+
+func (s Server) validate() error {
+	if err := validID(s.ID); err != nil {
+		return err
+	}
+	if a, err := netip.ParseAddr(s.Address); err != nil || !a.Is4() {
+		return fmt.Errorf("address %q is not an IPv4 address", s.Address)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		return fmt.Errorf("port %d is not in 1–65535", s.Port)
+	}
+	if s.Weight < 0 || s.Weight > MaxWeight {
+		return fmt.Errorf("weight %d is not in 0–%d", s.Weight, MaxWeight)
+	}
+	if s.Check != nil {
+		return s.Check.validate()
+	}
+	return nil
+}
+
+func (c Check) validate() error {
+	switch c.Type {
+	case CheckTCP:
+	case CheckHTTP:
+		if !strings.HasPrefix(c.Path, "/") {
+			return fmt.Errorf("health check path %q does not start with /", c.Path)
+		}
+	default:
+		return fmt.Errorf("health check type %q is neither tcp nor http", c.Type)
+	}
+	if c.Interval < time.Millisecond {
+		return fmt.Errorf("health check interval %v is under 1ms", c.Interval)
+	}
+	if c.Rise < 1 || c.Fall < 1 {
+		return fmt.Errorf("health check rise %d and fall %d must be at least 1", c.Rise, c.Fall)
+	}
+	return nil
+}
+
+// validID accepts member ids as lbconsole makes them: letters, digits, '-', '_', '.', 1–64.
+func validID(id string) error {
+	if id == "" || len(id) > 64 {
+		return fmt.Errorf("id %q: want 1–64 characters", id)
+	}
+	for _, r := range id {
+		if !isNameRune(r) || r == ':' {
+			return fmt.Errorf("id %q: %q is not allowed (letters, digits, '-', '_', '.')", id, r)
+		}
+	}
+	return nil
+}
+
+// validName accepts what HAProxy accepts as a proxy or server name.
+func validName(name string) error {
+	if name == "" {
+		return fmt.Errorf("empty name")
+	}
+	for _, r := range name {
+		if !isNameRune(r) {
+			return fmt.Errorf("%q is not allowed (letters, digits, '-', '_', '.', ':')", r)
+		}
+	}
+	return nil
+}
+
+func isNameRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-_.:", r)
+}

@@ -1,0 +1,133 @@
+package dataplane
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"lbconsole/dataplane/haproxy"
+)
+
+// Executor runs operations on one node.
+type Executor struct {
+	Client *haproxy.Client
+	// Attempts is how many times an operation is tried when the node cannot be reached or does
+	// not answer in time (default 3). A refusal is not tried again in the same pass: HAProxy
+	// would refuse at once again. The next pass plans it afresh.
+	Attempts int
+	// Backoff is the wait before the second attempt, doubled before each further one (default
+	// 100 ms).
+	Backoff time.Duration
+}
+
+// Outcome is what became of one operation.
+type Outcome struct {
+	Op       Operation
+	Err      error // nil: applied
+	Attempts int   // 0: not tried, because an earlier operation on the same server failed
+}
+
+// Apply runs ops in order and reports an Outcome for each. When an operation fails, the later
+// operations on the same server are not tried (each depends on the ones before it); operations
+// on other servers go on.
+func (e Executor) Apply(ctx context.Context, ops []Operation) []Outcome {
+	failed := map[string]error{}
+	out := make([]Outcome, 0, len(ops))
+	for _, op := range ops {
+		key := ServerKey(op.Backend, op.Server)
+		if err, ok := failed[key]; ok {
+			out = append(out, Outcome{Op: op, Err: fmt.Errorf("not tried: an earlier operation on %s failed: %w", key, err)})
+			continue
+		}
+		o := e.run(ctx, op)
+		if o.Err != nil {
+			failed[key] = o.Err
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func (e Executor) run(ctx context.Context, op Operation) Outcome {
+	attempts, backoff := e.Attempts, e.Backoff
+	if attempts < 1 {
+		attempts = 3
+	}
+	if backoff <= 0 {
+		backoff = 100 * time.Millisecond
+	}
+	o := Outcome{Op: op}
+	for o.Attempts < attempts {
+		if o.Attempts > 0 {
+			select {
+			case <-ctx.Done():
+				return o
+			case <-time.After(backoff):
+			}
+			backoff *= 2
+		}
+		o.Attempts++
+		o.Err = e.do(ctx, op)
+		if o.Err == nil || haproxy.IsRefused(o.Err) || ctx.Err() != nil {
+			return o
+		}
+	}
+	return o
+}
+
+func (e Executor) do(ctx context.Context, op Operation) error {
+	c := e.Client
+	switch op.Kind {
+	case OpAdd:
+		s := haproxy.NewServer{Name: op.Server, Address: op.Address, Port: op.Port, Weight: op.Weight}
+		if op.Check != nil {
+			s.Check = &haproxy.HealthCheck{Interval: op.Check.Interval, Rise: op.Check.Rise, Fall: op.Check.Fall}
+		}
+		return c.AddServer(ctx, op.Backend, s)
+	case OpEnableHealth:
+		return c.EnableHealth(ctx, op.Backend, op.Server)
+	case OpDisableHealth:
+		return c.DisableHealth(ctx, op.Backend, op.Server)
+	case OpReady:
+		return c.SetState(ctx, op.Backend, op.Server, haproxy.StateReady)
+	case OpWeight:
+		return c.SetWeight(ctx, op.Backend, op.Server, op.Weight)
+	case OpAddr:
+		return c.SetAddr(ctx, op.Backend, op.Server, op.Address, op.Port)
+	case OpDrain:
+		return c.SetState(ctx, op.Backend, op.Server, haproxy.StateDrain)
+	case OpMaint:
+		return c.SetState(ctx, op.Backend, op.Server, haproxy.StateMaint)
+	case OpShutdown:
+		return c.ShutdownSessions(ctx, op.Backend, op.Server)
+	case OpDelete:
+		return c.DelServer(ctx, op.Backend, op.Server)
+	}
+	return fmt.Errorf("dataplane: unknown operation %q", op.Kind)
+}
+
+// ReadActual reads what the node has of the backends desired names: `show backend`, then the
+// servers of each desired backend it has. Any failure fails the whole read: a pass acts on all
+// of what it needs or on nothing.
+func ReadActual(ctx context.Context, c *haproxy.Client, desired Desired) (Actual, error) {
+	names, err := c.Backends(ctx)
+	if err != nil {
+		return Actual{}, err
+	}
+	has := make(map[string]bool, len(names))
+	for _, n := range names {
+		has[n] = true
+	}
+	a := Actual{Backends: map[string][]haproxy.Server{}}
+	for _, be := range desired.Backends {
+		if !has[be.Name] {
+			continue
+		}
+		servers, err := c.Servers(ctx, be.Name)
+		if err != nil {
+			return Actual{}, err
+		}
+		a.Backends[be.Name] = servers
+	}
+	return a, nil
+}
