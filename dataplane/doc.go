@@ -28,11 +28,14 @@
 // # Replacing and removing without dropping traffic
 //
 // A server whose address, port or health check changes gets another name, so a change is a
-// replacement: the new server is added (add, enable health, ready), and the old one is drained
-// only once a desired server of the backend serves (its check passed). A drained server is put
-// in maintenance and deleted once its sessions reach zero, or once it has drained for the
-// backend's DrainTimeout, when its remaining sessions are cut (HAProxy refuses to delete a
-// server that still has connections).
+// replacement: the new server is added (add, enable health) and staged in drain, where it takes
+// no request while its health check runs; once that check has concluded it is made ready (and
+// stays down if the check failed: HAProxy would count a server made ready straight out of
+// maintenance up). Servers leaving the backend are drained only once every desired server is
+// ready and checked and one of them serves, so the new servers take traffic before the old ones
+// stop. A drained server is put in maintenance and deleted once its sessions reach zero, or once
+// it has drained for the backend's DrainTimeout, when its remaining sessions are cut (HAProxy
+// refuses to delete a server that still has connections).
 //
 // # Time and restarts
 //

@@ -88,6 +88,8 @@ func (e Executor) do(ctx context.Context, op Operation) error {
 		return c.EnableHealth(ctx, op.Backend, op.Server)
 	case OpDisableHealth:
 		return c.DisableHealth(ctx, op.Backend, op.Server)
+	case OpStage:
+		return c.SetState(ctx, op.Backend, op.Server, haproxy.StateDrain)
 	case OpReady:
 		return c.SetState(ctx, op.Backend, op.Server, haproxy.StateReady)
 	case OpWeight:

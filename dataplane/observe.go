@@ -57,10 +57,10 @@ func health(a haproxy.Server) Health {
 		return HealthDrain
 	case !a.HealthEnabled():
 		return HealthNoCheck
+	case !a.Checked():
+		return HealthChecking
 	case a.Op == haproxy.OpStopped:
 		return HealthDown
-	case a.Result == haproxy.CheckUnknown || a.Result == haproxy.CheckNeutral:
-		return HealthChecking
 	}
 	// Up, even after a failed check or two: HAProxy marks it down after `fall` of them, and
 	// Status says "UP 1/3" meanwhile.

@@ -22,6 +22,7 @@ const (
 	OpAdd           OpKind = "add"            // add server (created in maintenance)
 	OpEnableHealth  OpKind = "enable-health"  // enable health
 	OpDisableHealth OpKind = "disable-health" // disable health
+	OpStage         OpKind = "stage"          // set server … state drain, for a new server: out of maintenance, no requests yet
 	OpReady         OpKind = "ready"          // set server … state ready
 	OpWeight        OpKind = "weight"         // set server … weight
 	OpAddr          OpKind = "addr"           // set server … addr … port …
@@ -110,8 +111,11 @@ func (r Result) InSync() bool { return len(r.Ops) == 0 && len(r.Waiting) == 0 &&
 //   - Ownership: a server named by Server.Name for one of the backend's desired servers is
 //     desired; any other server whose name starts with Prefix, or is in Backend.Adopt, is
 //     managed but leaving; everything else is Foreign and left alone.
-//   - A missing desired server is added (add, enable health if it has a check, ready). One that
-//     differs is corrected: address, health check on or off, weight, state (back to ready).
+//   - A missing desired server is added: add, then ready if it has no health check; if it has
+//     one, enable health and stage it (drain: out of maintenance, its check runs and counts, it
+//     takes no request), and make it ready in a later pass, once its first check has concluded.
+//     A desired server that differs is corrected: address, health check on or off, weight,
+//     state (back to ready).
 //   - A leaving server is drained only once every desired server of the backend is on the node,
 //     ready and past its first health check, and one of them serves (ready, up, weight > 0, its
 //     check passed); or once the backend has no desired servers; or if the leaving server itself

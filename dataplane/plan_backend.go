@@ -46,9 +46,12 @@ func (p *planner) backend(be Backend, servers []haproxy.Server) {
 }
 
 // add plans a missing desired server. HAProxy 2.6 creates it in maintenance with its check off.
+// A server with a health check is then staged (see converge): made ready at once, HAProxy would
+// count it up and send it requests before its first check, whether it answers or not.
 func (p *planner) add(backend string, d Server) {
 	name, key := d.Name(), ServerKey(backend, d.Name())
 	op := Operation{Backend: backend, Server: name, MemberID: d.ID}
+	// The drift, if any, is reported now; what follows until the server is back is convergence.
 	_, drift := p.prev.Applied[key]
 	reason := "missing"
 	if drift {
@@ -58,13 +61,12 @@ func (p *planner) add(backend string, d Server) {
 	add := op
 	add.Kind, add.Address, add.Port, add.Weight, add.Check = OpAdd, d.Address, d.Port, d.Weight, d.Check
 	p.adds = append(p.adds, p.with(add, reason, drift))
-	if d.Check != nil {
-		p.adds = append(p.adds, p.with(withKind(op, OpEnableHealth), reason, drift))
+	if d.Check == nil {
+		p.adds = append(p.adds, p.with(withKind(op, OpReady), reason, drift))
+		return
 	}
-	p.adds = append(p.adds, p.with(withKind(op, OpReady), reason, drift))
-	if prev, ok := p.prev.Applied[key]; ok {
-		p.res.State.Applied[key] = prev
-	}
+	p.adds = append(p.adds, p.with(withKind(op, OpEnableHealth), reason, drift),
+		p.with(withKind(op, OpStage), "staged until its first health check", false))
 }
 
 // converge plans the corrections of a desired server the node has.
@@ -98,7 +100,19 @@ func (p *planner) converge(backend string, d Server, a haproxy.Server) {
 		o.Weight = d.Weight
 		fix(o, fmt.Sprintf("weight %d, want %d", a.Weight, d.Weight), known && applied.Weight == d.Weight)
 	}
-	if st := a.State(); st != haproxy.StateReady {
+	switch st := a.State(); {
+	case st == haproxy.StateReady:
+	case d.Check == nil:
+		fix(withKind(op, OpReady), "in "+string(st), known)
+	case st == haproxy.StateMaint && a.Check&haproxy.CheckPaused == 0:
+		// Just added (checks of a server put in maintenance pause; those of a server added at
+		// runtime do not): leave maintenance without taking requests, so that the check's
+		// verdict counts before the server does.
+		fix(withKind(op, OpStage), "staged until its first health check", false)
+		p.waitForCheck(backend, a.Name, d.ID)
+	case st == haproxy.StateDrain && !a.Checked():
+		p.waitForCheck(backend, a.Name, d.ID)
+	default:
 		fix(withKind(op, OpReady), "in "+string(st), known)
 	}
 	p.checkKind(backend, d, a)
@@ -109,6 +123,13 @@ func (p *planner) converge(backend string, d Server, a haproxy.Server) {
 	case known:
 		p.res.State.Applied[key] = applied
 	}
+}
+
+// waitForCheck records a new server waiting, staged, for its first health check. Made ready
+// then, it takes requests if the check passed, and stays down until it passes if not.
+func (p *planner) waitForCheck(backend, server, member string) {
+	p.res.Waiting = append(p.res.Waiting, Wait{Backend: backend, Server: server, MemberID: member,
+		Reason: "staged (drain) until its first health check, then ready"})
 }
 
 // checkKind reports a check whose kind differs from the desired one: the kind is the backend's

@@ -77,7 +77,7 @@ func applied(d Server, weight int) State {
 func TestPlanAddsMissingServer(t *testing.T) {
 	a := member("m1", "10.0.0.1", 5)
 	r := mustPlan(t, node(time.Minute, a), has(), t0, State{})
-	sameOps(t, r, "add "+a.Name(), "enable-health "+a.Name(), "ready "+a.Name())
+	sameOps(t, r, "add "+a.Name(), "enable-health "+a.Name(), "stage "+a.Name())
 	add := r.Ops[0]
 	if add.Address != "10.0.0.1" || add.Port != 8080 || add.Weight != 5 || add.Check != check || add.MemberID != "m1" || add.Drift {
 		t.Errorf("add = %+v, want the desired address, port, weight and check, not drift", add)
@@ -107,6 +107,33 @@ func TestPlanNothingWhenInSync(t *testing.T) {
 	}
 }
 
+// A server with a health check is staged (drain) and made ready only once its first check has
+// concluded: made ready before, HAProxy would count it up and send it requests, whether it
+// answers or not.
+func TestPlanReadiesANewServerAfterItsFirstCheck(t *testing.T) {
+	a := member("m1", "10.0.0.1", 5)
+	added := with(up(a), func(s *haproxy.Server) {
+		s.Admin, s.Op, s.Status, s.CheckStatus = haproxy.AdminForcedMaint, haproxy.OpStopped, "MAINT", "INI"
+	})
+	r := mustPlan(t, node(0, a), has(added), t0, State{})
+	sameOps(t, r, "stage "+a.Name())
+	staged := with(added, func(s *haproxy.Server) {
+		s.Admin, s.Op, s.Status = haproxy.AdminForcedDrain, haproxy.OpRunning, "DRAIN 1/2"
+	})
+	r = mustPlan(t, node(0, a), has(staged), t0, State{})
+	sameOps(t, r)
+	if len(r.Waiting) != 1 || !strings.Contains(r.Waiting[0].Reason, "first health check") || r.InSync() || len(r.Drift) != 0 {
+		t.Fatalf("waiting = %+v, drift %+v: want the server waiting for its first check", r.Waiting, r.Drift)
+	}
+	for _, status := range []string{"L4OK", "L4CON"} {
+		checked := with(staged, func(s *haproxy.Server) { s.CheckStatus = status })
+		sameOps(t, mustPlan(t, node(0, a), has(checked), t0, State{}), "ready "+a.Name())
+	}
+	// Put in maintenance by hand: its checks are paused, no verdict will come; ready at once.
+	paused := with(added, func(s *haproxy.Server) { s.Check |= haproxy.CheckPaused })
+	sameOps(t, mustPlan(t, node(0, a), has(paused), t0, State{}), "ready "+a.Name())
+}
+
 // An add interrupted after `add server` leaves a server in maintenance with its check off: the
 // next pass finishes the job, and that is convergence, not drift.
 func TestPlanFinishesAnInterruptedAdd(t *testing.T) {
@@ -115,7 +142,7 @@ func TestPlanFinishesAnInterruptedAdd(t *testing.T) {
 		s.Admin, s.Check, s.Op, s.Result = haproxy.AdminForcedMaint, haproxy.CheckConfigured, haproxy.OpStopped, 0
 	})
 	r := mustPlan(t, node(0, a), has(half), t0, State{})
-	sameOps(t, r, "enable-health "+a.Name(), "ready "+a.Name())
+	sameOps(t, r, "enable-health "+a.Name(), "stage "+a.Name())
 	if len(r.Drift) != 0 {
 		t.Errorf("drift %v, want none: the server never was in its desired state", r.Drift)
 	}
@@ -131,10 +158,10 @@ func TestPlanDrift(t *testing.T) {
 	}{
 		{"WeightSetByHand", has(with(up(a), func(s *haproxy.Server) { s.Weight = 9 })), []string{"weight " + a.Name()}, "weight 9, want 5"},
 		{"DrainedByHand", has(draining(up(a), 0)), []string{"ready " + a.Name()}, "in drain"},
-		{"MaintByHand", has(with(up(a), func(s *haproxy.Server) { s.Admin = haproxy.AdminForcedMaint })), []string{"ready " + a.Name()}, "in maint"},
+		{"MaintByHand", has(with(up(a), func(s *haproxy.Server) { s.Admin, s.Check = haproxy.AdminForcedMaint, s.Check|haproxy.CheckPaused })), []string{"ready " + a.Name()}, "in maint"},
 		{"HealthDisabledByHand", has(with(up(a), func(s *haproxy.Server) { s.Check = haproxy.CheckConfigured })), []string{"enable-health " + a.Name()}, "health check off"},
 		{"AddressSetByHand", has(with(up(a), func(s *haproxy.Server) { s.Address = "10.9.9.9" })), []string{"addr " + a.Name()}, "address changed by hand to 10.9.9.9:8080"},
-		{"DeletedOrRestarted", has(), []string{"add " + a.Name(), "enable-health " + a.Name(), "ready " + a.Name()}, "server missing"},
+		{"DeletedOrRestarted", has(), []string{"add " + a.Name(), "enable-health " + a.Name(), "stage " + a.Name()}, "server missing"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -144,12 +171,13 @@ func TestPlanDrift(t *testing.T) {
 				t.Fatalf("drift = %+v, want one for m1: %q", r.Drift, c.what)
 			}
 			for _, o := range r.Ops {
-				if !o.Drift {
+				if !o.Drift && o.Kind != OpStage {
 					t.Errorf("%v not marked as drift", o)
 				}
 			}
-			if got := r.State.Applied[ServerKey("be", a.Name())]; got.Weight != 5 {
-				t.Errorf("Applied lost while correcting: %+v", r.State.Applied)
+			_, kept := r.State.Applied[ServerKey("be", a.Name())]
+			if missing := c.name == "DeletedOrRestarted"; kept == missing {
+				t.Errorf("Applied = %+v: want it kept while correcting, dropped once drift is reported on a missing server", r.State.Applied)
 			}
 		})
 	}
@@ -208,12 +236,12 @@ func TestPlanReplace(t *testing.T) {
 	d := node(time.Minute, repl)
 
 	r := mustPlan(t, d, has(up(old)), t0, State{})
-	sameOps(t, r, "add "+repl.Name(), "enable-health "+repl.Name(), "ready "+repl.Name())
+	sameOps(t, r, "add "+repl.Name(), "enable-health "+repl.Name(), "stage "+repl.Name())
 	if len(r.Waiting) != 1 || r.Waiting[0].Server != old.Name() || !strings.Contains(r.Waiting[0].Reason, "waiting for a desired server to serve") {
 		t.Fatalf("waiting = %+v, want the old server waiting for its replacement", r.Waiting)
 	}
 
-	checking := with(up(repl), func(s *haproxy.Server) { s.Result, s.Status = haproxy.CheckUnknown, "UP 1/3" })
+	checking := with(up(repl), func(s *haproxy.Server) { s.CheckStatus, s.Status = "INI", "UP" })
 	r = mustPlan(t, d, has(up(old), checking), t0.Add(time.Second), r.State)
 	sameOps(t, r)
 	if len(r.Waiting) != 1 || r.Observed[0].Health != HealthChecking {
@@ -233,11 +261,11 @@ func TestPlanPartialReplaceWaitsForTheNewServer(t *testing.T) {
 	a, old, repl := member("m1", "10.0.0.1", 1), member("m2", "10.0.0.2", 1), member("m3", "10.0.0.3", 1)
 	d := node(time.Minute, a, repl)
 	r := mustPlan(t, d, has(up(a), up(old)), t0, State{})
-	sameOps(t, r, "add "+repl.Name(), "enable-health "+repl.Name(), "ready "+repl.Name())
+	sameOps(t, r, "add "+repl.Name(), "enable-health "+repl.Name(), "stage "+repl.Name())
 	if len(r.Waiting) != 1 || r.Waiting[0].Server != old.Name() {
-		t.Fatalf("waiting = %+v, want the old server", r.Waiting)
+		t.Fatalf("waiting = %+v, want the old server waiting", r.Waiting)
 	}
-	failing := with(up(repl), func(s *haproxy.Server) { s.Op, s.Result, s.Status = haproxy.OpStopped, haproxy.CheckFailed, "DOWN" })
+	failing := with(up(repl), func(s *haproxy.Server) { s.Op, s.CheckStatus, s.Status = haproxy.OpStopped, "L4CON", "DOWN" })
 	sameOps(t, mustPlan(t, d, has(up(a), up(old), failing), t0.Add(time.Second), r.State), "drain "+old.Name())
 }
 
@@ -252,7 +280,7 @@ func TestPlanLeaving(t *testing.T) {
 	drainingFor := func(ago time.Duration) State {
 		return State{Leaving: map[string]Leaving{key: {Seen: t0.Add(-time.Hour), Draining: t0.Add(-ago)}}}
 	}
-	downStay := with(up(stay), func(s *haproxy.Server) { s.Op, s.Result, s.Status = haproxy.OpStopped, haproxy.CheckFailed, "DOWN" })
+	downStay := with(up(stay), func(s *haproxy.Server) { s.Op, s.CheckStatus, s.Status = haproxy.OpStopped, "L4CON", "DOWN" })
 	cases := []struct {
 		name    string
 		desired Desired
@@ -357,7 +385,7 @@ func TestPlanOrdersAddsBeforeFixesBeforeDrainsBeforeRemovals(t *testing.T) {
 	add := member("m1", "10.0.0.1", 1)
 	// A zero drain timeout: gone does not wait for add to serve.
 	r := mustPlan(t, node(0, fix, add), has(draining(up(drained), 0), up(gone), with(up(fix), func(s *haproxy.Server) { s.Weight = 1 })), t0, State{})
-	sameOps(t, r, "add "+add.Name(), "enable-health "+add.Name(), "ready "+add.Name(), "weight "+fix.Name(),
+	sameOps(t, r, "add "+add.Name(), "enable-health "+add.Name(), "stage "+add.Name(), "weight "+fix.Name(),
 		"drain "+gone.Name(), "maint "+drained.Name(), "delete "+drained.Name())
 }
 
@@ -463,13 +491,18 @@ func model(t *testing.T, a Actual, ops []Operation) Actual {
 		s := &servers[i]
 		switch o.Kind {
 		case OpEnableHealth:
+			// Checks of a server added at runtime run in maintenance too; in this model they
+			// pass at once.
 			s.Check |= haproxy.CheckEnabled
+			s.CheckStatus = "L4OK"
+		case OpStage:
+			s.Admin, s.Op = haproxy.AdminForcedDrain, haproxy.OpRunning
 		case OpDisableHealth:
 			s.Check &^= haproxy.CheckEnabled
 		case OpReady:
 			s.Admin, s.Op = 0, haproxy.OpRunning
 			if s.HealthEnabled() {
-				s.Result = haproxy.CheckPassed
+				s.CheckStatus = "L4OK"
 			}
 		case OpWeight:
 			s.Weight = o.Weight

@@ -359,3 +359,45 @@ func TestDrainKeepsTheRequestInFlight(t *testing.T) {
 		t.Fatalf("del server once the request is done: %v", err)
 	}
 }
+
+// The reason the data plane stages new servers in drain: a server leaving maintenance for
+// ready is counted UP whatever its check said, while one leaving it for drain lets its check
+// decide, and keeps that verdict when made ready.
+func TestReadyFromMaintIgnoresTheCheckDrainDoesNot(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	b := haproxytest.StartBackend(t, "127.0.0.4")
+	b.SetHang(true) // be2 checks over HTTP: this check times out
+	check := &haproxy.HealthCheck{Interval: 100 * time.Millisecond, Rise: 1, Fall: 1}
+	for _, name := range []string{"viaMaint", "viaDrain"} {
+		if err := c.AddServer(ctx, "be2", haproxy.NewServer{Name: name, Address: b.IP, Port: b.Port, Weight: 1, Check: check}); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.EnableHealth(ctx, "be2", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.SetState(ctx, "be2", "viaDrain", haproxy.StateDrain); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both checks timed out", func() bool {
+		return mustServer(t, c, "be2", "viaMaint").CheckStatus == "L7TOUT" && mustServer(t, c, "be2", "viaDrain").CheckStatus == "L7TOUT"
+	})
+	if s := mustServer(t, c, "be2", "viaMaint"); s.Status != "MAINT" || s.Check&haproxy.CheckPaused != 0 {
+		t.Fatalf("viaMaint %+v: want MAINT, its checks running all the same", s)
+	}
+	if s := mustServer(t, c, "be2", "viaDrain"); s.Status != "DOWN" || s.Op != haproxy.OpStopped {
+		t.Fatalf("viaDrain %+v: want DOWN", s)
+	}
+	for _, name := range []string{"viaMaint", "viaDrain"} {
+		if err := c.SetState(ctx, "be2", name, haproxy.StateReady); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := mustServer(t, c, "be2", "viaMaint"); s.Status != "UP" || s.Op != haproxy.OpRunning {
+		t.Errorf("viaMaint made ready: %+v, want UP in spite of its failed check", s)
+	}
+	if s := mustServer(t, c, "be2", "viaDrain"); s.Status != "DOWN" || s.Serving() {
+		t.Errorf("viaDrain made ready: %+v, want still DOWN", s)
+	}
+}

@@ -18,9 +18,18 @@
 //     its health, and its check is configured but not enabled (srv_check_state 0x02): it needs
 //     `enable health B/S` and then `set server B/S state ready`. (The `enabled` keyword would
 //     start it ready, before its check is on; we do not use it.)
-//   - `enable health` runs a first check at once. A server made ready with its check on shows
-//     "UP 1/3" until then (srv_check_result 0): it already takes traffic; Server.Serving waits
-//     for a passed check (srv_check_result 3).
+//   - `enable health` starts the checks at once, and the checks of a server added at runtime run
+//     even while it is in maintenance (srv_check_state 0x06: not paused; a server put in
+//     maintenance by `state maint` has its checks paused, 0x0e). check_status reads "INI"
+//     (Initializing) until the first check concludes.
+//   - `set server … state ready` out of maintenance counts the server UP whatever its check said
+//     ("UP/READY (leaving forced maintenance)"): it takes requests until the next check fails,
+//     `fall` times. `state drain` out of maintenance ("UP/DRAIN (leaving forced maintenance)")
+//     takes none, lets the check decide (status "DRAIN 1/2", then "DRAIN" or "DOWN"), and `ready`
+//     from there keeps the verdict: a server whose check failed stays DOWN. The data plane stages
+//     new servers that way.
+//   - srv_check_result goes back to 0 (unknown) while each check is in progress, so it flickers
+//     on a healthy server; srv_op_state carries the verdict (Server.Serving uses it).
 //   - The kind of check is the backend's: with `option httpchk` in haproxy.cfg, a server added
 //     with `check` is checked over HTTP (check_status L7OK, check_code 200); without it, by TCP
 //     connect (L4OK). `add server` takes no path or method (for example `check-uri` is "unknown

@@ -139,7 +139,7 @@ func TestJoinKeepsOnlyServersInBothSnapshots(t *testing.T) {
 }
 
 func TestServerStateAndServing(t *testing.T) {
-	up := Server{Op: OpRunning, Weight: 1, Check: CheckConfigured | CheckEnabled, Result: CheckPassed}
+	up := Server{Op: OpRunning, Weight: 1, Check: CheckConfigured | CheckEnabled, Result: CheckPassed, CheckStatus: "L4OK"}
 	cases := []struct {
 		name    string
 		s       Server
@@ -149,14 +149,17 @@ func TestServerStateAndServing(t *testing.T) {
 		{"UpAndChecked", up, StateReady, true},
 		{"NoCheck", Server{Op: OpRunning, Weight: 1}, StateReady, true},
 		{"CheckConfiguredButOff", Server{Op: OpRunning, Weight: 1, Check: CheckConfigured}, StateReady, true},
-		{"FirstCheckNotRunYet", Server{Op: OpRunning, Weight: 1, Check: CheckConfigured | CheckEnabled}, StateReady, false},
+		{"FirstCheckNotConcluded", Server{Op: OpRunning, Weight: 1, Check: CheckConfigured | CheckEnabled, CheckStatus: "INI"}, StateReady, false},
+		// HAProxy resets the result while a check runs: the server still serves.
+		{"CheckInProgress", Server{Op: OpRunning, Weight: 1, Check: CheckConfigured | CheckEnabled | CheckInProgress, CheckStatus: "L7OK"}, StateReady, true},
+		{"Starting", Server{Op: OpStarting, Weight: 1}, StateReady, true},
+		{"Stopping", Server{Op: OpStopping, Weight: 1}, StateReady, false},
 		{"Down", Server{Op: OpStopped, Weight: 1}, StateReady, false},
 		{"WeightZero", Server{Op: OpRunning}, StateReady, false},
 		{"Draining", Server{Op: OpRunning, Weight: 1, Admin: AdminForcedDrain}, StateDrain, false},
 		{"Maint", Server{Op: OpRunning, Weight: 1, Admin: AdminForcedMaint}, StateMaint, false},
 		{"MaintAndDrain", Server{Admin: AdminForcedMaint | AdminForcedDrain}, StateMaint, false},
 		{"InheritedMaint", Server{Op: OpRunning, Weight: 1, Admin: AdminInheritedMaint}, StateMaint, false},
-		{"ConditionalPass", Server{Op: OpRunning, Weight: 1, Check: CheckConfigured | CheckEnabled, Result: CheckCondPass}, StateReady, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -78,7 +78,7 @@ type Server struct {
 	Op      OpState
 	Weight  int // the user weight (uweight), 0–256: what `set server … weight` sets
 	Check   CheckFlags
-	Result  CheckResult
+	Result  CheckResult // CheckUnknown while a check is in progress: see Serving
 
 	// From `show stat`.
 	Status      string // "UP", "DOWN", "UP 1/3", "DOWN 1/2", "MAINT", "DRAIN", "no check", "NOLB", …
@@ -110,12 +110,20 @@ func (s Server) HealthEnabled() bool {
 	return s.Check&(CheckConfigured|CheckEnabled) == CheckConfigured|CheckEnabled
 }
 
-// Serving reports whether the server takes new requests now: ready and up, and, when it has a
-// health check, that check passed at least once. A server added with a check reports "UP" before
-// its first check has run; it is not counted as serving until a check says so.
+// Checked reports whether the server's health check has concluded at least once since it was
+// enabled: its check_status is no longer "INI" (Initializing).
+func (s Server) Checked() bool { return s.CheckStatus != "" && s.CheckStatus != "INI" }
+
+// Serving reports whether the server takes new requests now: ready, up, weight above 0 and, when
+// it has a health check, that check has concluded. A server made ready before its first check
+// has concluded shows "UP" (HAProxy's benefit of the doubt); it does not count as serving here.
+//
+// Result is no help for this: HAProxy resets it to CheckUnknown while each check is in progress,
+// so it flickers on a healthy server checked often. The operational state (Op) carries the
+// check's verdict instead.
 func (s Server) Serving() bool {
-	if s.State() != StateReady || s.Op != OpRunning || s.Weight == 0 {
+	if s.State() != StateReady || s.Weight == 0 || (s.Op != OpRunning && s.Op != OpStarting) {
 		return false
 	}
-	return !s.HealthEnabled() || s.Result == CheckPassed
+	return !s.HealthEnabled() || s.Checked()
 }

@@ -16,14 +16,16 @@ import (
 // Backend is a small HTTP server on a loopback address that answers every request with its
 // Name, so that a client behind HAProxy can tell who served it. GET /slow?ms=N answers after N
 // milliseconds (a long request, to watch a drain). Any other path, health checks included,
-// answers at once.
+// answers at once, unless the backend is set to hang (SetHang).
 type Backend struct {
 	Name string // "IP:PORT", the body of every answer
 	IP   string
 	Port int
 
 	served atomic.Int64
+	hang   atomic.Bool
 	mu     sync.Mutex
+	paths  map[string]int64 // requests per path, under mu
 	srv    *http.Server
 }
 
@@ -58,8 +60,20 @@ func StartBackends(t testing.TB, n int) []*Backend {
 	return bs
 }
 
-// Served is how many requests the backend has answered (health checks included).
+// SetHang makes the backend accept requests and never answer them (until set back), as a
+// wedged server does: an HTTP health check times out, a TCP check still passes.
+func (b *Backend) SetHang(hang bool) { b.hang.Store(hang) }
+
+// Served is how many requests the backend has received (health checks included).
 func (b *Backend) Served() int64 { return b.served.Load() }
+
+// ServedPath is how many requests for path the backend has received, answered or not: a
+// health check's path apart from the traffic's.
+func (b *Backend) ServedPath(path string) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.paths[path]
+}
 
 // Stop closes the backend's port and its connections: new connections are refused, so an HAProxy
 // health check reports it DOWN.
@@ -100,6 +114,19 @@ func (b *Backend) serve(l net.Listener) {
 
 func (b *Backend) answer(w http.ResponseWriter, r *http.Request) {
 	b.served.Add(1)
+	b.mu.Lock()
+	if b.paths == nil {
+		b.paths = map[string]int64{}
+	}
+	b.paths[r.URL.Path]++
+	b.mu.Unlock()
+	for b.hang.Load() {
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if r.URL.Path == "/slow" {
 		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
 		select {
