@@ -53,6 +53,8 @@ func health(a haproxy.Server) Health {
 	switch {
 	case a.State() == haproxy.StateMaint:
 		return HealthMaint
+	case a.State() == haproxy.StateDrain && a.HealthEnabled() && !a.Checked():
+		return HealthChecking // staged, new
 	case a.State() == haproxy.StateDrain:
 		return HealthDrain
 	case !a.HealthEnabled():
