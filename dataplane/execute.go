@@ -27,25 +27,45 @@ type Outcome struct {
 	Attempts int   // 0: not tried, because an earlier operation on the same server failed
 }
 
-// Apply runs ops in order and reports an Outcome for each. When an operation fails, the later
-// operations on the same server are not tried (each depends on the ones before it); operations
-// on other servers go on.
+// Apply runs ops in order and reports an Outcome for each. When HAProxy refuses an operation,
+// the later operations on the same server are not tried (each depends on the ones before it);
+// operations on other servers go on. When the node cannot be reached even after retries, no
+// further operation is tried: Unreachable reports it.
 func (e Executor) Apply(ctx context.Context, ops []Operation) []Outcome {
 	failed := map[string]error{}
+	var unreachable error
 	out := make([]Outcome, 0, len(ops))
 	for _, op := range ops {
 		key := ServerKey(op.Backend, op.Server)
+		if unreachable != nil {
+			out = append(out, Outcome{Op: op, Err: fmt.Errorf("not tried: %w", unreachable)})
+			continue
+		}
 		if err, ok := failed[key]; ok {
 			out = append(out, Outcome{Op: op, Err: fmt.Errorf("not tried: an earlier operation on %s failed: %w", key, err)})
 			continue
 		}
 		o := e.run(ctx, op)
-		if o.Err != nil {
+		switch {
+		case o.Err == nil:
+		case haproxy.IsRefused(o.Err):
 			failed[key] = o.Err
+		default:
+			unreachable = o.Err
 		}
 		out = append(out, o)
 	}
 	return out
+}
+
+// Unreachable returns the error that stopped Apply because the node could not be reached, or nil.
+func Unreachable(outcomes []Outcome) error {
+	for _, o := range outcomes {
+		if o.Err != nil && o.Attempts > 0 && !haproxy.IsRefused(o.Err) {
+			return o.Err
+		}
+	}
+	return nil
 }
 
 func (e Executor) run(ctx context.Context, op Operation) Outcome {

@@ -171,10 +171,7 @@ func (r *Reconciler) pass(ctx context.Context, rep *Report) {
 	}
 	actual, err := ReadActual(ctx, r.cfg.Client, desired)
 	if err != nil {
-		if r.unreachableSince.IsZero() {
-			r.unreachableSince = rep.Started
-		}
-		rep.Status, rep.Err, rep.Since = StatusUnreachable, err, r.unreachableSince
+		r.unreachable(rep, err)
 		return
 	}
 	r.unreachableSince = time.Time{}
@@ -191,6 +188,18 @@ func (r *Reconciler) pass(ctx context.Context, rep *Report) {
 	rep.Outcomes = exec.Apply(ctx, plan.Ops)
 	rep.Waiting, rep.Drift, rep.Foreign, rep.Problems, rep.Observed = plan.Waiting, plan.Drift, plan.Foreign, plan.Problems, plan.Observed
 	rep.Status = summarize(rep, plan)
+	if err := Unreachable(rep.Outcomes); err != nil {
+		r.unreachable(rep, err)
+	}
+}
+
+// unreachable marks the pass as stopped by a node that cannot be reached, since the first pass
+// that found it so.
+func (r *Reconciler) unreachable(rep *Report, err error) {
+	if r.unreachableSince.IsZero() {
+		r.unreachableSince = rep.Started
+	}
+	rep.Status, rep.Err, rep.Since = StatusUnreachable, err, r.unreachableSince
 }
 
 // summarize names the pass's outcome and counts what is pending.

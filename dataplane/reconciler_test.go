@@ -442,3 +442,21 @@ func TestRunPassesAtStartAndOnKick(t *testing.T) {
 		t.Fatalf("Run returned %v, want context.Canceled", err)
 	}
 }
+
+// A node that goes away mid-pass: the operation is retried, then nothing more is tried, and the
+// pass says unreachable.
+func TestExecutorStopsWhenTheNodeIsGone(t *testing.T) {
+	rg := newRig(t)
+	rg.h.Stop()
+	ops := []dataplane.Operation{
+		{Kind: dataplane.OpWeight, Backend: "web", Server: "lbc-a-0123abcd", Weight: 2},
+		{Kind: dataplane.OpWeight, Backend: "web", Server: "lbc-b-0123abcd", Weight: 2},
+	}
+	out := dataplane.Executor{Client: rg.client, Attempts: 3, Backoff: time.Millisecond}.Apply(context.Background(), ops)
+	if out[0].Attempts != 3 || out[0].Err == nil || out[1].Attempts != 0 || !strings.Contains(out[1].Err.Error(), "not tried") {
+		t.Fatalf("outcomes %+v, want the first tried 3 times, the second not tried", out)
+	}
+	if err := dataplane.Unreachable(out); err == nil || !strings.Contains(err.Error(), "node-1") {
+		t.Fatalf("Unreachable = %v, want the error naming the node", err)
+	}
+}

@@ -12,8 +12,8 @@ import (
 	"unicode"
 )
 
-// DefaultTimeout bounds one command when the caller's context has no deadline of its own, so
-// that a node that accepts connections but never answers cannot hold a reconciler forever.
+// DefaultTimeout bounds every command (and the caller's context may bound it sooner), so that a
+// node that accepts connections but never answers cannot hold a reconciler's pass for long.
 const DefaultTimeout = 5 * time.Second
 
 // maxAnswer caps what one command may answer; `show stat` of a 1,000-server backend is ~1 MB.
@@ -116,11 +116,8 @@ func checkWord(w string) error {
 }
 
 func (c *Client) exchange(ctx context.Context, cmd string) (string, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
+	defer cancel()
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, c.network, c.address)
 	if err != nil {

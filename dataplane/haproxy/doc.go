@@ -3,7 +3,7 @@
 //
 // A Client addresses one node, "unix:/path/to/admin.sock" or "tcp:HOST:PORT", and sends one
 // command per connection: HAProxy's non-interactive mode answers one command, then closes. Every
-// command is bounded by the caller's context (DefaultTimeout when it has no deadline). Errors
+// command is bounded by the caller's context and by DefaultTimeout, whichever ends first. Errors
 // name the node and the command; when HAProxy itself refuses, the error is an *Error carrying
 // HAProxy's own text, and IsRefused tells it apart from an unreachable or silent node.
 //
