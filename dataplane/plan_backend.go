@@ -69,69 +69,6 @@ func (p *planner) add(backend string, d Server) {
 		p.with(withKind(op, OpStage), "staged until its first health check", false))
 }
 
-// converge plans the corrections of a desired server the node has.
-func (p *planner) converge(backend string, d Server, a haproxy.Server) {
-	key := ServerKey(backend, a.Name)
-	applied, known := p.prev.Applied[key]
-	op := Operation{Backend: backend, Server: a.Name, MemberID: d.ID}
-	var fixes []Operation
-	fix := func(o Operation, reason string, drift bool) {
-		fixes = append(fixes, p.with(o, reason, drift))
-		if drift {
-			p.drift(o, reason)
-		}
-	}
-	if a.Address != d.Address || a.Port != d.Port {
-		o := withKind(op, OpAddr)
-		o.Address, o.Port = d.Address, d.Port
-		// The name pins the address: a different one was set by hand.
-		fix(o, fmt.Sprintf("address changed by hand to %s:%d", a.Address, a.Port), true)
-	}
-	switch {
-	case d.Check != nil && !a.HealthConfigured():
-		p.problem(backend, a.Name, "created without a health check, which the Runtime API cannot add: delete it by hand and lbconsole will add it anew")
-	case d.Check != nil && !a.HealthEnabled():
-		fix(withKind(op, OpEnableHealth), "health check off", known)
-	case d.Check == nil && a.HealthEnabled():
-		fix(withKind(op, OpDisableHealth), "health check on, none desired", known)
-	}
-	if a.Weight != d.Weight {
-		o := withKind(op, OpWeight)
-		o.Weight = d.Weight
-		fix(o, fmt.Sprintf("weight %d, want %d", a.Weight, d.Weight), known && applied.Weight == d.Weight)
-	}
-	switch st := a.State(); {
-	case st == haproxy.StateReady:
-	case d.Check == nil:
-		fix(withKind(op, OpReady), "in "+string(st), known)
-	case st == haproxy.StateMaint && a.Check&haproxy.CheckPaused == 0:
-		// Just added (checks of a server put in maintenance pause; those of a server added at
-		// runtime do not): leave maintenance without taking requests, so that the check's
-		// verdict counts before the server does.
-		fix(withKind(op, OpStage), "staged until its first health check", false)
-		p.waitForCheck(backend, a.Name, d.ID)
-	case st == haproxy.StateDrain && !a.Checked():
-		p.waitForCheck(backend, a.Name, d.ID)
-	default:
-		fix(withKind(op, OpReady), "in "+string(st), known)
-	}
-	p.checkKind(backend, d, a)
-	p.fixes = append(p.fixes, fixes...)
-	switch {
-	case len(fixes) == 0:
-		p.res.State.Applied[key] = Applied{Weight: d.Weight}
-	case known:
-		p.res.State.Applied[key] = applied
-	}
-}
-
-// waitForCheck records a new server waiting, staged, for its first health check. Made ready
-// then, it takes requests if the check passed, and stays down until it passes if not.
-func (p *planner) waitForCheck(backend, server, member string) {
-	p.res.Waiting = append(p.res.Waiting, Wait{Backend: backend, Server: server, MemberID: member,
-		Reason: "staged (drain) until its first health check, then ready"})
-}
-
 // checkKind reports a check whose kind differs from the desired one: the kind is the backend's
 // (option httpchk), which the Runtime API cannot change.
 func (p *planner) checkKind(backend string, d Server, a haproxy.Server) {

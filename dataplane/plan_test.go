@@ -125,9 +125,16 @@ func TestPlanReadiesANewServerAfterItsFirstCheck(t *testing.T) {
 	if len(r.Waiting) != 1 || !strings.Contains(r.Waiting[0].Reason, "first health check") || r.InSync() || len(r.Drift) != 0 {
 		t.Fatalf("waiting = %+v, drift %+v: want the server waiting for its first check", r.Waiting, r.Drift)
 	}
+	if len(r.State.Applied) != 0 {
+		t.Fatalf("applied %+v while staged, want nothing: it is not in its desired state yet", r.State.Applied)
+	}
 	for _, status := range []string{"L4OK", "L4CON"} {
 		checked := with(staged, func(s *haproxy.Server) { s.CheckStatus = status })
-		sameOps(t, mustPlan(t, node(0, a), has(checked), t0, State{}), "ready "+a.Name())
+		ready := mustPlan(t, node(0, a), has(checked), t0, r.State)
+		sameOps(t, ready, "ready "+a.Name())
+		if len(ready.Drift) != 0 {
+			t.Fatalf("drift %+v: making a staged server ready is not drift", ready.Drift)
+		}
 	}
 	// Put in maintenance by hand: its checks are paused, no verdict will come; ready at once.
 	paused := with(added, func(s *haproxy.Server) { s.Check |= haproxy.CheckPaused })

@@ -212,7 +212,13 @@ func TestRestartedHAProxyIsRefilled(t *testing.T) {
 	if rep.Status != dataplane.StatusDriftCorrected || len(rep.Drift) != 2 || rep.Drift[0].What != "server missing" {
 		t.Fatalf("status %s, drift %+v: want both servers reported missing and corrected", rep.Status, rep.Drift)
 	}
-	rg.converge(t)
+	eventually(t, "in sync again", func() bool {
+		rep := rg.pass(t)
+		if len(rep.Drift) != 0 {
+			t.Fatalf("drift %+v reported again while the servers come back", rep.Drift)
+		}
+		return rep.Status == dataplane.StatusInSync && allUp(rep.Observed)
+	})
 	tally := haproxytest.Count(context.Background(), rg.h.URL("web"), 300, 4)
 	if tally.Failed != 0 || tally.ByBackend[bs[0].Name] != 200 || tally.ByBackend[bs[1].Name] != 100 {
 		t.Fatalf("after the refill: %+v, want 200 and 100", tally)
