@@ -96,14 +96,14 @@ func TestWedgedReplacementNeverTakesTraffic(t *testing.T) {
 	bs := haproxytest.StartBackends(t, 2)
 	old, repl := bs[0], bs[1]
 	http := func(s dataplane.Server) dataplane.Server {
-		s.Check = &dataplane.Check{Type: dataplane.CheckHTTP, Path: "/health", Interval: 100 * time.Millisecond, Rise: 1, Fall: 1}
+		s.Check = &dataplane.Check{Type: dataplane.CheckHTTP, Path: "/health", Interval: 100 * time.Millisecond, Rise: 1, Fall: 3}
 		return s
 	}
 	rg.desired.set(dataplane.Desired{Backends: []dataplane.Backend{{Name: "web", DrainTimeout: time.Minute,
 		Servers: []dataplane.Server{http(serverFor(old, 1))}}}})
 	rg.converge(t)
 	repl.SetHang(true)
-	traffic := haproxytest.StartTraffic(rg.h.URL("web"), 200)
+	traffic := haproxytest.StartTraffic(rg.h.URL("web"), 100)
 	rg.desired.set(dataplane.Desired{Backends: []dataplane.Backend{{Name: "web", DrainTimeout: time.Minute,
 		Servers: []dataplane.Server{http(serverFor(repl, 1))}}}})
 	var rep dataplane.Report
