@@ -24,7 +24,7 @@ type Executor struct {
 type Outcome struct {
 	Op       Operation
 	Err      error // nil: applied
-	Attempts int   // 0: not tried, because an earlier operation on the same server failed
+	Attempts int   // 0: not tried (an earlier operation on the same server failed, or the node went away)
 }
 
 // Apply runs ops in order and reports an Outcome for each. When HAProxy refuses an operation,

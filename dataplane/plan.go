@@ -48,6 +48,7 @@ type Operation struct {
 	Drift    bool   // it undoes a change made outside lbconsole
 }
 
+// String is the operation as a log line: "weight web/lbc-… (weight 9, want 5)".
 func (o Operation) String() string {
 	return fmt.Sprintf("%s %s (%s)", o.Kind, ServerKey(o.Backend, o.Server), o.Reason)
 }

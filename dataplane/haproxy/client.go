@@ -63,6 +63,7 @@ type Error struct {
 	Message string
 }
 
+// Error names the node, the command and HAProxy's answer.
 func (e *Error) Error() string {
 	return fmt.Sprintf("haproxy %s: %q refused: %s", e.Node, e.Command, e.Message)
 }
