@@ -75,23 +75,7 @@ func (d *DB) ListEveryAPIKey(ctx context.Context, owner string) ([]APIKey, error
 }
 
 func listKeys(ctx context.Context, q queryer, cond string, args ...any) ([]APIKey, error) {
-	rows, err := q.QueryContext(ctx, ownedKeys+cond, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list API keys: %w", err)
-	}
-	defer rows.Close()
-	var out []APIKey
-	for rows.Next() {
-		var k APIKey
-		if err := rows.Scan(append(apiKeyDest(&k), &k.Owner)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read an API key: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("db: unable to list API keys: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, q, "API keys", func(k *APIKey) []any { return append(apiKeyDest(k), &k.Owner) }, ownedKeys+cond, args...)
 }
 
 // FindAPIKey returns a key by its number or its AccessKeyId (which never is a number), with

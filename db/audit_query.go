@@ -130,24 +130,8 @@ func (d *DB) auditPage(ctx context.Context, f AuditFilter, cursor int64, offset,
 		}
 		args = append(args, cursor)
 	}
-	rows, err := d.read.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+where+order+" LIMIT ? OFFSET ?",
+	return queryAll(ctx, d.read, "the audit log", auditDest, "SELECT "+auditColumns+" FROM audit_log"+where+order+" LIMIT ? OFFSET ?",
 		append(args, n, offset)...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to read the audit log: %w", err)
-	}
-	defer rows.Close()
-	page := make([]AuditEntry, 0, n)
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(auditDest(&e)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read an audit entry: %w", err)
-		}
-		page = append(page, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("db: unable to read the audit log: %w", err)
-	}
-	return page, nil
 }
 
 // GetAudit returns one entry, or ErrNotFound.
@@ -166,21 +150,9 @@ func (d *DB) GetAudit(ctx context.Context, seq int64) (AuditEntry, error) {
 // GroupChangesSince returns the applied entries that moved a group past version, oldest
 // first: what changed since someone loaded the group at that version.
 func (d *DB) GroupChangesSince(ctx context.Context, groupID string, version int64) ([]AuditEntry, error) {
-	rows, err := d.read.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE group_id = ? AND outcome = ? AND group_version > ? ORDER BY seq LIMIT 50",
+	return queryAll(ctx, d.read, "the changes of "+groupID, auditDest,
+		"SELECT "+auditColumns+" FROM audit_log WHERE group_id = ? AND outcome = ? AND group_version > ? ORDER BY seq LIMIT 50",
 		groupID, OutcomeOK, version)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to read the changes of %s: %w", groupID, err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(auditDest(&e)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read an audit entry: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // RevertedBy returns the applied entry that reverted seq, or zero.

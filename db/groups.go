@@ -24,21 +24,9 @@ func groupDest(g *lb.Group) []any {
 
 // ListGroups returns a load balancer's groups, the default server list first.
 func (d *DB) ListGroups(ctx context.Context, lbID string) ([]GroupSummary, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT `+groupColumns+`, (SELECT count(*) FROM members m WHERE m.group_id = g.id)
+	return queryAll(ctx, d.read, "the groups of "+lbID, func(g *GroupSummary) []any { return append(groupDest(&g.Group), &g.Members) },
+		`SELECT `+groupColumns+`, (SELECT count(*) FROM members m WHERE m.group_id = g.id)
 		FROM groups g WHERE g.lb_id = ? ORDER BY g.kind = 'vserver', g.name, g.id`, lbID)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list the groups of %s: %w", lbID, err)
-	}
-	defer rows.Close()
-	var out []GroupSummary
-	for rows.Next() {
-		var g GroupSummary
-		if err := rows.Scan(append(groupDest(&g.Group), &g.Members)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read a group: %w", err)
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
 }
 
 // GetGroup returns a load balancer's group by id, or its default server list when ref is
@@ -135,18 +123,5 @@ func findMembers(ctx context.Context, q queryer, groupID string, f MemberFilter)
 		query += " AND type = ?"
 		args = append(args, f.Type)
 	}
-	rows, err := q.QueryContext(ctx, query+" ORDER BY server_id, address, port", args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list the members of %s: %w", groupID, err)
-	}
-	defer rows.Close()
-	var out []lb.Member
-	for rows.Next() {
-		var m lb.Member
-		if err := rows.Scan(memberDest(&m)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read a member: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "the members of "+groupID, memberDest, query+" ORDER BY server_id, address, port", args...)
 }

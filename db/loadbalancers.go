@@ -47,23 +47,15 @@ func (d *DB) pageLoadBalancers(ctx context.Context, where string, args []any, li
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l"+where, args...).Scan(&page.Total); err != nil {
 			return fmt.Errorf("db: unable to count load balancers: %w", err)
 		}
+		var err error
 		q := `SELECT ` + lbColumns + `,
 			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id AND g.kind = 'vserver'),
 			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
 			FROM load_balancers l` + where + ` ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?`
-		rows, err := tx.QueryContext(ctx, q, append(args, limitOrAll(limit), offset)...)
-		if err != nil {
-			return fmt.Errorf("db: unable to list load balancers: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s LBSummary
-			if err := rows.Scan(append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)...); err != nil {
-				return fmt.Errorf("db: unable to read a load balancer: %w", err)
-			}
-			page.Items = append(page.Items, s)
-		}
-		return rows.Err()
+		page.Items, err = queryAll(ctx, tx, "load balancers", func(s *LBSummary) []any {
+			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)
+		}, q, append(args, limitOrAll(limit), offset)...)
+		return err
 	})
 	return page, err
 }
@@ -127,18 +119,5 @@ func getLoadBalancer(ctx context.Context, q queryer, id string) (lb.LoadBalancer
 
 // ListRegions returns every region, by id.
 func (d *DB) ListRegions(ctx context.Context) ([]lb.Region, error) {
-	rows, err := d.read.QueryContext(ctx, "SELECT id, name FROM regions ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list regions: %w", err)
-	}
-	defer rows.Close()
-	var out []lb.Region
-	for rows.Next() {
-		var r lb.Region
-		if err := rows.Scan(&r.ID, &r.Name); err != nil {
-			return nil, fmt.Errorf("db: unable to read a region: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.read, "the regions", func(r *lb.Region) []any { return []any{&r.ID, &r.Name} }, "SELECT id, name FROM regions ORDER BY id")
 }

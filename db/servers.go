@@ -14,21 +14,12 @@ import (
 
 const serverColumns = `s.id, s.name, s.address, s.subnet_id, n.vpc_id, v.region_id, s.type, s.status`
 
+func serverDest(s *lb.Server) []any {
+	return []any{&s.ID, &s.Name, &s.Address, &s.SubnetID, &s.VpcID, &s.RegionID, &s.Type, &s.Status}
+}
+
 func queryServers(ctx context.Context, q queryer, query string, args ...any) ([]lb.Server, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list servers: %w", err)
-	}
-	defer rows.Close()
-	var out []lb.Server
-	for rows.Next() {
-		var s lb.Server
-		if err := rows.Scan(&s.ID, &s.Name, &s.Address, &s.SubnetID, &s.VpcID, &s.RegionID, &s.Type, &s.Status); err != nil {
-			return nil, fmt.Errorf("db: unable to read a server: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "servers", serverDest, query, args...)
 }
 
 // ServerFilter selects inventory servers. Empty fields select everything.
@@ -219,53 +210,21 @@ func loadImportInventory(ctx context.Context, tx *sql.Tx, rows []ServerImport) (
 	for _, id := range existing {
 		inv.ids[id] = true
 	}
-	taken, err := tx.QueryContext(ctx, "SELECT subnet_id, address, id FROM servers WHERE subnet_id IN ("+placeholders(len(subnets))+")", subnets...)
-	if err != nil {
-		return inv, fmt.Errorf("db: unable to read the addresses in use: %w", err)
+	type use struct{ subnet, address, server string }
+	taken, err := queryAll(ctx, tx, "the addresses in use", func(u *use) []any { return []any{&u.subnet, &u.address, &u.server} },
+		"SELECT subnet_id, address, id FROM servers WHERE subnet_id IN ("+placeholders(len(subnets))+")", subnets...)
+	for _, u := range taken {
+		inv.addresses[[2]string{u.subnet, u.address}] = u.server
 	}
-	defer taken.Close()
-	for taken.Next() {
-		var sn, addr, id string
-		if err := taken.Scan(&sn, &addr, &id); err != nil {
-			return inv, fmt.Errorf("db: unable to read an address in use: %w", err)
-		}
-		inv.addresses[[2]string{sn, addr}] = id
-	}
-	return inv, taken.Err()
+	return inv, err
 }
 
 func querySubnets(ctx context.Context, q queryer, query string, args ...any) ([]lb.Subnet, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to read subnets: %w", err)
-	}
-	defer rows.Close()
-	var out []lb.Subnet
-	for rows.Next() {
-		var s lb.Subnet
-		if err := rows.Scan(&s.ID, &s.VpcID, &s.Name, &s.CIDR); err != nil {
-			return nil, fmt.Errorf("db: unable to read a subnet: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "subnets", func(s *lb.Subnet) []any { return []any{&s.ID, &s.VpcID, &s.Name, &s.CIDR} }, query, args...)
 }
 
 func queryStrings(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to read server ids: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("db: unable to read a server id: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "server ids", func(s *string) []any { return []any{s} }, query, args...)
 }
 
 // checkImport returns a problem for every bad row, in file order, each naming all that is

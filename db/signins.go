@@ -91,18 +91,7 @@ func (d *DB) ListSignIns(ctx context.Context, f SignInFilter) ([]SignIn, error) 
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := d.read.QueryContext(ctx, query+" ORDER BY id DESC LIMIT ?", append(args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list sign-ins: %w", err)
-	}
-	defer rows.Close()
-	var out []SignIn
-	for rows.Next() {
-		var s SignIn
-		if err := rows.Scan((*timeText)(&s.Time), &s.UserName, &s.ClientIP, &s.Outcome, &s.Attempts, &s.SeveralNames); err != nil {
-			return nil, fmt.Errorf("db: unable to read a sign-in: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.read, "sign-ins", func(s *SignIn) []any {
+		return []any{(*timeText)(&s.Time), &s.UserName, &s.ClientIP, &s.Outcome, &s.Attempts, &s.SeveralNames}
+	}, query+" ORDER BY id DESC LIMIT ?", append(args, f.Limit)...)
 }

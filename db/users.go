@@ -102,26 +102,11 @@ type UserSummary struct {
 
 // ListUsers returns every user, by name, with their live sessions and working API keys.
 func (d *DB) ListUsers(ctx context.Context) ([]UserSummary, error) {
-	rows, err := d.read.QueryContext(ctx, "SELECT "+userColumns+`,
+	return queryAll(ctx, d.read, "the users", func(u *UserSummary) []any { return append(userDest(&u.User), &u.Sessions, &u.Keys) },
+		"SELECT "+userColumns+`,
 		(SELECT count(*) FROM sessions s WHERE s.user_id = users.id AND s.expires > ?),
 		(SELECT count(*) FROM api_keys k WHERE k.user_id = users.id AND k.revoked = '')
 		FROM users ORDER BY name`, formatTime(d.now()))
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to list users: %w", err)
-	}
-	defer rows.Close()
-	var out []UserSummary
-	for rows.Next() {
-		var u UserSummary
-		if err := rows.Scan(append(userDest(&u.User), &u.Sessions, &u.Keys)...); err != nil {
-			return nil, fmt.Errorf("db: unable to read a user: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("db: unable to list users: %w", err)
-	}
-	return out, nil
 }
 
 // endSessions ends every session of a user but keep (an id hash; "" keeps none), inside the
