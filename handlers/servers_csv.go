@@ -76,7 +76,7 @@ func importHeader(header []string) (map[string]int, string) {
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
 		if !slices.Contains(importColumns, name) {
-			return nil, fmt.Sprintf("the header has an unknown column %q: it must be %s", clipText(h), templates.ImportHeader)
+			return nil, fmt.Sprintf("the header has an unknown column %q: it must be %s", lb.Clip(h), templates.ImportHeader)
 		}
 		if _, dup := col[name]; dup {
 			return nil, fmt.Sprintf("the header has the column %s twice: it must be %s", name, templates.ImportHeader)
@@ -97,13 +97,4 @@ func csvProblem(err error) string {
 		return "the file is not valid CSV here: " + pe.Err.Error()
 	}
 	return "the file is not valid CSV: " + err.Error()
-}
-
-// clipText shortens user text quoted in a message.
-func clipText(s string) string {
-	r := []rune(s)
-	if len(r) <= 40 {
-		return s
-	}
-	return string(r[:40]) + "…"
 }

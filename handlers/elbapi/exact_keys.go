@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"lbconsole/lb"
 )
 
 // encoding/json matches a key to a field without regard to case, by Unicode folding ("ſ" is
@@ -95,9 +97,9 @@ func (w *keyWalker) object(t reflect.Type, depth int) error {
 		folded := foldKey(key)
 		if first, ok := seen[folded]; ok {
 			if first == key {
-				return bad("%sthe key %q is given more than once", w.where(), clip(key))
+				return bad("%sthe key %q is given more than once", w.where(), lb.Clip(key))
 			}
-			return bad("%sthe key %q repeats %q: keys that differ only in case name the same field, so the body is ambiguous", w.where(), clip(key), clip(first))
+			return bad("%sthe key %q repeats %q: keys that differ only in case name the same field, so the body is ambiguous", w.where(), lb.Clip(key), lb.Clip(first))
 		}
 		seen[folded] = key
 		var ft reflect.Type
@@ -128,10 +130,10 @@ func (w *keyWalker) end() error {
 func unknownKey(where, key string, fields map[string]reflect.Type) error {
 	for name := range fields {
 		if foldKey(name) == foldKey(key) {
-			return bad("%sunknown field %q: field names are matched exactly; this one is spelt %q", where, clip(key), name)
+			return bad("%sunknown field %q: field names are matched exactly; this one is spelt %q", where, lb.Clip(key), name)
 		}
 	}
-	return bad("%sunknown field %q: fields this API does not know are refused rather than ignored", where, clip(key))
+	return bad("%sunknown field %q: fields this API does not know are refused rather than ignored", where, lb.Clip(key))
 }
 
 // where is the place in the body the walk is at, as a message's prefix: "members[3]: ".
@@ -142,9 +144,9 @@ func (w *keyWalker) where() string {
 		case s.index >= 0:
 			b.WriteString("[" + itoa(s.index) + "]")
 		case b.Len() > 0:
-			b.WriteString("." + clip(s.key))
+			b.WriteString("." + lb.Clip(s.key))
 		default:
-			b.WriteString(clip(s.key))
+			b.WriteString(lb.Clip(s.key))
 		}
 	}
 	if b.Len() == 0 {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"lbconsole/lb"
 )
 
 // query reads the request's query string, refusing a malformed one and any parameter not in
@@ -24,9 +26,9 @@ func query(r *http.Request, known ...string) (url.Values, error) {
 		switch {
 		case slices.Contains(known, name):
 		case len(known) == 0:
-			return nil, bad("unknown query parameter %q: this call takes no query parameters", clip(name))
+			return nil, bad("unknown query parameter %q: this call takes no query parameters", lb.Clip(name))
 		default:
-			return nil, bad("unknown query parameter %q: this call takes only %s", clip(name), strings.Join(known, ", "))
+			return nil, bad("unknown query parameter %q: this call takes only %s", lb.Clip(name), strings.Join(known, ", "))
 		}
 	}
 	return q, nil
@@ -64,14 +66,5 @@ func additiveOnly(q url.Values) (bool, error) {
 	case "false", "f", "0", "no", "n", "off":
 		return false, nil
 	}
-	return false, bad("%s must be true or false, not %q", additiveOnlyParam, clip(vals[0]))
-}
-
-// clip shortens text a caller sent to quote it in a message.
-func clip(s string) string {
-	const max = 64
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
-	}
-	return s
+	return false, bad("%s must be true or false, not %q", additiveOnlyParam, lb.Clip(vals[0]))
 }

@@ -135,7 +135,7 @@ func parseEntry(raw json.RawMessage, kind lb.GroupKind) (lb.Spec, error) {
 			return spec, err
 		}
 	default:
-		return spec, fmt.Errorf("%s is neither a ServerId nor an object with a ServerId", abbreviate(string(raw)))
+		return spec, fmt.Errorf("%s is neither a ServerId nor an object with a ServerId", lb.Clip(string(raw)))
 	}
 	return spec, checkEntry(&spec, kind)
 }
@@ -159,7 +159,7 @@ func parseObject(raw json.RawMessage, spec *lb.Spec) error {
 		}
 		canon, ok := entryKeys[strings.ToLower(key)]
 		if !ok {
-			return fmt.Errorf("unknown key %q: an entry holds ServerId, Port, Weight, Type and Description", abbreviate(key))
+			return fmt.Errorf("unknown key %q: an entry holds ServerId, Port, Weight, Type and Description", lb.Clip(key))
 		}
 		if seen[canon] {
 			return fmt.Errorf("%s is given twice", canon)
@@ -191,7 +191,7 @@ func setField(spec *lb.Spec, key string, v json.RawMessage) error {
 	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
-		return fmt.Errorf("must be a string, not %s", abbreviate(string(v)))
+		return fmt.Errorf("must be a string, not %s", lb.Clip(string(v)))
 	}
 	switch key {
 	case "ServerId":
@@ -215,7 +215,7 @@ func wholeNumber(v json.RawMessage) (int, error) {
 	}
 	n, err := strconv.Atoi(text)
 	if err != nil {
-		return 0, fmt.Errorf("must be a whole number, not %s", abbreviate(string(v)))
+		return 0, fmt.Errorf("must be a whole number, not %s", lb.Clip(string(v)))
 	}
 	return n, nil
 }
@@ -228,7 +228,7 @@ func checkEntry(spec *lb.Spec, kind lb.GroupKind) error {
 	case id == "":
 		return fmt.Errorf("no ServerId is given")
 	case len(id) > lb.MaxServerIDLen:
-		return fmt.Errorf("ServerId %s is longer than %d characters", abbreviate(id), lb.MaxServerIDLen)
+		return fmt.Errorf("ServerId %s is longer than %d characters", lb.Clip(id), lb.MaxServerIDLen)
 	case !utf8.ValidString(id) || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 		return fmt.Errorf("ServerId %q holds spaces or control characters", id)
 	case kind == lb.KindVServer && spec.Port == 0:
@@ -243,17 +243,4 @@ func checkEntry(spec *lb.Spec, kind lb.GroupKind) error {
 		return fmt.Errorf("%s: Type %q is not one of ecs, eni, eci", id, spec.Type)
 	}
 	return nil
-}
-
-// abbreviate keeps messages short however long the input.
-func abbreviate(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
