@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"lbconsole/lb"
 )
 
 // Errors of the rules that keep the console manageable. The store checks them inside the
@@ -82,7 +84,7 @@ func (d *DB) auditAccount(ctx context.Context, tx *sql.Tx, o Origin, action, req
 
 // CreateUser adds a user with an already hashed password, and records who added whom in the
 // audit log in the same transaction.
-func (d *DB) CreateUser(ctx context.Context, o Origin, name, role, passwordHash string) (User, error) {
+func (d *DB) CreateUser(ctx context.Context, o Origin, name string, role lb.Role, passwordHash string) (User, error) {
 	u := User{Name: name, Role: role, PasswordHash: passwordHash, Created: d.now().UTC()}
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "INSERT INTO users (name, role, password_hash, created) VALUES (?,?,?,?) RETURNING id",
@@ -118,11 +120,11 @@ func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User) error {
 	if u.ID == o.ActorID {
 		return ErrOwnAccount
 	}
-	if u.Role != RoleAdmin || u.Disabled {
+	if u.Role != lb.RoleAdmin || u.Disabled {
 		return nil
 	}
 	var others int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = ? AND disabled = 0 AND id <> ?", RoleAdmin, u.ID).Scan(&others)
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = ? AND disabled = 0 AND id <> ?", lb.RoleAdmin, u.ID).Scan(&others)
 	if err != nil {
 		return fmt.Errorf("db: unable to count the admins: %w", err)
 	}
@@ -134,15 +136,15 @@ func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User) error {
 
 // SetUserRole changes a user's role. The new role takes effect on the user's next request:
 // sessions read the role from the users table every time. It returns the user as they were.
-func (d *DB) SetUserRole(ctx context.Context, o Origin, userID int64, role string) (User, error) {
-	if !ValidRole(role) {
+func (d *DB) SetUserRole(ctx context.Context, o Origin, userID int64, role lb.Role) (User, error) {
+	if !role.Valid() {
 		return User{}, fmt.Errorf("db: unable to set role %q: not a role", role)
 	}
 	return d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
 		if u.Role == role {
 			return nil
 		}
-		if role != RoleAdmin {
+		if role != lb.RoleAdmin {
 			if err := keepsAnAdmin(ctx, tx, o, u); err != nil {
 				return err
 			}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"lbconsole/lb"
 )
 
 func TestExportLeases(t *testing.T) {
@@ -13,11 +15,11 @@ func TestExportLeases(t *testing.T) {
 	d, path := emptyDB(t, Options{Now: clock.Now})
 	// A second store on the same file stands for a second console process.
 	other := openAt(t, path, Options{Now: clock.Now})
-	alice, err := d.CreateUser(ctx, Origin{Actor: "test", Source: SourceCLI}, "alice", RoleViewer, "x")
+	alice, err := d.CreateUser(ctx, Origin{Actor: "test", Source: SourceCLI}, "alice", lb.RoleViewer, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bob, err := d.CreateUser(ctx, Origin{Actor: "test", Source: SourceCLI}, "bob", RoleViewer, "x")
+	bob, err := d.CreateUser(ctx, Origin{Actor: "test", Source: SourceCLI}, "bob", lb.RoleViewer, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +55,7 @@ func TestExportLeases(t *testing.T) {
 	})
 
 	t.Run("an expired slot is free; its old holder has lost it", func(t *testing.T) {
-		carol, err := d.CreateUser(ctx, Origin{Actor: "test", Source: SourceCLI}, "carol", RoleViewer, "x")
+		carol, err := d.CreateUser(ctx, Origin{Actor: "test", Source: SourceCLI}, "carol", lb.RoleViewer, "x")
 		if err != nil {
 			t.Fatal(err)
 		}

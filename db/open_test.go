@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"lbconsole/lb"
 )
 
 // latestMigration is the number of the newest embedded migration.
@@ -84,7 +86,7 @@ func TestOpen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := first.CreateUser(ctx, testOrigin, "alice", RoleAdmin, "hash"); err != nil {
+		if _, err := first.CreateUser(ctx, testOrigin, "alice", lb.RoleAdmin, "hash"); err != nil {
 			t.Fatal(err)
 		}
 		before := schemaObjects(t, first)
@@ -157,7 +159,7 @@ func TestOpen(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, name)
 			d := openAt(t, path, Options{})
-			if _, err := d.CreateUser(ctx, testOrigin, "alice", RoleAdmin, "hash"); err != nil {
+			if _, err := d.CreateUser(ctx, testOrigin, "alice", lb.RoleAdmin, "hash"); err != nil {
 				t.Fatal(err)
 			}
 			if err := d.Close(); err != nil {

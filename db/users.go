@@ -6,35 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"lbconsole/lb"
 )
-
-// Roles, from least to most allowed.
-const (
-	RoleViewer   = "viewer"
-	RoleOperator = "operator"
-	RoleAdmin    = "admin"
-)
-
-// ValidRole reports whether r is one of the three roles.
-func ValidRole(r string) bool { return r == RoleViewer || r == RoleOperator || r == RoleAdmin }
-
-// MaxUserNameLen is the longest user name.
-const MaxUserNameLen = 64
-
-// ValidUserName reports whether name is 1 to 64 ASCII letters, digits, dots, dashes or
-// underscores: safe in URLs, logs and the audit CSV without escaping.
-func ValidUserName(name string) bool {
-	if name == "" || len(name) > MaxUserNameLen {
-		return false
-	}
-	for _, r := range name {
-		ok := r == '.' || r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
 
 // ErrNameTaken is returned when a user name is already in use.
 var ErrNameTaken = errors.New("db: the name is already taken")
@@ -43,7 +17,7 @@ var ErrNameTaken = errors.New("db: the name is already taken")
 type User struct {
 	ID           int64
 	Name         string
-	Role         string
+	Role         lb.Role
 	PasswordHash string
 	Disabled     bool
 	Created      time.Time

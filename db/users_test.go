@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"lbconsole/lb"
 )
 
 // The store takes password hashes as given, so these tests use fixed strings instead of
@@ -16,7 +18,7 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Helper()
 		clk := newClock()
 		d, _ := emptyDB(t, Options{Now: clk.Now})
-		u, err := d.CreateUser(ctx, testOrigin, "alice", RoleOperator, "hash-1")
+		u, err := d.CreateUser(ctx, testOrigin, "alice", lb.RoleOperator, "hash-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,17 +42,17 @@ func TestUsersAndSessions(t *testing.T) {
 
 	t.Run("a user name can be taken once", func(t *testing.T) {
 		d, _, u := setup(t)
-		if u.ID == 0 || u.Name != "alice" || u.Role != RoleOperator {
+		if u.ID == 0 || u.Name != "alice" || u.Role != lb.RoleOperator {
 			t.Errorf("CreateUser = %+v, want alice, operator, with an id", u)
 		}
-		if _, err := d.CreateUser(ctx, testOrigin, "alice", RoleAdmin, "hash-2"); !errors.Is(err, ErrNameTaken) {
+		if _, err := d.CreateUser(ctx, testOrigin, "alice", lb.RoleAdmin, "hash-2"); !errors.Is(err, ErrNameTaken) {
 			t.Errorf("second CreateUser(alice) = %v, want ErrNameTaken", err)
 		}
 		if n, err := d.CountUsers(ctx); err != nil || n != 1 {
 			t.Errorf("CountUsers = %d, %v; want 1", n, err)
 		}
 		got, err := d.UserByName(ctx, "alice")
-		if err != nil || got.Role != RoleOperator || got.PasswordHash != "hash-1" {
+		if err != nil || got.Role != lb.RoleOperator || got.PasswordHash != "hash-1" {
 			t.Errorf("UserByName(alice) = %+v, %v; want the first alice unchanged", got, err)
 		}
 	})
@@ -69,7 +71,7 @@ func TestUsersAndSessions(t *testing.T) {
 		d, clk, u := setup(t)
 		session(t, d, clk, "s1", u.ID, time.Hour)
 		got, err := live(t, d, "s1")
-		if err != nil || got.ID != u.ID || got.Name != "alice" || got.Role != RoleOperator {
+		if err != nil || got.ID != u.ID || got.Name != "alice" || got.Role != lb.RoleOperator {
 			t.Errorf("SessionUser(s1) = %+v, %v; want alice", got, err)
 		}
 	})
@@ -126,7 +128,7 @@ func TestUsersAndSessions(t *testing.T) {
 
 	t.Run("DeleteUserSessions ends every session of that user only", func(t *testing.T) {
 		d, clk, u := setup(t)
-		bob, err := d.CreateUser(ctx, testOrigin, "bob", RoleViewer, "hash-b")
+		bob, err := d.CreateUser(ctx, testOrigin, "bob", lb.RoleViewer, "hash-b")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -187,8 +187,8 @@ func makeSeed(path string) error {
 	if err != nil {
 		return err
 	}
-	for _, u := range [][2]string{{adminUser, db.RoleAdmin}, {operatorUser, db.RoleOperator}, {viewerUser, db.RoleViewer}} {
-		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u[0], u[1], hash); err != nil {
+	for _, u := range [][2]string{{adminUser, "admin"}, {operatorUser, "operator"}, {viewerUser, "viewer"}} {
+		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u[0], lb.Role(u[1]), hash); err != nil {
 			return err
 		}
 	}

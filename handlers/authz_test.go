@@ -13,6 +13,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 // access is who may use a route.
@@ -102,11 +103,11 @@ var walkMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http
 
 // walkRoles are the roles of the walk, weakest first; anonymous has no user.
 var walkRoles = []struct{ name, user string }{
-	{"anonymous", ""}, {db.RoleViewer, viewerName}, {db.RoleOperator, operatorName}, {db.RoleAdmin, adminName},
+	{"anonymous", ""}, {string(lb.RoleViewer), viewerName}, {string(lb.RoleOperator), operatorName}, {string(lb.RoleAdmin), adminName},
 }
 
 func roleRank(role string) int {
-	return map[string]int{"anonymous": 0, db.RoleViewer: 1, db.RoleOperator: 2, db.RoleAdmin: 3}[role]
+	return map[string]int{"anonymous": 0, "viewer": 1, "operator": 2, "admin": 3}[role]
 }
 
 func (a access) minRank() int {
@@ -159,7 +160,7 @@ func newWalkFixture(t *testing.T, s *secEnv) walkFixture {
 	f := walkFixture{lbID: lbID, groupID: g.ID, memberID: s.members(g.ID)[0].ID,
 		seq: strconv.FormatInt(someAuditSeq(t, s.env), 10), keys: map[string]string{}}
 	// Admin actions on users aim at a user of their own, so that the walk's users stay as they are.
-	target, err := s.store.CreateUser(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "walk-target", db.RoleViewer, passwordHash(t))
+	target, err := s.store.CreateUser(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "walk-target", lb.RoleViewer, passwordHash(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
 	}
 	h := passwordHash(t)
-	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer} {
+	for name, role := range map[string]lb.Role{adminName: lb.RoleAdmin, operatorName: lb.RoleOperator, viewerName: lb.RoleViewer} {
 		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, h); err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -33,7 +34,7 @@ func (h *Handler) everyKeyRevoke(c echo.Context) error {
 }
 
 func (h *Handler) renderEveryKey(c echo.Context, status int, owner string, flash *templates.Flash) error {
-	if owner != "" && !db.ValidUserName(owner) {
+	if owner != "" && !lb.ValidUserName(owner) {
 		return echo.NewHTTPError(http.StatusBadRequest, "user must be a user name")
 	}
 	keys, err := h.db.ListEveryAPIKey(c.Request().Context(), owner)

@@ -9,6 +9,7 @@ import (
 	"lbconsole/db"
 	"lbconsole/handlers/elbapi"
 	"lbconsole/handlers/slbapi"
+	"lbconsole/lb"
 	"lbconsole/web"
 )
 
@@ -51,34 +52,34 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/lbs", h.lbList)
 	s.GET("/lbs/:lb", h.lbShow)
 	s.GET("/lbs/:lb/groups/:group", h.groupShow)
-	s.POST("/lbs/:lb/groups/:group/preview", h.groupPreview, h.requireRole(db.RoleOperator))
-	s.POST("/lbs/:lb/groups/:group/batch", h.groupBatch, h.requireRole(db.RoleOperator))
-	s.GET("/lbs/:lb/groups/:group/candidates", h.groupCandidates, h.requireRole(db.RoleOperator))
-	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(db.RoleOperator))
-	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(db.RoleOperator))
-	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(db.RoleOperator))
+	s.POST("/lbs/:lb/groups/:group/preview", h.groupPreview, h.requireRole(lb.RoleOperator))
+	s.POST("/lbs/:lb/groups/:group/batch", h.groupBatch, h.requireRole(lb.RoleOperator))
+	s.GET("/lbs/:lb/groups/:group/candidates", h.groupCandidates, h.requireRole(lb.RoleOperator))
+	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(lb.RoleOperator))
+	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(lb.RoleOperator))
+	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(lb.RoleOperator))
 	// People and inventory.
-	s.GET("/users", h.userList, h.requireRole(db.RoleAdmin))
-	s.GET("/users/sign-ins", h.signIns, h.requireRole(db.RoleAdmin))
-	s.POST("/users", h.userCreate, h.requireRole(db.RoleAdmin))
-	s.POST("/users/:id/role", h.userRole, h.requireRole(db.RoleAdmin))
-	s.POST("/users/:id/disable", h.userDisable, h.requireRole(db.RoleAdmin))
-	s.POST("/users/:id/enable", h.userEnable, h.requireRole(db.RoleAdmin))
-	s.POST("/users/:id/password", h.userPassword, h.requireRole(db.RoleAdmin))
-	s.GET("/users/keys", h.everyKeyList, h.requireRole(db.RoleAdmin))
-	s.POST("/users/keys/:id/revoke", h.everyKeyRevoke, h.requireRole(db.RoleAdmin))
+	s.GET("/users", h.userList, h.requireRole(lb.RoleAdmin))
+	s.GET("/users/sign-ins", h.signIns, h.requireRole(lb.RoleAdmin))
+	s.POST("/users", h.userCreate, h.requireRole(lb.RoleAdmin))
+	s.POST("/users/:id/role", h.userRole, h.requireRole(lb.RoleAdmin))
+	s.POST("/users/:id/disable", h.userDisable, h.requireRole(lb.RoleAdmin))
+	s.POST("/users/:id/enable", h.userEnable, h.requireRole(lb.RoleAdmin))
+	s.POST("/users/:id/password", h.userPassword, h.requireRole(lb.RoleAdmin))
+	s.GET("/users/keys", h.everyKeyList, h.requireRole(lb.RoleAdmin))
+	s.POST("/users/keys/:id/revoke", h.everyKeyRevoke, h.requireRole(lb.RoleAdmin))
 	s.GET("/account", h.account)
 	s.POST("/account/password", h.accountPassword)
 	s.POST("/account/sign-out-everywhere", h.accountSignOutEverywhere)
 	s.GET("/servers", h.serverList)
-	s.POST("/servers/import", h.serverImport, h.requireRole(db.RoleAdmin))
+	s.POST("/servers/import", h.serverImport, h.requireRole(lb.RoleAdmin))
 	s.GET("/keys", h.keysList)
 	s.POST("/keys", h.keysCreate)
 	s.POST("/keys/:id/revoke", h.keysRevoke)
 	s.GET("/audit", h.auditList)
 	s.GET("/audit.csv", h.auditCSV)
 	s.GET("/audit/:seq", h.auditShow)
-	s.POST("/audit/:seq/revert", h.auditRevert, h.requireRole(db.RoleOperator))
+	s.POST("/audit/:seq/revert", h.auditRevert, h.requireRole(lb.RoleOperator))
 }
 
 // root serves "/": the SLB API when the request names an Action, else the console's start page.

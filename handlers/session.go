@@ -10,6 +10,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -128,27 +129,15 @@ func (h *Handler) toLogin(c echo.Context) error {
 }
 
 // requireRole refuses users whose role is below min.
-func (h *Handler) requireRole(min string) echo.MiddlewareFunc {
+func (h *Handler) requireRole(min lb.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if rank(currentUser(c).Role) < rank(min) {
-				return echo.NewHTTPError(http.StatusForbidden, "your role does not allow this: it needs "+min)
+			if !currentUser(c).Role.AtLeast(min) {
+				return echo.NewHTTPError(http.StatusForbidden, "your role does not allow this: it needs "+string(min))
 			}
 			return next(c)
 		}
 	}
-}
-
-func rank(role string) int {
-	switch role {
-	case db.RoleAdmin:
-		return 3
-	case db.RoleOperator:
-		return 2
-	case db.RoleViewer:
-		return 1
-	}
-	return 0
 }
 
 func currentUser(c echo.Context) db.User {

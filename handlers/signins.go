@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -33,7 +34,7 @@ func checkSignInFilter(f templates.SignInFilter) error {
 	if f.Outcome != "" && !slices.Contains(templates.SignInOutcomes, f.Outcome) {
 		return echo.NewHTTPError(http.StatusBadRequest, "outcome must be ok, failed or throttled")
 	}
-	if len(f.User) > db.MaxUserNameLen {
+	if len(f.User) > lb.MaxUserNameLen {
 		return echo.NewHTTPError(http.StatusBadRequest, "user must be at most 64 characters: no longer name is recorded")
 	}
 	if f.Address != "" {

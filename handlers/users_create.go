@@ -9,21 +9,23 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
 // userForm is the create-user form as posted.
 type userForm struct {
-	Name, Role, Password, Confirm string
+	Name, Password, Confirm string
+	Role                    lb.Role
 }
 
 // check returns what is wrong with the form, by field; nil when nothing is.
 func (f userForm) check() templates.FieldErrors {
 	errs := templates.FieldErrors{}
-	if !db.ValidUserName(f.Name) {
-		errs["name"] = fmt.Sprintf("the name must be 1 to %d letters, digits, dots, dashes or underscores", db.MaxUserNameLen)
+	if !lb.ValidUserName(f.Name) {
+		errs["name"] = fmt.Sprintf("the name must be 1 to %d letters, digits, dots, dashes or underscores", lb.MaxUserNameLen)
 	}
-	if !db.ValidRole(f.Role) {
+	if !f.Role.Valid() {
 		errs["role"] = "pick a role: viewer, operator or admin"
 	}
 	if field, msg := newPasswordError(f.Password, f.Confirm); field != "" {
@@ -38,7 +40,7 @@ func (f userForm) check() templates.FieldErrors {
 // userCreate adds a user. A refusal re-renders the form with what was typed, except the
 // passwords, and the message next to the field at fault.
 func (h *Handler) userCreate(c echo.Context) error {
-	f := userForm{Name: c.FormValue("name"), Role: c.FormValue("role"), Password: c.FormValue("password"), Confirm: c.FormValue("confirm")}
+	f := userForm{Name: c.FormValue("name"), Role: lb.Role(c.FormValue("role")), Password: c.FormValue("password"), Confirm: c.FormValue("confirm")}
 	refuse := func(errs templates.FieldErrors) error {
 		return h.usersAnswer(c, http.StatusUnprocessableEntity, templates.UsersPage{New: templates.NewUserForm{Name: f.Name, Role: f.Role, Errors: errs}})
 	}

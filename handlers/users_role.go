@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
+	"lbconsole/lb"
 
-	"lbconsole/db"
+	"github.com/labstack/echo/v4"
 )
 
 // userRole changes a user's role; it takes effect on their next request.
@@ -15,8 +15,8 @@ func (h *Handler) userRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	role := c.FormValue("role")
-	if !db.ValidRole(role) {
+	role := lb.Role(c.FormValue("role"))
+	if !role.Valid() {
 		return h.rowRefused(c, http.StatusUnprocessableEntity, id, "role", "pick a role: viewer, operator or admin")
 	}
 	u, err := h.db.SetUserRole(c.Request().Context(), origin(c), id, role)

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 // newPassword is what tests change passwords to.
@@ -191,7 +192,7 @@ func TestUsersChangeRole(t *testing.T) {
 		if got := fieldErrorIn(userRowsByName(r.Doc())[operatorName]); !strings.Contains(got, "pick a role") {
 			t.Errorf("oscar's row error = %q; want a message about the role", got)
 		}
-		if e.user(operatorName).Role != db.RoleOperator {
+		if e.user(operatorName).Role != lb.RoleOperator {
 			t.Error("oscar's role changed")
 		}
 	})
@@ -275,7 +276,7 @@ func TestUsersOwnAccountRefused(t *testing.T) {
 			if got := fieldErrorIn(userRowsByName(r.Doc())[adminName]); !strings.Contains(got, tc.message) {
 				t.Errorf("alice's row error = %q; want %q", got, tc.message)
 			}
-			if u := e.user(adminName); u.Role != db.RoleAdmin || u.Disabled || u.PasswordHash != alice.PasswordHash || e.auditTotal() != audit {
+			if u := e.user(adminName); u.Role != lb.RoleAdmin || u.Disabled || u.PasswordHash != alice.PasswordHash || e.auditTotal() != audit {
 				t.Errorf("alice = %+v; want her account and the audit log unchanged", u)
 			}
 			wantSignedIn(t, admin)
@@ -292,7 +293,7 @@ func TestUsersOwnAccountRefused(t *testing.T) {
 // manage users: the store's last-admin rule refuses whichever comes second.
 func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.store.CreateUser(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bea", db.RoleAdmin, passwordHash(t)); err != nil {
+	if _, err := e.store.CreateUser(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bea", lb.RoleAdmin, passwordHash(t)); err != nil {
 		t.Fatal(err)
 	}
 	for round, action := range []string{"disable", "role"} {
@@ -317,7 +318,7 @@ func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
 		wg.Wait()
 		admins := 0
 		for _, name := range []string{adminName, "bea"} {
-			if u := e.user(name); u.Role == db.RoleAdmin && !u.Disabled {
+			if u := e.user(name); u.Role == lb.RoleAdmin && !u.Disabled {
 				admins++
 			}
 		}
@@ -327,7 +328,7 @@ func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
 		}
 		// Make both admins again for the next round.
 		for _, name := range []string{adminName, "bea"} {
-			if _, err := e.store.SetUserRole(e.ctx, db.Origin{}, e.user(name).ID, db.RoleAdmin); err != nil {
+			if _, err := e.store.SetUserRole(e.ctx, db.Origin{}, e.user(name).ID, lb.RoleAdmin); err != nil {
 				t.Fatal(err)
 			}
 			if _, _, err := e.store.SetUserDisabled(e.ctx, db.Origin{}, e.user(name).ID, false, false); err != nil {
@@ -364,10 +365,10 @@ func TestUsersForbiddenToNonAdmins(t *testing.T) {
 				wantStatus(t, c.post(path, c.withCSRF(form)), http.StatusForbidden)
 			}
 			after, _ := e.store.CountUsers(e.ctx)
-			if u := e.user(viewerName); after != users || u.Role != db.RoleViewer || u.Disabled || u.PasswordHash != target.PasswordHash || e.auditTotal() != audit {
+			if u := e.user(viewerName); after != users || u.Role != lb.RoleViewer || u.Disabled || u.PasswordHash != target.PasswordHash || e.auditTotal() != audit {
 				t.Errorf("something changed: users %d → %d, vera %+v, audit %d → %d", users, after, u, audit, e.auditTotal())
 			}
-			if e.user(name).Role == db.RoleAdmin {
+			if e.user(name).Role == lb.RoleAdmin {
 				t.Errorf("%s made themself admin", name)
 			}
 		})

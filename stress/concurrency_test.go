@@ -17,6 +17,7 @@ import (
 	"lbconsole/auth"
 	"lbconsole/db"
 	"lbconsole/handlers"
+	"lbconsole/lb"
 )
 
 // password is every stress user's password.
@@ -42,7 +43,7 @@ func TestConcurrentClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	creds := map[string]auth.APICredentials{}
-	for name, role := range map[string]string{"admin": db.RoleAdmin, "operator": db.RoleOperator} {
+	for name, role := range map[string]lb.Role{"admin": lb.RoleAdmin, "operator": lb.RoleOperator} {
 		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, hash)
 		if err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)

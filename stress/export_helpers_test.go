@@ -68,7 +68,7 @@ func seedExportDB(t *testing.T, dir, name string, rows int, viewers []string) ex
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := store.CreateUser(ctx, testOrigin, "admin", db.RoleAdmin, hash)
+	admin, err := store.CreateUser(ctx, testOrigin, "admin", lb.RoleAdmin, hash)
 	if err != nil {
 		t.Fatalf("CreateUser(admin): %v", err)
 	}
@@ -77,7 +77,7 @@ func seedExportDB(t *testing.T, dir, name string, rows int, viewers []string) ex
 		t.Fatalf("CreateAPIKey: %v", err)
 	}
 	for _, v := range viewers {
-		if _, err := store.CreateUser(ctx, testOrigin, v, db.RoleViewer, hash); err != nil {
+		if _, err := store.CreateUser(ctx, testOrigin, v, lb.RoleViewer, hash); err != nil {
 			t.Fatalf("CreateUser(%s): %v", v, err)
 		}
 	}

@@ -92,7 +92,7 @@ func TestUserAdd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.Role != db.RoleOperator {
+		if u.Role != lb.RoleOperator {
 			t.Errorf("role = %q, want operator", u.Role)
 		}
 		if err := auth.CheckPassword(u.PasswordHash, goodPassword); err != nil {
@@ -500,7 +500,7 @@ func TestServe(t *testing.T) {
 		}
 		defer store.Close()
 		u, err := store.UserByName(ctx, "admin")
-		if err != nil || u.Role != db.RoleAdmin {
+		if err != nil || u.Role != lb.RoleAdmin {
 			t.Fatalf("admin = %+v, %v; want an admin user", u, err)
 		}
 		if err := auth.CheckPassword(u.PasswordHash, password[1]); err != nil {

@@ -15,6 +15,7 @@ import (
 	"lbconsole/auth"
 	"lbconsole/db"
 	"lbconsole/handlers"
+	"lbconsole/lb"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM.
@@ -202,7 +203,7 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := store.CreateUser(ctx, cliOrigin(), "admin", db.RoleAdmin, hash); err != nil {
+	if _, err := store.CreateUser(ctx, cliOrigin(), "admin", lb.RoleAdmin, hash); err != nil {
 		return "", err
 	}
 	return "Sign in as user admin with " + shown, nil

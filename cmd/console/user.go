@@ -9,6 +9,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 func userCommand(ctx context.Context, args []string, e env) error {
@@ -27,16 +28,17 @@ func userCommand(ctx context.Context, args []string, e env) error {
 func userAdd(ctx context.Context, args []string, e env) error {
 	var dbPath, role string
 	fs := newFlags("user add", e, &dbPath)
-	fs.StringVar(&role, "role", db.RoleViewer, "viewer, operator or admin")
+	fs.StringVar(&role, "role", string(lb.RoleViewer), "viewer, operator or admin")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(names) != 1 || !validUserName(names[0]) {
+	if len(names) != 1 || !lb.ValidUserName(names[0]) {
 		return exitError{code: 2, msg: "give one user name of 1 to 64 letters, digits, dots, dashes or underscores"}
 	}
-	if !db.ValidRole(role) {
-		return exitError{code: 2, msg: fmt.Sprintf("role must be viewer, operator or admin, not %q", role)}
+	r, err := lb.ParseRole(role)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
 	}
 	hash, err := readNewPassword(e)
 	if err != nil {
@@ -47,7 +49,7 @@ func userAdd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.CreateUser(ctx, cliOrigin(), names[0], role, hash); errors.Is(err, db.ErrNameTaken) {
+	if _, err := store.CreateUser(ctx, cliOrigin(), names[0], r, hash); errors.Is(err, db.ErrNameTaken) {
 		return exitError{code: 1, msg: fmt.Sprintf("user %s already exists", names[0])}
 	} else if err != nil {
 		return err
@@ -121,17 +123,4 @@ func readNewPassword(e env) (string, error) {
 		return "", exitError{code: 2, msg: err.Error()}
 	}
 	return auth.HashPassword(password)
-}
-
-func validUserName(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		ok := r == '.' || r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
-		if !ok {
-			return false
-		}
-	}
-	return true
 }

@@ -29,16 +29,13 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			return err
 		}
-		if !canWrite(user.Role) && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if !user.Role.CanChange() && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return errorf(http.StatusForbidden, "user %s is a %s: only an operator's or an admin's key may change pools", user.Name, user.Role)
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, user)))
 		return nil
 	})
 }
-
-// canWrite names the roles that may run batches; any other role only reads.
-func canWrite(role string) bool { return role == db.RoleOperator || role == db.RoleAdmin }
 
 // caller returns the user whose token authenticated r.
 func caller(r *http.Request) db.User {

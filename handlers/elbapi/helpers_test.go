@@ -73,7 +73,7 @@ func buildTemplate() error {
 		return err
 	}
 	template.tokens = map[string]string{}
-	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer, revokedName: db.RoleOperator} {
+	for name, role := range map[string]lb.Role{adminName: lb.RoleAdmin, operatorName: lb.RoleOperator, viewerName: lb.RoleViewer, revokedName: lb.RoleOperator} {
 		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, hash)
 		if err != nil {
 			return err

@@ -121,7 +121,7 @@ func (a *api) serve(c *call, r *http.Request) (any, error) {
 	if !ok {
 		return nil, newError(http.StatusNotFound, codeActionNotFound, "the action %q does not exist in this API", c.action)
 	}
-	if act.changes != "" && !mayChange(c.user) {
+	if act.changes != "" && !c.user.Role.CanChange() {
 		return nil, newError(http.StatusForbidden, codeForbidden, "%s's role %s may only call Describe actions; %s needs an operator or admin", c.user.Name, c.user.Role, c.action)
 	}
 	body, err := act.run(a, c)

@@ -15,6 +15,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 // testAPI serves the API alone (no router) on a real SQLite file, with a clock the test moves
@@ -37,7 +38,7 @@ func newTestAPI(t *testing.T, limits Limits) *testAPI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "ops", db.RoleOperator, "not-a-real-hash")
+	u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "ops", lb.RoleOperator, "not-a-real-hash")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,6 +91,3 @@ func (a *api) authenticate(ctx context.Context, method string, p params, readOnl
 	// The signature has proved who sent the call: a refusal of its nonce is still theirs to audit.
 	return owner, err
 }
-
-// mayChange reports whether a user's keys may call the actions that change something.
-func mayChange(u db.User) bool { return u.Role == db.RoleOperator || u.Role == db.RoleAdmin }

@@ -16,6 +16,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 // BenchmarkAuthenticatedCall measures what every call pays before its action runs: the
@@ -28,7 +29,7 @@ func BenchmarkAuthenticatedCall(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bench", db.RoleViewer, "not-a-real-hash")
+	u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bench", lb.RoleViewer, "not-a-real-hash")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
 	}
 	e := &env{t: t, ctx: ctx, store: store, path: path, users: map[string]db.User{}, keys: map[string]auth.APICredentials{}}
-	for name, role := range map[string]string{adminName: db.RoleAdmin, operatorName: db.RoleOperator, viewerName: db.RoleViewer} {
+	for name, role := range map[string]lb.Role{adminName: lb.RoleAdmin, operatorName: lb.RoleOperator, viewerName: lb.RoleViewer} {
 		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, passwordHash(t))
 		if err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)

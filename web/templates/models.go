@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+
+	"lbconsole/lb"
 )
 
 // Page is what every page's layout needs.
@@ -20,14 +22,14 @@ type Page struct {
 // User is the signed-in person as the layout shows them.
 type User struct {
 	Name string
-	Role string
+	Role lb.Role
 }
 
 // CanChange reports whether the user may apply batches.
-func (u *User) CanChange() bool { return u != nil && (u.Role == "operator" || u.Role == "admin") }
+func (u *User) CanChange() bool { return u != nil && u.Role.CanChange() }
 
 // IsAdmin reports whether the user manages users and inventory.
-func (u *User) IsAdmin() bool { return u != nil && u.Role == "admin" }
+func (u *User) IsAdmin() bool { return u != nil && u.Role.AtLeast(lb.RoleAdmin) }
 
 // Flash is a one-time message after an action.
 type Flash struct {
