@@ -3,23 +3,10 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"lbconsole/lb"
-)
-
-// Errors of the rules that keep the console manageable. The store checks them inside the
-// transaction that makes the change, so that two admins acting at once cannot both pass.
-var (
-	// ErrOwnAccount refuses an admin disabling, demoting or resetting the password of their
-	// own account from the users page.
-	ErrOwnAccount = errors.New("db: this cannot be done to your own account")
-	// ErrLastAdmin refuses disabling or demoting the last enabled admin: nobody could manage
-	// users after it.
-	ErrLastAdmin = errors.New("db: this is the last enabled admin")
 )
 
 // SourceCLI is the command line, as the audit log records the account changes made there.
@@ -83,14 +70,20 @@ func (d *DB) auditAccount(ctx context.Context, tx *sql.Tx, o Origin, action, req
 }
 
 // CreateUser adds a user with an already hashed password, and records who added whom in the
-// audit log in the same transaction.
+// audit log in the same transaction. A name that is taken is an *lb.Error of kind conflict.
 func (d *DB) CreateUser(ctx context.Context, o Origin, name string, role lb.Role, passwordHash string) (User, error) {
 	u := User{Name: name, Role: role, PasswordHash: passwordHash, Created: d.now().UTC()}
+	if !lb.ValidUserName(name) {
+		return u, lb.Errorf(lb.KindInvalid, lb.FieldUserName, "the name %q is not 1 to %d letters, digits, dots, dashes or underscores", lb.Clip(name), lb.MaxUserNameLen)
+	}
+	if !role.Valid() {
+		return u, lb.Errorf(lb.KindInvalid, lb.FieldRole, "role must be viewer, operator or admin, not %q", lb.Clip(string(role)))
+	}
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "INSERT INTO users (name, role, password_hash, created) VALUES (?,?,?,?) RETURNING id",
 			name, role, passwordHash, formatTime(u.Created)).Scan(&u.ID)
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
-			return ErrNameTaken
+		if constraintKind(err) == lb.KindConflict {
+			return lb.Errorf(lb.KindConflict, lb.FieldUserName, "a user named %s already exists", name)
 		}
 		if err != nil {
 			return fmt.Errorf("db: unable to create user %s: %w", name, err)
@@ -115,10 +108,12 @@ func (d *DB) changeAccount(ctx context.Context, userID int64, fn func(tx *sql.Tx
 }
 
 // keepsAnAdmin refuses a change that would leave no enabled admin, and one that an admin makes
-// to their own account: a slip of the mouse should not lock them out.
-func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User) error {
+// to their own account: a slip of the mouse should not lock them out. own says what was refused
+// to the admin's own account, and what to do instead. The rules are checked inside the
+// transaction that makes the change, so that two admins acting at once cannot both pass.
+func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User, own string) error {
 	if u.ID == o.ActorID {
-		return ErrOwnAccount
+		return lb.Errorf(lb.KindForbidden, lb.FieldUser, "%s", own)
 	}
 	if u.Role != lb.RoleAdmin || u.Disabled {
 		return nil
@@ -129,7 +124,7 @@ func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User) error {
 		return fmt.Errorf("db: unable to count the admins: %w", err)
 	}
 	if others == 0 {
-		return ErrLastAdmin
+		return lb.Errorf(lb.KindConflict, lb.FieldUser, "%s is the last enabled admin: make another user an admin first, or nobody could manage users", u.Name)
 	}
 	return nil
 }
@@ -138,14 +133,14 @@ func keepsAnAdmin(ctx context.Context, tx *sql.Tx, o Origin, u User) error {
 // sessions read the role from the users table every time. It returns the user as they were.
 func (d *DB) SetUserRole(ctx context.Context, o Origin, userID int64, role lb.Role) (User, error) {
 	if !role.Valid() {
-		return User{}, fmt.Errorf("db: unable to set role %q: not a role", role)
+		return User{}, lb.Errorf(lb.KindInvalid, lb.FieldRole, "role must be viewer, operator or admin, not %q", lb.Clip(string(role)))
 	}
 	return d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
 		if u.Role == role {
 			return nil
 		}
 		if role != lb.RoleAdmin {
-			if err := keepsAnAdmin(ctx, tx, o, u); err != nil {
+			if err := keepsAnAdmin(ctx, tx, o, u, "you cannot change your own role: ask another admin"); err != nil {
 				return err
 			}
 		}
@@ -168,7 +163,7 @@ func (d *DB) SetUserDisabled(ctx context.Context, o Origin, userID int64, disabl
 		}
 		action, verb := ActionEnableUser, "enable"
 		if disabled {
-			if err := keepsAnAdmin(ctx, tx, o, u); err != nil {
+			if err := keepsAnAdmin(ctx, tx, o, u, "you cannot disable your own account: ask another admin"); err != nil {
 				return err
 			}
 			action, verb = ActionDisableUser, "disable"
@@ -224,7 +219,7 @@ func (d *DB) ResetPassword(ctx context.Context, o Origin, userID int64, password
 	var ended Ended
 	u, err := d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
 		if u.ID == o.ActorID {
-			return ErrOwnAccount
+			return lb.Errorf(lb.KindForbidden, lb.FieldUser, "you cannot reset your own password: change it on your account page, which asks for the current one")
 		}
 		return d.resetPassword(ctx, tx, o, u, passwordHash, revokeKeys, &ended)
 	})

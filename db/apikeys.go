@@ -3,13 +3,13 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"lbconsole/auth"
+	"lbconsole/lb"
 )
 
 // APIKey is one user's API credential, without its secrets.
@@ -27,8 +27,8 @@ type APIKey struct {
 func (k APIKey) Active() bool { return k.Revoked.IsZero() }
 
 // CreateAPIKey stores new credentials for a user, the secret sealed with a key kept outside the
-// database, the token as a hash, and audits it in the same transaction. An unknown user is
-// ErrNotFound.
+// database, the token as a hash, and audits it in the same transaction. An unknown user is an
+// *lb.Error of kind not found.
 func (d *DB) CreateAPIKey(ctx context.Context, o Origin, userID int64, cred auth.APICredentials) (APIKey, error) {
 	k := APIKey{UserID: userID, AccessKeyID: cred.AccessKeyID, Created: d.now().UTC()}
 	sealed, err := auth.Seal(d.sealKey, []byte(cred.AccessKeySecret))
@@ -79,7 +79,7 @@ func listKeys(ctx context.Context, q queryer, cond string, args ...any) ([]APIKe
 }
 
 // FindAPIKey returns a key by its number or its AccessKeyId (which never is a number), with
-// its owner's name, revoked or not; an unknown one is ErrNotFound.
+// its owner's name, revoked or not; an unknown one is an *lb.Error of kind not found.
 func (d *DB) FindAPIKey(ctx context.Context, ref string) (APIKey, error) {
 	cond := "k.access_key_id = ?"
 	var arg any = ref
@@ -91,28 +91,30 @@ func (d *DB) FindAPIKey(ctx context.Context, ref string) (APIKey, error) {
 		return APIKey{}, err
 	}
 	if len(keys) == 0 {
-		return APIKey{}, ErrNotFound
+		return APIKey{}, lb.Errorf(lb.KindNotFound, FieldAPIKey, "API key %s does not exist", lb.Clip(ref))
 	}
 	return keys[0], nil
 }
 
 // RevokeAPIKey ends any user's key at once, as admins and the command line may. It returns the
 // key as it was: one already revoked is left as it is, and nothing is audited. An unknown key is
-// ErrNotFound.
+// an *lb.Error of kind not found.
 func (d *DB) RevokeAPIKey(ctx context.Context, o Origin, keyID int64) (APIKey, error) {
-	return d.revoke(ctx, o, "k.id = ?", keyID)
+	return d.revoke(ctx, o, lb.Errorf(lb.KindNotFound, FieldAPIKey, "API key %d does not exist", keyID), "k.id = ?", keyID)
 }
 
-// RevokeOwnAPIKey is RevokeAPIKey for the signed-in user's own keys: another user's key is
-// ErrNotFound, so that a key number tells nothing about other people's keys.
+// RevokeOwnAPIKey is RevokeAPIKey for the signed-in user's own keys: another user's key is not
+// found, as an unknown one is, so that a key number tells nothing about other people's keys.
 func (d *DB) RevokeOwnAPIKey(ctx context.Context, o Origin, keyID int64) (APIKey, error) {
+	missing := lb.Errorf(lb.KindNotFound, FieldAPIKey, "%s has no API key %d", o.Actor, keyID)
 	if o.ActorID == 0 {
-		return APIKey{}, ErrNotFound
+		return APIKey{}, missing
 	}
-	return d.revoke(ctx, o, "k.id = ? AND k.user_id = ?", keyID, o.ActorID)
+	return d.revoke(ctx, o, missing, "k.id = ? AND k.user_id = ?", keyID, o.ActorID)
 }
 
-func (d *DB) revoke(ctx context.Context, o Origin, cond string, args ...any) (APIKey, error) {
+// revoke revokes the key cond selects, or returns missing when it selects none.
+func (d *DB) revoke(ctx context.Context, o Origin, missing *lb.Error, cond string, args ...any) (APIKey, error) {
 	var k APIKey
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		keys, err := listKeys(ctx, tx, cond, args...)
@@ -120,7 +122,7 @@ func (d *DB) revoke(ctx context.Context, o Origin, cond string, args ...any) (AP
 			return err
 		}
 		if len(keys) == 0 {
-			return ErrNotFound
+			return missing
 		}
 		if k = keys[0]; !k.Active() {
 			return nil
@@ -144,43 +146,54 @@ func (d *DB) revokeKey(ctx context.Context, tx *sql.Tx, o Origin, k APIKey) erro
 	return d.auditAccount(ctx, tx, o, ActionRevokeKey, fmt.Sprintf("revoke API key %d (%s) of %s", k.ID, k.AccessKeyID, k.Owner))
 }
 
-// APIKeyByAccessKeyID returns a live key, its owner and its secret, for checking an SLB API
-// signature. A revoked key or a disabled owner is ErrNotFound.
-func (d *DB) APIKeyByAccessKeyID(ctx context.Context, accessKeyID string) (APIKey, User, string, error) {
-	var k APIKey
-	var u User
-	var sealed []byte
-	err := d.read.QueryRowContext(ctx, "SELECT "+apiKeyColumns+", k.secret_sealed, "+prefixed("u.", userColumns)+
-		" FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.access_key_id = ? AND k.revoked = '' AND u.disabled = 0", accessKeyID).
-		Scan(append(append(apiKeyDest(&k), &sealed), userDest(&u)...)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return k, u, "", ErrNotFound
-	}
-	if err != nil {
-		return k, u, "", fmt.Errorf("db: unable to load API key %s: %w", accessKeyID, err)
-	}
-	secret, err := auth.Open(d.sealKey, sealed)
-	if err != nil {
-		return k, u, "", fmt.Errorf("db: unable to open the secret of %s: %w", accessKeyID, err)
-	}
-	return k, u, string(secret), nil
+// Fields of API keys that errors name.
+const (
+	// FieldAPIKey is a key named by its number or its AccessKeyId.
+	FieldAPIKey = "ApiKey"
+	// FieldAccessKeyID is the key that signed an SLB API call, as the API names the parameter.
+	FieldAccessKeyID = "AccessKeyId"
+	// FieldToken is the token of a REST API call, as the header that carries it is named.
+	FieldToken = "X-Auth-Token"
+)
+
+// keyOwner is a live key with its owner and, for the SLB API, its sealed secret.
+type keyOwner struct {
+	key    APIKey
+	owner  User
+	sealed []byte
 }
 
-// APIKeyByToken returns a live key and its owner for a REST API token. A revoked key or a
-// disabled owner is ErrNotFound.
-func (d *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, User, error) {
-	var k APIKey
-	var u User
-	err := d.read.QueryRowContext(ctx, "SELECT "+apiKeyColumns+", "+prefixed("u.", userColumns)+
-		" FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ? AND k.revoked = '' AND u.disabled = 0", auth.HashToken(token)).
-		Scan(append(apiKeyDest(&k), userDest(&u)...)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return k, u, ErrNotFound
-	}
+const keyOwnerQuery = "SELECT " + apiKeyColumns + ", k.secret_sealed, %s FROM api_keys k JOIN users u ON u.id = k.user_id " +
+	"WHERE %s AND k.revoked = '' AND u.disabled = 0"
+
+func keyOwnerDest(r *keyOwner) []any {
+	return append(append(apiKeyDest(&r.key), &r.sealed), userDest(&r.owner)...)
+}
+
+// APIKeyByAccessKeyID returns a live key, its owner and its secret, for checking an SLB API
+// signature. An unknown or revoked key, or a disabled owner, is an *lb.Error of kind
+// unauthenticated: the caller cannot be told which.
+func (d *DB) APIKeyByAccessKeyID(ctx context.Context, accessKeyID string) (APIKey, User, string, error) {
+	r, err := queryOne(ctx, d.read, "API key "+accessKeyID,
+		lb.Errorf(lb.KindUnauthenticated, FieldAccessKeyID, "AccessKeyId %s does not exist, was revoked, or belongs to a disabled user", lb.Clip(accessKeyID)),
+		keyOwnerDest, fmt.Sprintf(keyOwnerQuery, prefixed("u.", userColumns), "k.access_key_id = ?"), accessKeyID)
 	if err != nil {
-		return k, u, fmt.Errorf("db: unable to load an API key by token: %w", err)
+		return r.key, r.owner, "", err
 	}
-	return k, u, nil
+	secret, err := auth.Open(d.sealKey, r.sealed)
+	if err != nil {
+		return r.key, r.owner, "", fmt.Errorf("db: unable to open the secret of %s: %w", accessKeyID, err)
+	}
+	return r.key, r.owner, string(secret), nil
+}
+
+// APIKeyByToken returns a live key and its owner for a REST API token. An unknown or revoked
+// token, or a disabled owner, is an *lb.Error of kind unauthenticated.
+func (d *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, User, error) {
+	r, err := queryOne(ctx, d.read, "an API key by token",
+		lb.Errorf(lb.KindUnauthenticated, FieldToken, "the API token is unknown or revoked, or its owner is disabled"),
+		keyOwnerDest, fmt.Sprintf(keyOwnerQuery, prefixed("u.", userColumns), "k.token_hash = ?"), auth.HashToken(token))
+	return r.key, r.owner, err
 }
 
 // prefixed qualifies each of a comma-separated column list with a table alias.

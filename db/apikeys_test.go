@@ -2,12 +2,12 @@ package db
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"testing"
 
 	"lbconsole/auth"
+	"lbconsole/lb"
 )
 
 // giveKey makes a key for u by the command line and returns it with its credentials.
@@ -28,7 +28,7 @@ func (p *people) works(t *testing.T, cred auth.APICredentials) bool {
 	_, _, _, errSLB := p.d.APIKeyByAccessKeyID(ctx, cred.AccessKeyID)
 	_, _, errREST := p.d.APIKeyByToken(ctx, cred.Token)
 	for _, err := range []error{errSLB, errREST} {
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && lb.ErrorKind(err) != lb.KindUnauthenticated {
 			t.Fatal(err)
 		}
 	}
@@ -52,8 +52,8 @@ func TestAPIKeyEvents(t *testing.T) {
 			!strings.Contains(e.Message, "oscar") {
 			t.Errorf("audit entry = %+v; want create_key from the cli naming the key and oscar", e)
 		}
-		if _, err := p.d.CreateAPIKey(ctx, testOrigin, 9999, auth.NewAPICredentials()); !errors.Is(err, ErrNotFound) {
-			t.Errorf("CreateAPIKey for an unknown user = %v; want ErrNotFound", err)
+		if _, err := p.d.CreateAPIKey(ctx, testOrigin, 9999, auth.NewAPICredentials()); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("CreateAPIKey for an unknown user = %v; want not found", err)
 		}
 		p.lastAudit(t, 1)
 	})
@@ -61,8 +61,8 @@ func TestAPIKeyEvents(t *testing.T) {
 	t.Run("RevokeOwnRefusesAnotherUsersKey", func(t *testing.T) {
 		p := newPeople(t)
 		k, cred := p.giveKey(t, p.oscar)
-		if _, err := p.d.RevokeOwnAPIKey(ctx, p.annAt, k.ID); !errors.Is(err, ErrNotFound) {
-			t.Errorf("ann revokes oscar's key as her own = %v; want ErrNotFound", err)
+		if _, err := p.d.RevokeOwnAPIKey(ctx, p.annAt, k.ID); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("ann revokes oscar's key as her own = %v; want not found", err)
 		}
 		if !p.works(t, cred) {
 			t.Error("oscar's key stopped working")
@@ -89,8 +89,8 @@ func TestAPIKeyEvents(t *testing.T) {
 			t.Errorf("revoke again = %+v, %v; want the key as it was: revoked", was, err)
 		}
 		p.lastAudit(t, 2) // nothing new
-		if _, err := p.d.RevokeAPIKey(ctx, p.annAt, 9999); !errors.Is(err, ErrNotFound) {
-			t.Errorf("revoke an unknown key = %v; want ErrNotFound", err)
+		if _, err := p.d.RevokeAPIKey(ctx, p.annAt, 9999); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("revoke an unknown key = %v; want not found", err)
 		}
 	})
 
@@ -166,8 +166,8 @@ func TestAPIKeyEvents(t *testing.T) {
 				t.Errorf("FindAPIKey(%s) = %+v, %v; want oscar's key", ref, k, err)
 			}
 		}
-		if _, err := p.d.FindAPIKey(ctx, "LTAInothere"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("FindAPIKey(unknown) = %v; want ErrNotFound", err)
+		if _, err := p.d.FindAPIKey(ctx, "LTAInothere"); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("FindAPIKey(unknown) = %v; want not found", err)
 		}
 		if _, err := p.d.RevokeAPIKey(ctx, p.annAt, kb.ID); err != nil {
 			t.Fatal(err)

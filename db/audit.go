@@ -19,6 +19,9 @@ import (
 // Outcome of an applied batch; refused ones record their error kind.
 const OutcomeOK = "ok"
 
+// FieldAuditEntry names an audit entry, by its sequence number, in errors.
+const FieldAuditEntry = "Seq"
+
 // AuditEntry is one batch attempt as the audit log keeps it.
 type AuditEntry struct {
 	Seq          int64

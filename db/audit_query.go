@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"lbconsole/lb"
 )
 
 // AuditFilter selects audit entries. Empty fields select everything.
@@ -134,17 +136,14 @@ func (d *DB) auditPage(ctx context.Context, f AuditFilter, cursor int64, offset,
 		append(args, n, offset)...)
 }
 
-// GetAudit returns one entry, or ErrNotFound.
+// GetAudit returns one entry; an unknown one is an *lb.Error of kind not found.
 func (d *DB) GetAudit(ctx context.Context, seq int64) (AuditEntry, error) {
-	var e AuditEntry
-	err := d.read.QueryRowContext(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq = ?", seq).Scan(auditDest(&e)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, ErrNotFound
-	}
-	if err != nil {
-		return e, fmt.Errorf("db: unable to read audit entry %d: %w", seq, err)
-	}
-	return e, nil
+	return readAudit(ctx, d.read, seq)
+}
+
+func readAudit(ctx context.Context, q queryer, seq int64) (AuditEntry, error) {
+	return queryOne(ctx, q, fmt.Sprintf("audit entry %d", seq), lb.Errorf(lb.KindNotFound, FieldAuditEntry, "audit entry %d does not exist", seq),
+		auditDest, "SELECT "+auditColumns+" FROM audit_log WHERE seq = ?", seq)
 }
 
 // GroupChangesSince returns the applied entries that moved a group past version, oldest

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lbconsole/lb"
 )
 
 // withAudit opens a fresh demo copy and writes n audit rows: removals from the big group, with
@@ -269,9 +271,9 @@ func TestListAudit(t *testing.T) {
 		}
 	})
 
-	t.Run("GetAudit of an unknown seq is ErrNotFound", func(t *testing.T) {
-		if _, err := d.GetAudit(ctx, 99); err != ErrNotFound {
-			t.Errorf("GetAudit(99) = %v, want ErrNotFound", err)
+	t.Run("GetAudit of an unknown seq is not found", func(t *testing.T) {
+		if _, err := d.GetAudit(ctx, 99); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("GetAudit(99) = %v, want not found", err)
 		}
 	})
 }

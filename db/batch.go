@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -156,25 +155,16 @@ func (d *DB) loadTarget(ctx context.Context, q queryer, lbID, groupRef string, b
 	return t, res, nil
 }
 
-// findGroup resolves the batch's group, turning a miss into the domain's not-found error.
+// findGroup resolves the batch's group: by its id alone when lbID is empty, as the APIs name
+// VServer groups, else as a group of that load balancer, which must exist.
 func findGroup(ctx context.Context, q queryer, lbID, ref string) (lb.Group, error) {
-	var g lb.Group
-	var err error
 	if lbID == "" {
-		err = q.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM groups g WHERE g.id = ?", ref).Scan(groupDest(&g)...)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = ErrNotFound
-		}
-	} else {
-		if _, err := getLoadBalancer(ctx, q, lbID); errors.Is(err, ErrNotFound) {
-			return g, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", lbID)
-		}
-		g, err = getGroup(ctx, q, lbID, ref)
+		return getGroupByID(ctx, q, ref)
 	}
-	if errors.Is(err, ErrNotFound) {
-		return g, lb.Errorf(lb.KindNotFound, lb.FieldGroup, "server group %s does not exist", ref)
+	if _, err := getLoadBalancer(ctx, q, lbID); err != nil {
+		return lb.Group{}, err
 	}
-	return g, err
+	return getGroup(ctx, q, lbID, ref)
 }
 
 // serversNamed loads the inventory servers a batch names by id or by address.

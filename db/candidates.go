@@ -18,15 +18,8 @@ func (d *DB) ServerCandidates(ctx context.Context, l lb.LoadBalancer, query stri
 		l.RegionID, like, like, like, l.VpcID, limit)
 }
 
-// GetServer returns one inventory server, or ErrNotFound.
+// GetServer returns one inventory server; an unknown one is an *lb.Error of kind not found.
 func (d *DB) GetServer(ctx context.Context, id string) (lb.Server, error) {
-	servers, err := queryServers(ctx, d.read, `SELECT `+serverColumns+` FROM servers s JOIN subnets n ON n.id = s.subnet_id
-		JOIN vpcs v ON v.id = n.vpc_id WHERE s.id = ?`, id)
-	if err != nil {
-		return lb.Server{}, err
-	}
-	if len(servers) == 0 {
-		return lb.Server{}, ErrNotFound
-	}
-	return servers[0], nil
+	return queryOne(ctx, d.read, "server "+id, lb.Errorf(lb.KindNotFound, lb.FieldServerID, "server %s does not exist in the inventory", lb.Clip(id)),
+		serverDest, `SELECT `+serverColumns+serverJoins+` WHERE s.id = ?`, id)
 }

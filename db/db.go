@@ -25,9 +25,6 @@ import (
 // timeLayout is how times are stored: UTC, fixed width, so that text order is time order.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-// ErrNotFound is returned when a looked-up row does not exist.
-var ErrNotFound = errors.New("db: not found")
-
 // Options configure Open.
 type Options struct {
 	// Key is the secret that the audit chain's HMAC and other derived keys come from. It must

@@ -2,8 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -30,22 +28,10 @@ func (d *DB) ListGroups(ctx context.Context, lbID string) ([]GroupSummary, error
 }
 
 // GetGroup returns a load balancer's group by id, or its default server list when ref is
-// lb.DefaultGroupRef. A group of another load balancer is ErrNotFound.
+// lb.DefaultGroupRef. A group of another load balancer is not found, as an unknown one is: an
+// *lb.Error of kind not found.
 func (d *DB) GetGroup(ctx context.Context, lbID, ref string) (lb.Group, error) {
 	return getGroup(ctx, d.read, lbID, ref)
-}
-
-// GetGroupByID returns a group by its id alone, as the APIs name VServer groups and pools.
-func (d *DB) GetGroupByID(ctx context.Context, id string) (lb.Group, error) {
-	var g lb.Group
-	err := d.read.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM groups g WHERE g.id = ?", id).Scan(groupDest(&g)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("db: unable to load group %s: %w", id, err)
-	}
-	return g, nil
 }
 
 func getGroup(ctx context.Context, q queryer, lbID, ref string) (lb.Group, error) {
@@ -53,15 +39,14 @@ func getGroup(ctx context.Context, q queryer, lbID, ref string) (lb.Group, error
 	if ref == lb.DefaultGroupRef {
 		query = "SELECT " + groupColumns + " FROM groups g WHERE g.lb_id = ? AND g.kind = 'default' AND ? <> ''"
 	}
-	var g lb.Group
-	err := q.QueryRowContext(ctx, query, lbID, ref).Scan(groupDest(&g)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("db: unable to load group %s of %s: %w", ref, lbID, err)
-	}
-	return g, nil
+	return queryOne(ctx, q, "group "+ref+" of "+lbID,
+		lb.Errorf(lb.KindNotFound, lb.FieldGroup, "load balancer %s has no server group %s", lbID, lb.Clip(ref)), groupDest, query, lbID, ref)
+}
+
+// getGroupByID returns a group by its id alone, as the APIs name VServer groups.
+func getGroupByID(ctx context.Context, q queryer, id string) (lb.Group, error) {
+	return queryOne(ctx, q, "group "+id, lb.Errorf(lb.KindNotFound, lb.FieldGroup, "server group %s does not exist", lb.Clip(id)),
+		groupDest, "SELECT "+groupColumns+" FROM groups g WHERE g.id = ?", id)
 }
 
 // ListMembers returns a group's members, ordered by server and port.

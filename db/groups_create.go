@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -80,9 +79,6 @@ func (d *DB) planNewGroup(ctx context.Context, q queryer, req CreateGroupRequest
 		return res, err
 	}
 	l, err := getLoadBalancer(ctx, q, req.LoadBalancerID)
-	if errors.Is(err, ErrNotFound) {
-		return res, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", req.LoadBalancerID)
-	}
 	if err != nil {
 		return res, err
 	}

@@ -34,7 +34,7 @@ func (d *DB) checkKey(ctx context.Context, master []byte) error {
 	mac := keyCheckMAC(master)
 	return d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		stored, err := storedKeyCheck(ctx, tx)
-		if errors.Is(err, ErrNotFound) {
+		if err == nil && stored == "" {
 			if err := d.keyFitsHistory(ctx, tx); err != nil {
 				return err
 			}
@@ -56,11 +56,12 @@ func (d *DB) checkKey(ctx context.Context, master []byte) error {
 	})
 }
 
+// storedKeyCheck returns the stored key check, or "" when none is stored yet.
 func storedKeyCheck(ctx context.Context, tx *sql.Tx) (string, error) {
 	var mac string
 	err := tx.QueryRowContext(ctx, "SELECT mac FROM key_checks WHERE purpose = ?", masterCheck).Scan(&mac)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("db: unable to read the key check: %w", err)

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -100,21 +99,14 @@ func lbDest(l *lb.LoadBalancer) []any {
 	return []any{&l.ID, &l.RegionID, &l.Name, &l.Address, &l.AddressType, &l.NetworkType, &l.VpcID, &l.Status, (*timeText)(&l.Created)}
 }
 
-// GetLoadBalancer returns one load balancer, or ErrNotFound.
+// GetLoadBalancer returns one load balancer; an unknown one is an *lb.Error of kind not found.
 func (d *DB) GetLoadBalancer(ctx context.Context, id string) (lb.LoadBalancer, error) {
 	return getLoadBalancer(ctx, d.read, id)
 }
 
 func getLoadBalancer(ctx context.Context, q queryer, id string) (lb.LoadBalancer, error) {
-	var l lb.LoadBalancer
-	err := q.QueryRowContext(ctx, "SELECT "+lbColumns+" FROM load_balancers l WHERE l.id = ?", id).Scan(lbDest(&l)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return l, ErrNotFound
-	}
-	if err != nil {
-		return l, fmt.Errorf("db: unable to load load balancer %s: %w", id, err)
-	}
-	return l, nil
+	return queryOne(ctx, q, "load balancer "+id, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", lb.Clip(id)),
+		lbDest, "SELECT "+lbColumns+" FROM load_balancers l WHERE l.id = ?", id)
 }
 
 // ListRegions returns every region, by id.

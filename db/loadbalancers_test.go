@@ -148,9 +148,9 @@ func TestListLoadBalancersSearch(t *testing.T) {
 		}
 	})
 
-	t.Run("GetLoadBalancer of an unknown id is ErrNotFound", func(t *testing.T) {
-		if _, err := d.GetLoadBalancer(ctx, "lb-nope"); err != ErrNotFound {
-			t.Errorf("GetLoadBalancer(lb-nope) = %v, want ErrNotFound", err)
+	t.Run("GetLoadBalancer of an unknown id is not found", func(t *testing.T) {
+		if _, err := d.GetLoadBalancer(ctx, "lb-nope"); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("GetLoadBalancer(lb-nope) = %v, want not found", err)
 		}
 	})
 }

@@ -3,25 +3,23 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
+
+	"lbconsole/lb"
 )
 
 // The SLB API's nonces live here rather than in a console's memory, so that a restart
 // forgets none and every console on the database refuses the same replay.
 
-var (
-	// ErrNonceUsed is returned when a key's nonce is already remembered: the call is a replay.
-	ErrNonceUsed = errors.New("db: nonce already used")
-	// ErrTooManyNonces is returned when a key already has as many nonces remembered as it may.
-	ErrTooManyNonces = errors.New("db: too many nonces remembered for this key")
-)
+// FieldNonce names the nonce of an SLB API call in errors, as the API names the parameter.
+const FieldNonce = "SignatureNonce"
 
-// UseNonce remembers accessKeyID's nonce until expires. It returns ErrNonceUsed when the key
-// used the nonce before and it has not expired, and ErrTooManyNonces when the key already has
-// limit nonces remembered; in both cases nothing is remembered. The unique key on (key,
-// nonce) makes the check and the insert one step, whichever console sends the replay.
+// UseNonce remembers accessKeyID's nonce until expires. A nonce the key used before, that has
+// not expired, is a replay: an *lb.Error of kind conflict. A key that already has limit nonces
+// remembered is making calls faster than it may: kind too many. In both cases nothing is
+// remembered. The unique key on (key, nonce) makes the check and the insert one step, whichever
+// console sends the replay.
 func (d *DB) UseNonce(ctx context.Context, accessKeyID, nonce string, expires time.Time, limit int) error {
 	now := d.now()
 	return d.inWriteTx(ctx, func(tx *sql.Tx) error {
@@ -36,7 +34,7 @@ func (d *DB) UseNonce(ctx context.Context, accessKeyID, nonce string, expires ti
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("db: unable to remember a nonce: %w", err)
 		} else if n == 0 {
-			return ErrNonceUsed
+			return lb.Errorf(lb.KindConflict, FieldNonce, "SignatureNonce %s was already used: send every request with a new nonce", nonce)
 		}
 		var live int
 		// The minute now falls in is counted whole: a few nonces that just expired count
@@ -47,7 +45,8 @@ func (d *DB) UseNonce(ctx context.Context, accessKeyID, nonce string, expires ti
 			return fmt.Errorf("db: unable to count a key's nonces: %w", err)
 		}
 		if live >= limit {
-			return ErrTooManyNonces
+			return lb.Errorf(lb.KindTooMany, FieldNonce,
+				"AccessKeyId %s made %d calls whose nonces are still remembered, the most one key may make: try again in a minute", accessKeyID, limit)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO slb_nonce_counts (access_key_id, minute, nonces) VALUES (?,?,1)
 			ON CONFLICT (access_key_id, minute) DO UPDATE SET nonces = slb_nonce_counts.nonces + 1`, accessKeyID, unixMinute(expires))

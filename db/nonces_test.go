@@ -2,12 +2,13 @@ package db
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"lbconsole/lb"
 )
 
 const (
@@ -24,8 +25,8 @@ func TestUseNonce(t *testing.T) {
 		if err := d.UseNonce(ctx, keyA, "n1", exp, 10); err != nil {
 			t.Fatal(err)
 		}
-		if err := d.UseNonce(ctx, keyA, "n1", exp, 10); !errors.Is(err, ErrNonceUsed) {
-			t.Fatalf("second use: %v; want ErrNonceUsed", err)
+		if err := d.UseNonce(ctx, keyA, "n1", exp, 10); lb.ErrorKind(err) != lb.KindConflict {
+			t.Fatalf("second use: %v; want a conflict", err)
 		}
 	})
 	t.Run("SameNonceOfAnotherKeyAccepted", func(t *testing.T) {
@@ -46,8 +47,8 @@ func TestUseNonce(t *testing.T) {
 		}
 		d.Close()
 		d = openAt(t, path, Options{Now: c.Now})
-		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); !errors.Is(err, ErrNonceUsed) {
-			t.Fatalf("after a reopen: %v; want ErrNonceUsed", err)
+		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); lb.ErrorKind(err) != lb.KindConflict {
+			t.Fatalf("after a reopen: %v; want a conflict", err)
 		}
 	})
 	t.Run("RememberedUntilItExpires", func(t *testing.T) {
@@ -56,15 +57,15 @@ func TestUseNonce(t *testing.T) {
 		exp := c.Now().Add(15 * time.Minute)
 		d.UseNonce(ctx, keyA, "n1", exp, 10)
 		c.Advance(15 * time.Minute)
-		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); !errors.Is(err, ErrNonceUsed) {
-			t.Fatalf("at the moment it expires: %v; want ErrNonceUsed", err)
+		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); lb.ErrorKind(err) != lb.KindConflict {
+			t.Fatalf("at the moment it expires: %v; want a conflict", err)
 		}
 		c.Advance(time.Second)
 		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); err != nil {
 			t.Fatalf("once expired, not yet pruned: %v; want it accepted", err)
 		}
-		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); !errors.Is(err, ErrNonceUsed) {
-			t.Fatalf("used again after its second use: %v; want ErrNonceUsed", err)
+		if err := d.UseNonce(ctx, keyA, "n1", c.Now().Add(15*time.Minute), 10); lb.ErrorKind(err) != lb.KindConflict {
+			t.Fatalf("used again after its second use: %v; want a conflict", err)
 		}
 	})
 	t.Run("LimitIsPerKey", func(t *testing.T) {
@@ -76,8 +77,8 @@ func TestUseNonce(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := d.UseNonce(ctx, keyA, "x", exp, 3); !errors.Is(err, ErrTooManyNonces) {
-			t.Fatalf("past the limit: %v; want ErrTooManyNonces", err)
+		if err := d.UseNonce(ctx, keyA, "x", exp, 3); lb.ErrorKind(err) != lb.KindTooMany {
+			t.Fatalf("past the limit: %v; want too many", err)
 		}
 		if err := d.UseNonce(ctx, keyB, "x", exp, 3); err != nil {
 			t.Fatalf("another key while the first is at its limit: %v", err)
@@ -92,8 +93,8 @@ func TestUseNonce(t *testing.T) {
 		d, _ := emptyDB(t, Options{Now: c.Now})
 		exp := c.Now().Add(15 * time.Minute)
 		d.UseNonce(ctx, keyA, "a", exp, 1)
-		if err := d.UseNonce(ctx, keyA, "b", exp, 1); !errors.Is(err, ErrTooManyNonces) {
-			t.Fatalf("past the limit: %v; want ErrTooManyNonces", err)
+		if err := d.UseNonce(ctx, keyA, "b", exp, 1); lb.ErrorKind(err) != lb.KindTooMany {
+			t.Fatalf("past the limit: %v; want too many", err)
 		}
 		if n := count(t, d, "SELECT count(*) FROM slb_nonces WHERE access_key_id = ?", keyA); n != 1 {
 			t.Fatalf("%d nonces remembered; want 1: a refused call must not spend its nonce", n)
@@ -115,7 +116,7 @@ func TestUseNonce(t *testing.T) {
 					err := d.UseNonce(ctx, keyA, fmt.Sprint(j), exp, 1000)
 					if err == nil {
 						accepted.Add(1)
-					} else if !errors.Is(err, ErrNonceUsed) {
+					} else if lb.ErrorKind(err) != lb.KindConflict {
 						t.Error(err)
 					}
 				}
@@ -163,8 +164,8 @@ func TestPruneNonces(t *testing.T) {
 	if n := count(t, d, "SELECT count(*) FROM slb_nonce_counts WHERE access_key_id = ?", keyA); n != 0 {
 		t.Errorf("%d counts left for the pruned key; want none", n)
 	}
-	if err := d.UseNonce(ctx, keyB, "live0", c.Now().Add(15*time.Minute), 100); !errors.Is(err, ErrNonceUsed) {
-		t.Errorf("a live nonce after pruning: %v; want ErrNonceUsed", err)
+	if err := d.UseNonce(ctx, keyB, "live0", c.Now().Add(15*time.Minute), 100); lb.ErrorKind(err) != lb.KindConflict {
+		t.Errorf("a live nonce after pruning: %v; want a conflict", err)
 	}
 }
 

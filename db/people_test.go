@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -62,7 +61,7 @@ func (p *people) liveSessions(t *testing.T, u User) int {
 		switch {
 		case err == nil:
 			n++
-		case !errors.Is(err, ErrNotFound):
+		case lb.ErrorKind(err) != lb.KindUnauthenticated:
 			t.Fatalf("SessionUser(%s): %v", h, err)
 		}
 	}
@@ -112,8 +111,8 @@ func TestAccountChanges(t *testing.T) {
 
 	t.Run("ErrNameTaken", func(t *testing.T) {
 		p := newPeople(t)
-		if _, err := p.d.CreateUser(ctx, p.annAt, "bob", lb.RoleViewer, "x"); !errors.Is(err, ErrNameTaken) {
-			t.Errorf("CreateUser(bob) = %v; want ErrNameTaken", err)
+		if _, err := p.d.CreateUser(ctx, p.annAt, "bob", lb.RoleViewer, "x"); lb.ErrorKind(err) != lb.KindConflict {
+			t.Errorf("CreateUser(bob) = %v; want a conflict", err)
 		}
 		if n := auditTotal(t, p.d) - p.base; n != 0 {
 			t.Errorf("%d audit entries after a refused CreateUser; want 0", n)
@@ -139,14 +138,14 @@ func TestAccountChanges(t *testing.T) {
 
 	t.Run("ErrOwnAccount", func(t *testing.T) {
 		p := newPeople(t)
-		if _, err := p.d.SetUserRole(ctx, p.annAt, p.ann.ID, lb.RoleViewer); !errors.Is(err, ErrOwnAccount) {
-			t.Errorf("demote self = %v; want ErrOwnAccount", err)
+		if _, err := p.d.SetUserRole(ctx, p.annAt, p.ann.ID, lb.RoleViewer); lb.ErrorKind(err) != lb.KindForbidden {
+			t.Errorf("demote self = %v; want forbidden", err)
 		}
-		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.ann.ID, true, false); !errors.Is(err, ErrOwnAccount) {
-			t.Errorf("disable self = %v; want ErrOwnAccount", err)
+		if _, _, err := p.d.SetUserDisabled(ctx, p.annAt, p.ann.ID, true, false); lb.ErrorKind(err) != lb.KindForbidden {
+			t.Errorf("disable self = %v; want forbidden", err)
 		}
-		if _, _, err := p.d.ResetPassword(ctx, p.annAt, p.ann.ID, "new", false); !errors.Is(err, ErrOwnAccount) {
-			t.Errorf("reset own password = %v; want ErrOwnAccount", err)
+		if _, _, err := p.d.ResetPassword(ctx, p.annAt, p.ann.ID, "new", false); lb.ErrorKind(err) != lb.KindForbidden {
+			t.Errorf("reset own password = %v; want forbidden", err)
 		}
 		if got := p.reload(t, p.ann); got.Role != lb.RoleAdmin || got.Disabled || got.PasswordHash != "hash-ann" {
 			t.Errorf("ann = %+v; want her unchanged", got)
@@ -166,11 +165,11 @@ func TestAccountChanges(t *testing.T) {
 		}
 		// bob acted at the same moment, before his session ended: ann is now the last admin.
 		bobAt := Origin{ActorID: p.bob.ID, Actor: "bob"}
-		if _, _, err := p.d.SetUserDisabled(ctx, bobAt, p.ann.ID, true, false); !errors.Is(err, ErrLastAdmin) {
-			t.Errorf("disable the last admin = %v; want ErrLastAdmin", err)
+		if _, _, err := p.d.SetUserDisabled(ctx, bobAt, p.ann.ID, true, false); lb.ErrorKind(err) != lb.KindConflict {
+			t.Errorf("disable the last admin = %v; want a conflict", err)
 		}
-		if _, err := p.d.SetUserRole(ctx, bobAt, p.ann.ID, lb.RoleOperator); !errors.Is(err, ErrLastAdmin) {
-			t.Errorf("demote the last admin = %v; want ErrLastAdmin", err)
+		if _, err := p.d.SetUserRole(ctx, bobAt, p.ann.ID, lb.RoleOperator); lb.ErrorKind(err) != lb.KindConflict {
+			t.Errorf("demote the last admin = %v; want a conflict", err)
 		}
 		if got := p.reload(t, p.ann); got.Role != lb.RoleAdmin || got.Disabled {
 			t.Errorf("ann = %+v; want an enabled admin still", got)

@@ -2,8 +2,9 @@ package db
 
 import (
 	"context"
-	"errors"
 	"testing"
+
+	"lbconsole/lb"
 )
 
 func TestGetMember(t *testing.T) {
@@ -19,13 +20,13 @@ func TestGetMember(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotFoundInAnotherGroup", func(t *testing.T) {
-		if _, err := d.GetMember(ctx, b.Group.ID, want.ID); !errors.Is(err, ErrNotFound) {
-			t.Errorf("GetMember from another group: %v; want ErrNotFound", err)
+		if _, err := d.GetMember(ctx, b.Group.ID, want.ID); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("GetMember from another group: %v; want not found", err)
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		if _, err := d.GetMember(ctx, a.Group.ID, "no-such-member"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("GetMember of an unknown id: %v; want ErrNotFound", err)
+		if _, err := d.GetMember(ctx, a.Group.ID, "no-such-member"); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("GetMember of an unknown id: %v; want not found", err)
 		}
 	})
 }

@@ -49,22 +49,18 @@ func (d *DB) RevertAudit(ctx context.Context, rr RevertRequest) (BatchResult, er
 
 func (d *DB) planRevert(ctx context.Context, tx *sql.Tx, seq int64, req *BatchRequest) (BatchResult, error) {
 	var res BatchResult
-	var e AuditEntry
-	err := tx.QueryRowContext(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq = ?", seq).Scan(auditDest(&e)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return res, lb.Errorf(lb.KindNotFound, "Seq", "audit entry %d does not exist", seq)
-	}
+	e, err := readAudit(ctx, tx, seq)
 	if err != nil {
-		return res, fmt.Errorf("db: unable to read audit entry %d: %w", seq, err)
+		return res, err
 	}
 	req.LoadBalancerID, req.GroupRef = e.LoadBalancer, e.Group
 	if e.Outcome != OutcomeOK || e.Group == "" || (e.Before == "[]" && e.After == "[]") {
-		return res, lb.Errorf(lb.KindInvalid, "Seq", "audit entry %d changed no server, so there is nothing to revert", seq)
+		return res, lb.Errorf(lb.KindInvalid, FieldAuditEntry, "audit entry %d changed no server, so there is nothing to revert", seq)
 	}
 	var by int64
 	err = tx.QueryRowContext(ctx, "SELECT seq FROM audit_log WHERE reverts = ? AND outcome = ? LIMIT 1", seq, OutcomeOK).Scan(&by)
 	if err == nil {
-		return res, lb.Errorf(lb.KindConflict, "Seq", "audit entry %d was already reverted by entry %d", seq, by)
+		return res, lb.Errorf(lb.KindConflict, FieldAuditEntry, "audit entry %d was already reverted by entry %d", seq, by)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return res, fmt.Errorf("db: unable to look for a revert of %d: %w", seq, err)
 	}

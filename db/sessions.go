@@ -2,10 +2,10 @@ package db
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
+
+	"lbconsole/lb"
 )
 
 // Session is a signed-in browser. Only the hash of its id is stored.
@@ -31,22 +31,20 @@ func (d *DB) CreateSession(ctx context.Context, s Session) error {
 }
 
 // SessionUser returns a live session and its user. An unknown or expired session, or one whose
-// user is disabled, is ErrNotFound.
+// user is disabled, is an *lb.Error of kind unauthenticated.
 func (d *DB) SessionUser(ctx context.Context, idHash string) (Session, User, error) {
-	var s Session
-	var u User
-	err := d.read.QueryRowContext(ctx, `SELECT s.id_hash, s.user_id, s.created, s.last_seen, s.expires,
-		u.id, u.name, u.role, u.password_hash, u.disabled, u.created
+	type sessionUser struct {
+		s Session
+		u User
+	}
+	r, err := queryOne(ctx, d.read, "a session", lb.Errorf(lb.KindUnauthenticated, "", "you are not signed in, or your session has ended: sign in again"),
+		func(r *sessionUser) []any {
+			s := &r.s
+			return append([]any{&s.IDHash, &s.UserID, (*timeText)(&s.Created), (*timeText)(&s.LastSeen), (*timeText)(&s.Expires)}, userDest(&r.u)...)
+		}, `SELECT s.id_hash, s.user_id, s.created, s.last_seen, s.expires, `+prefixed("u.", userColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = ? AND s.expires > ? AND u.disabled = 0`, idHash, formatTime(d.now())).
-		Scan(append([]any{&s.IDHash, &s.UserID, (*timeText)(&s.Created), (*timeText)(&s.LastSeen), (*timeText)(&s.Expires)}, userDest(&u)...)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, u, ErrNotFound
-	}
-	if err != nil {
-		return s, u, fmt.Errorf("db: unable to load a session: %w", err)
-	}
-	return s, u, nil
+		WHERE s.id_hash = ? AND s.expires > ? AND u.disabled = 0`, idHash, formatTime(d.now()))
+	return r.s, r.u, err
 }
 
 // DeleteSession ends one session.

@@ -3,15 +3,11 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"lbconsole/lb"
 )
-
-// ErrNameTaken is returned when a user name is already in use.
-var ErrNameTaken = errors.New("db: the name is already taken")
 
 // User is a person who signs in.
 type User struct {
@@ -38,31 +34,21 @@ func (d *DB) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// UserByName returns a user, or ErrNotFound.
+// UserByName returns a user; an unknown name is an *lb.Error of kind not found.
 func (d *DB) UserByName(ctx context.Context, name string) (User, error) {
-	return d.user(ctx, "name = ?", name)
+	return loadUser(ctx, d.read, "name = ?", name)
 }
 
-// UserByID returns a user, or ErrNotFound.
+// UserByID returns a user; an unknown id is an *lb.Error of kind not found.
 func (d *DB) UserByID(ctx context.Context, id int64) (User, error) {
-	return d.user(ctx, "id = ?", id)
+	return loadUser(ctx, d.read, "id = ?", id)
 }
 
-func (d *DB) user(ctx context.Context, cond string, arg any) (User, error) {
-	return loadUser(ctx, d.read, cond, arg)
-}
-
-// loadUser reads one user inside or outside a transaction.
-func loadUser(ctx context.Context, q queryer, cond string, arg any) (User, error) {
-	var u User
-	err := q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+cond, arg).Scan(userDest(&u)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, ErrNotFound
-	}
-	if err != nil {
-		return u, fmt.Errorf("db: unable to load a user: %w", err)
-	}
-	return u, nil
+// loadUser reads one user inside or outside a transaction; key is the name or the id that cond
+// compares.
+func loadUser(ctx context.Context, q queryer, cond string, key any) (User, error) {
+	return queryOne(ctx, q, fmt.Sprintf("user %v", key), lb.Errorf(lb.KindNotFound, lb.FieldUser, "user %v does not exist", key),
+		userDest, "SELECT "+userColumns+" FROM users WHERE "+cond, key)
 }
 
 // UserSummary is a user with what the users page shows about them.

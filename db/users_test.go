@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -34,7 +33,7 @@ func TestUsersAndSessions(t *testing.T) {
 	live := func(t *testing.T, d *DB, idHash string) (User, error) {
 		t.Helper()
 		_, u, err := d.SessionUser(ctx, idHash)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && lb.ErrorKind(err) != lb.KindUnauthenticated {
 			t.Fatalf("SessionUser(%s): %v", idHash, err)
 		}
 		return u, err
@@ -45,8 +44,8 @@ func TestUsersAndSessions(t *testing.T) {
 		if u.ID == 0 || u.Name != "alice" || u.Role != lb.RoleOperator {
 			t.Errorf("CreateUser = %+v, want alice, operator, with an id", u)
 		}
-		if _, err := d.CreateUser(ctx, testOrigin, "alice", lb.RoleAdmin, "hash-2"); !errors.Is(err, ErrNameTaken) {
-			t.Errorf("second CreateUser(alice) = %v, want ErrNameTaken", err)
+		if _, err := d.CreateUser(ctx, testOrigin, "alice", lb.RoleAdmin, "hash-2"); lb.ErrorKind(err) != lb.KindConflict {
+			t.Errorf("second CreateUser(alice) = %v, want a conflict", err)
 		}
 		if n, err := d.CountUsers(ctx); err != nil || n != 1 {
 			t.Errorf("CountUsers = %d, %v; want 1", n, err)
@@ -57,13 +56,13 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 	})
 
-	t.Run("an unknown user is ErrNotFound", func(t *testing.T) {
+	t.Run("an unknown user is not found", func(t *testing.T) {
 		d, _, _ := setup(t)
-		if _, err := d.UserByName(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("UserByName(nobody) = %v, want ErrNotFound", err)
+		if _, err := d.UserByName(ctx, "nobody"); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("UserByName(nobody) = %v, want not found", err)
 		}
-		if _, err := d.UserByID(ctx, 999); !errors.Is(err, ErrNotFound) {
-			t.Errorf("UserByID(999) = %v, want ErrNotFound", err)
+		if _, err := d.UserByID(ctx, 999); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("UserByID(999) = %v, want not found", err)
 		}
 	})
 
@@ -78,8 +77,8 @@ func TestUsersAndSessions(t *testing.T) {
 
 	t.Run("an unknown session is not found", func(t *testing.T) {
 		d, _, _ := setup(t)
-		if _, err := live(t, d, "nope"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionUser(nope) = %v, want ErrNotFound", err)
+		if _, err := live(t, d, "nope"); lb.ErrorKind(err) != lb.KindUnauthenticated {
+			t.Errorf("SessionUser(nope) = %v, want unauthenticated", err)
 		}
 	})
 
@@ -91,8 +90,8 @@ func TestUsersAndSessions(t *testing.T) {
 			t.Errorf("SessionUser one minute before expiry = %v, want the session", err)
 		}
 		clk.Advance(time.Minute)
-		if _, err := live(t, d, "s1"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionUser at expiry = %v, want ErrNotFound", err)
+		if _, err := live(t, d, "s1"); lb.ErrorKind(err) != lb.KindUnauthenticated {
+			t.Errorf("SessionUser at expiry = %v, want unauthenticated", err)
 		}
 	})
 
@@ -102,8 +101,8 @@ func TestUsersAndSessions(t *testing.T) {
 		if _, err := d.write.ExecContext(ctx, "UPDATE users SET disabled = 1 WHERE id = ?", u.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := live(t, d, "s1"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionUser of a disabled user = %v, want ErrNotFound", err)
+		if _, err := live(t, d, "s1"); lb.ErrorKind(err) != lb.KindUnauthenticated {
+			t.Errorf("SessionUser of a disabled user = %v, want unauthenticated", err)
 		}
 		got, err := d.UserByID(ctx, u.ID)
 		if err != nil || !got.Disabled {
@@ -118,8 +117,8 @@ func TestUsersAndSessions(t *testing.T) {
 		if err := d.DeleteSession(ctx, "s1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := live(t, d, "s1"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionUser(s1) after DeleteSession = %v, want ErrNotFound", err)
+		if _, err := live(t, d, "s1"); lb.ErrorKind(err) != lb.KindUnauthenticated {
+			t.Errorf("SessionUser(s1) after DeleteSession = %v, want unauthenticated", err)
 		}
 		if _, err := live(t, d, "s2"); err != nil {
 			t.Errorf("SessionUser(s2) = %v, want the other session alive", err)
@@ -139,8 +138,8 @@ func TestUsersAndSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, id := range []string{"a1", "a2"} {
-			if _, err := live(t, d, id); !errors.Is(err, ErrNotFound) {
-				t.Errorf("SessionUser(%s) = %v, want ErrNotFound", id, err)
+			if _, err := live(t, d, id); lb.ErrorKind(err) != lb.KindUnauthenticated {
+				t.Errorf("SessionUser(%s) = %v, want unauthenticated", id, err)
 			}
 		}
 		if got, err := live(t, d, "b1"); err != nil || got.Name != "bob" {
@@ -154,8 +153,8 @@ func TestUsersAndSessions(t *testing.T) {
 		if _, err := d.SetPassword(ctx, testOrigin, "alice", "hash-new", false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := live(t, d, "s1"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionUser after SetPassword = %v, want ErrNotFound", err)
+		if _, err := live(t, d, "s1"); lb.ErrorKind(err) != lb.KindUnauthenticated {
+			t.Errorf("SessionUser after SetPassword = %v, want unauthenticated", err)
 		}
 		got, err := d.UserByName(ctx, "alice")
 		if err != nil || got.PasswordHash != "hash-new" {
@@ -163,10 +162,10 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 	})
 
-	t.Run("SetPassword of an unknown user is ErrNotFound", func(t *testing.T) {
+	t.Run("SetPassword of an unknown user is not found", func(t *testing.T) {
 		d, _, _ := setup(t)
-		if _, err := d.SetPassword(ctx, testOrigin, "nobody", "hash", false); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SetPassword(nobody) = %v, want ErrNotFound", err)
+		if _, err := d.SetPassword(ctx, testOrigin, "nobody", "hash", false); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("SetPassword(nobody) = %v, want not found", err)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -32,14 +31,15 @@ func (h *Handler) auditRevert(c echo.Context) error {
 		Seq: seq, Actor: currentUser(c).Name, Source: db.SourceConsole, ClientIP: c.RealIP(),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 	})
-	e, refused := lb.AsError(err)
+	_, refused := lb.AsError(err)
 	if err != nil && !refused {
 		return err
 	}
 	shown, flash, status := res.Seq, &templates.Flash{Kind: "ok", Message: fmt.Sprintf("Entry #%d was reverted by this entry.", seq)}, http.StatusOK
 	if refused {
-		shown, status = seq, statusFor(e)
-		flash = &templates.Flash{Kind: "error", Message: "Not reverted: " + e.Message}
+		var msg string
+		status, msg = statusOf(err)
+		shown, flash = seq, &templates.Flash{Kind: "error", Message: "Not reverted: " + msg}
 	}
 	m, err := h.auditPage(c, strconv.FormatInt(shown, 10))
 	if err != nil {
@@ -57,9 +57,6 @@ func (h *Handler) auditPage(c echo.Context, seqText string) (templates.AuditShow
 	}
 	ctx := c.Request().Context()
 	e, err := h.db.GetAudit(ctx, seq)
-	if errors.Is(err, db.ErrNotFound) {
-		return m, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("audit entry %d does not exist", seq))
-	}
 	if err != nil {
 		return m, err
 	}

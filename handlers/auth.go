@@ -12,6 +12,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -75,7 +76,7 @@ func (h *Handler) login(c echo.Context) error {
 func (h *Handler) checkCredentials(ctx context.Context, name, password string) (db.User, bool, error) {
 	u, err := h.db.UserByName(ctx, name)
 	known := err == nil
-	if err != nil && !errors.Is(err, db.ErrNotFound) {
+	if err != nil && lb.ErrorKind(err) != lb.KindNotFound {
 		return u, false, err
 	}
 	hash := dummyHash

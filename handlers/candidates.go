@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"lbconsole/db"
 	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
@@ -48,14 +46,11 @@ func (h *Handler) groupPick(c echo.Context) error {
 	}
 	id := c.QueryParam("server")
 	s, err := h.db.GetServer(c.Request().Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "server "+id+" does not exist in the inventory")
-	}
 	if err != nil {
 		return err
 	}
 	if err := lb.CheckCandidate(m.LB, s); err != nil {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, err.Error())
+		return err
 	}
 	return render(c, http.StatusOK, templates.Picked(templates.PickedServer{Server: s, IsDefault: m.IsDefault()}), nil)
 }

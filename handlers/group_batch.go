@@ -204,8 +204,8 @@ func (h *Handler) groupPreview(c echo.Context) error {
 	p := &templates.Preview{Op: f.Op, Weight: f.weightText(), MemberIDs: f.Members, New: f.picked(), Version: f.Version}
 	res, err := h.db.PreviewBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status := http.StatusOK
-	if e, ok := lb.AsError(err); ok {
-		status, p.Error = statusFor(e), e.Message
+	if _, ok := lb.AsError(err); ok {
+		status, p.Error = statusOf(err)
 	} else if err != nil {
 		return err
 	}
@@ -254,11 +254,12 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	ctx := c.Request().Context()
 	status := http.StatusOK
 	var keep []string
-	switch e, ok := lb.AsError(err); {
+	switch _, ok := lb.AsError(err); {
 	case ok:
-		status = statusFor(e)
+		var msg string
+		status, msg = statusOf(err)
 		keep = f.Members
-		m.Flash = &templates.Flash{Kind: "error", Message: e.Message}
+		m.Flash = &templates.Flash{Kind: "error", Message: msg}
 		if lb.IsStale(err) {
 			var cerr error
 			if m.Changes, cerr = h.db.GroupChangesSince(ctx, m.Group.ID, f.Version); cerr != nil {
@@ -302,20 +303,4 @@ func memberName(m lb.Member) string {
 		return m.ServerID
 	}
 	return fmt.Sprintf("%s:%d", m.ServerID, m.Port)
-}
-
-// statusFor maps the domain's error kinds to the console's HTTP statuses, in one place.
-func statusFor(e *lb.Error) int {
-	switch e.Kind {
-	case lb.KindNotFound:
-		if e.Field == lb.FieldLoadBalancer || e.Field == lb.FieldGroup {
-			return http.StatusNotFound
-		}
-		return http.StatusUnprocessableEntity
-	case lb.KindConflict:
-		return http.StatusConflict
-	case lb.KindForbidden:
-		return http.StatusForbidden
-	}
-	return http.StatusUnprocessableEntity
 }

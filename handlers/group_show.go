@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -26,16 +25,10 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 	ctx := c.Request().Context()
 	var m templates.GroupPage
 	l, err := h.db.GetLoadBalancer(ctx, c.Param("lb"))
-	if errors.Is(err, db.ErrNotFound) {
-		return m, echo.NewHTTPError(http.StatusNotFound, "load balancer "+c.Param("lb")+" does not exist")
-	}
 	if err != nil {
 		return m, err
 	}
 	g, err := h.db.GetGroup(ctx, l.ID, c.Param("group"))
-	if errors.Is(err, db.ErrNotFound) {
-		return m, echo.NewHTTPError(http.StatusNotFound, "load balancer "+l.ID+" has no server group "+c.Param("group"))
-	}
 	if err != nil {
 		return m, err
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -35,9 +34,6 @@ func (h *Handler) keysRevoke(c echo.Context) error {
 		return err
 	}
 	k, err := h.db.RevokeOwnAPIKey(c.Request().Context(), origin(c), id)
-	if errors.Is(err, db.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "you have no key with that number")
-	}
 	if err != nil {
 		return err
 	}

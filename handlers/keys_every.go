@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"lbconsole/db"
 	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
@@ -24,9 +22,6 @@ func (h *Handler) everyKeyRevoke(c echo.Context) error {
 		return err
 	}
 	k, err := h.db.RevokeAPIKey(c.Request().Context(), origin(c), id)
-	if errors.Is(err, db.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "there is no key with that number")
-	}
 	if err != nil {
 		return err
 	}

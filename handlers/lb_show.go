@@ -1,21 +1,16 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"lbconsole/db"
 	"lbconsole/web/templates"
 )
 
 func (h *Handler) lbShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	l, err := h.db.GetLoadBalancer(ctx, c.Param("lb"))
-	if errors.Is(err, db.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "load balancer "+c.Param("lb")+" does not exist")
-	}
 	if err != nil {
 		return err
 	}

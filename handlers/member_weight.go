@@ -50,9 +50,10 @@ func (h *Handler) memberWeightSave(c echo.Context) error {
 	request, _ := json.Marshal(f)
 	req.Request = string(request)
 	res, applyErr := h.db.ApplyBatch(c.Request().Context(), req)
-	if e, ok := lb.AsError(applyErr); ok && !lb.IsStale(applyErr) {
-		m.Editing, m.EditWeight, m.EditError = mem.ID, text, e.Message
-		return renderRow(c, statusFor(e), m, mem.ID)
+	if _, ok := lb.AsError(applyErr); ok && !lb.IsStale(applyErr) {
+		status, msg := statusOf(applyErr)
+		m.Editing, m.EditWeight, m.EditError = mem.ID, text, msg
+		return renderRow(c, status, m, mem.ID)
 	}
 	status, err := h.batchOutcome(c, &m, f, res, applyErr)
 	if err != nil {

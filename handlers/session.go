@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -79,19 +78,16 @@ func (h *Handler) endSession(c echo.Context) error {
 	return s.Save(c.Request(), c.Response())
 }
 
-// requireSession lets a request through only with a live session: a browser is sent to the
-// sign-in page, an htmx request is told to go there, anything else gets 401.
+// requireSession lets a request through only with a live session. Without one the request is
+// refused as unauthenticated, which the error handler answers by sending it to sign in.
 func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		token := h.sessionToken(c.Request())
 		if token == "" {
-			return h.toLogin(c)
+			return lb.Errorf(lb.KindUnauthenticated, "", "you are not signed in: sign in and try again")
 		}
 		ctx, idHash := c.Request().Context(), auth.HashToken(token)
 		s, u, err := h.db.SessionUser(ctx, idHash)
-		if errors.Is(err, db.ErrNotFound) {
-			return h.toLogin(c)
-		}
 		if err != nil {
 			return err
 		}
@@ -100,7 +96,7 @@ func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			if err := h.db.DeleteSession(ctx, idHash); err != nil {
 				return err
 			}
-			return h.toLogin(c)
+			return lb.Errorf(lb.KindUnauthenticated, "", "your session ended after %v without use: sign in again", h.idle)
 		}
 		if idle > h.touchAfter() {
 			if err := h.db.TouchSession(ctx, idHash); err != nil {
@@ -116,17 +112,6 @@ func (h *Handler) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 // enough that a session in use never idles out (a quarter of the idle timeout), and at most
 // once a minute, not once per request.
 func (h *Handler) touchAfter() time.Duration { return min(h.idle/4, time.Minute) }
-
-func (h *Handler) toLogin(c echo.Context) error {
-	if isHTMX(c) {
-		c.Response().Header().Set("HX-Redirect", "/login")
-		return c.NoContent(http.StatusUnauthorized)
-	}
-	if c.Request().Method == http.MethodGet {
-		return c.Redirect(http.StatusSeeOther, "/login")
-	}
-	return echo.NewHTTPError(http.StatusUnauthorized, "you are not signed in: sign in and try again")
-}
 
 // requireRole refuses users whose role is below min.
 func (h *Handler) requireRole(min lb.Role) echo.MiddlewareFunc {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -9,6 +8,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -53,19 +53,15 @@ func targetUser(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-// changeRefused answers the store's refusal of a change to a user, in that user's row;
-// own is the message for a change to one's own account. Other errors pass through.
-func (h *Handler) changeRefused(c echo.Context, err error, id int64, field, own string) error {
-	switch {
-	case errors.Is(err, db.ErrOwnAccount):
-		return h.rowRefused(c, http.StatusForbidden, id, field, own)
-	case errors.Is(err, db.ErrLastAdmin):
-		return h.rowRefused(c, http.StatusConflict, id, field,
-			"this is the last enabled admin: make another user an admin first, or nobody could manage users")
-	case errors.Is(err, db.ErrNotFound):
-		return echo.NewHTTPError(http.StatusNotFound, "there is no such user")
+// changeRefused shows the store's refusal of a change to a user in that user's row, next to
+// field. A user that does not exist has no row: that error, like any other, is the error
+// handler's to answer.
+func (h *Handler) changeRefused(c echo.Context, err error, id int64, field string) error {
+	if lb.ErrorKind(err) == "" || lb.ErrorKind(err) == lb.KindNotFound {
+		return err
 	}
-	return err
+	status, msg := statusOf(err)
+	return h.rowRefused(c, status, id, field, msg)
 }
 
 // newPasswordError checks a new password and its confirmation, returning the field at fault.

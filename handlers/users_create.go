@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/auth"
-	"lbconsole/db"
 	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
@@ -41,19 +39,20 @@ func (f userForm) check() templates.FieldErrors {
 // passwords, and the message next to the field at fault.
 func (h *Handler) userCreate(c echo.Context) error {
 	f := userForm{Name: c.FormValue("name"), Role: lb.Role(c.FormValue("role")), Password: c.FormValue("password"), Confirm: c.FormValue("confirm")}
-	refuse := func(errs templates.FieldErrors) error {
-		return h.usersAnswer(c, http.StatusUnprocessableEntity, templates.UsersPage{New: templates.NewUserForm{Name: f.Name, Role: f.Role, Errors: errs}})
+	refuse := func(status int, errs templates.FieldErrors) error {
+		return h.usersAnswer(c, status, templates.UsersPage{New: templates.NewUserForm{Name: f.Name, Role: f.Role, Errors: errs}})
 	}
 	if errs := f.check(); errs != nil {
-		return refuse(errs)
+		return refuse(http.StatusUnprocessableEntity, errs)
 	}
 	hash, err := auth.HashPassword(f.Password)
 	if err != nil {
 		return err
 	}
 	_, err = h.db.CreateUser(c.Request().Context(), origin(c), f.Name, f.Role, hash)
-	if errors.Is(err, db.ErrNameTaken) {
-		return refuse(templates.FieldErrors{"name": "a user named " + f.Name + " already exists"})
+	if e, ok := lb.AsError(err); ok && e.Field == lb.FieldUserName {
+		status, msg := statusOf(err)
+		return refuse(status, templates.FieldErrors{"name": msg})
 	}
 	if err != nil {
 		return err

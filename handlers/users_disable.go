@@ -24,7 +24,7 @@ func (h *Handler) setDisabled(c echo.Context, disabled bool) error {
 	revoke := disabled && revokeKeysAsked(c)
 	u, ended, err := h.db.SetUserDisabled(c.Request().Context(), origin(c), id, disabled, revoke)
 	if err != nil {
-		return h.changeRefused(c, err, id, "disabled", "you cannot disable your own account: ask another admin")
+		return h.changeRefused(c, err, id, "disabled")
 	}
 	switch {
 	case u.Disabled == disabled && disabled:

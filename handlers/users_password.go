@@ -27,7 +27,7 @@ func (h *Handler) userPassword(c echo.Context) error {
 	revoke := revokeKeysAsked(c)
 	u, ended, err := h.db.ResetPassword(c.Request().Context(), origin(c), id, hash, revoke)
 	if err != nil {
-		return h.changeRefused(c, err, id, "password", "change your own password on your account page: it asks for the current one")
+		return h.changeRefused(c, err, id, "password")
 	}
 	return h.usersDone(c, fmt.Sprintf("Set a new password for %s, %s.", u.Name, endedMessage(ended, revoke)))
 }

@@ -21,7 +21,7 @@ func (h *Handler) userRole(c echo.Context) error {
 	}
 	u, err := h.db.SetUserRole(c.Request().Context(), origin(c), id, role)
 	if err != nil {
-		return h.changeRefused(c, err, id, "role", "you cannot change your own role: ask another admin")
+		return h.changeRefused(c, err, id, "role")
 	}
 	if u.Role == role {
 		return h.usersDone(c, fmt.Sprintf("%s already has the role %s: nothing changed.", u.Name, role))

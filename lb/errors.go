@@ -6,16 +6,27 @@ import (
 )
 
 // Kind classifies an error so that each interface (console, SLB API, REST API) can answer it
-// with its own status and code from one table.
+// with its own status and code from one table. The store returns these too, so that a request
+// refused anywhere is refused in the same words.
 type Kind string
 
 // Error kinds.
 const (
-	KindInvalid   Kind = "invalid"
-	KindNotFound  Kind = "not_found"
-	KindConflict  Kind = "conflict"
+	// KindInvalid: the request breaks a rule; nothing changed.
+	KindInvalid Kind = "invalid"
+	// KindNotFound: something the request names does not exist.
+	KindNotFound Kind = "not_found"
+	// KindConflict: the request collides with the state: a name taken, a nonce used, a group
+	// changed since it was read.
+	KindConflict Kind = "conflict"
+	// KindForbidden: the state or the asker's rights do not allow it (a locked load balancer,
+	// an admin's own account).
 	KindForbidden Kind = "forbidden"
-	KindTooMany   Kind = "too_many"
+	// KindTooMany: more than a limit allows, in one request or over time.
+	KindTooMany Kind = "too_many"
+	// KindUnauthenticated: who is asking cannot be established: a session, key or token that is
+	// unknown, expired, revoked or whose user is disabled.
+	KindUnauthenticated Kind = "unauthenticated"
 )
 
 // Error is a broken rule. Field names what was wrong (ServerId, Port, Weight, …) so that a

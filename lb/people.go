@@ -18,8 +18,15 @@ const (
 // Roles are the roles, least allowed first.
 var Roles = []Role{RoleViewer, RoleOperator, RoleAdmin}
 
-// FieldRole names a user's role in errors.
-const FieldRole = "Role"
+// Fields of a user that errors name.
+const (
+	// FieldUser is the user an action is about.
+	FieldUser = "User"
+	// FieldUserName is a new user's name.
+	FieldUserName = "UserName"
+	// FieldRole is a user's role.
+	FieldRole = "Role"
+)
 
 // rank is r's place in Roles, or -1 for a role that does not exist.
 func (r Role) rank() int { return slices.Index(Roles, r) }

@@ -391,9 +391,9 @@ func checkFinal(t *testing.T, ctx context.Context, store *db.DB, fx fixture) che
 	}
 
 	for _, g := range fx.targets {
-		cur, err := store.GetGroupByID(ctx, g.Group.ID)
+		cur, err := store.GetGroup(ctx, g.Group.LoadBalancerID, g.Group.ID)
 		if err != nil {
-			t.Fatalf("GetGroupByID(%s): %v", g.Group.ID, err)
+			t.Fatalf("GetGroup(%s): %v", g.Group.ID, err)
 		}
 		changed := 0
 		for _, e := range entries[g.Group.ID] {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
 	"lbconsole/auth"
-	"lbconsole/db"
 )
 
 func keyCommand(ctx context.Context, args []string, e env) error {
@@ -41,9 +39,7 @@ func keyCreate(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 	u, err := store.UserByName(ctx, user)
-	if errors.Is(err, db.ErrNotFound) {
-		return exitError{code: 1, msg: fmt.Sprintf("there is no user %s", user)}
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	cred := auth.NewAPICredentials()
@@ -71,9 +67,7 @@ func keyList(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 	if user != "" {
-		if _, err := store.UserByName(ctx, user); errors.Is(err, db.ErrNotFound) {
-			return exitError{code: 1, msg: fmt.Sprintf("there is no user %s", user)}
-		} else if err != nil {
+		if _, err := store.UserByName(ctx, user); err != nil {
 			return err
 		}
 	}
@@ -111,10 +105,8 @@ func keyRevoke(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 	k, err := store.FindAPIKey(ctx, refs[0])
-	if errors.Is(err, db.ErrNotFound) {
-		return exitError{code: 1, msg: fmt.Sprintf("there is no API key %s: console key list shows them", refs[0])}
-	} else if err != nil {
-		return err
+	if err != nil {
+		return fmt.Errorf("%w: console key list shows them", err)
 	}
 	if k, err = store.RevokeAPIKey(ctx, cliOrigin(), k.ID); err != nil {
 		return err

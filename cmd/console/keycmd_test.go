@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"os/user"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"lbconsole/db"
+	"lbconsole/lb"
 )
 
 // console runs the program with stdin and returns its standard output, failing on an error.
@@ -81,7 +80,7 @@ func keyWorks(t *testing.T, path, accessKeyID string) bool {
 	}
 	defer store.Close()
 	_, _, _, err = store.APIKeyByAccessKeyID(context.Background(), accessKeyID)
-	if err != nil && !errors.Is(err, db.ErrNotFound) {
+	if err != nil && lb.ErrorKind(err) != lb.KindUnauthenticated {
 		t.Fatal(err)
 	}
 	return err == nil

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"lbconsole/lb"
 )
 
 func main() {
@@ -56,8 +58,19 @@ const usage = `usage:
   console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
 Every subcommand takes --db (env CONSOLE_DB).`
 
-// run dispatches to the subcommand that args name.
+// run runs the subcommand that args name. A refusal by the rules (an *lb.Error, the store's
+// included: a user that does not exist, a name that is taken) ends the program with status 1
+// and its message: the command line's one map from errors to exit statuses.
 func run(ctx context.Context, args []string, e env) error {
+	err := dispatch(ctx, args, e)
+	if _, refused := lb.AsError(err); refused {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	return err
+}
+
+// dispatch calls the subcommand that args name.
+func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-') {
 		return serve(ctx, args, e)
 	}

@@ -134,8 +134,8 @@ func TestUserAdd(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer store.Close()
-			if _, err := store.UserByName(ctx, tc.user); !errors.Is(err, db.ErrNotFound) {
-				t.Errorf("UserByName(%s) = %v, want ErrNotFound: nothing should be added", tc.user, err)
+			if _, err := store.UserByName(ctx, tc.user); lb.ErrorKind(err) != lb.KindNotFound {
+				t.Errorf("UserByName(%s) = %v, want not found: nothing should be added", tc.user, err)
 			}
 		})
 	}

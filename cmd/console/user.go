@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -49,9 +48,7 @@ func userAdd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.CreateUser(ctx, cliOrigin(), names[0], r, hash); errors.Is(err, db.ErrNameTaken) {
-		return exitError{code: 1, msg: fmt.Sprintf("user %s already exists", names[0])}
-	} else if err != nil {
+	if _, err := store.CreateUser(ctx, cliOrigin(), names[0], r, hash); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "user %s added with role %s\n", names[0], role)
@@ -80,9 +77,7 @@ func userPasswd(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 	ended, err := store.SetPassword(ctx, cliOrigin(), names[0], hash, revokeKeys)
-	if errors.Is(err, db.ErrNotFound) {
-		return exitError{code: 1, msg: fmt.Sprintf("there is no user %s", names[0])}
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "password of %s changed; %d sessions were ended\n", names[0], ended.Sessions)

@@ -2,7 +2,6 @@ package elbapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"lbconsole/db"
@@ -23,9 +22,6 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 			return errorf(http.StatusUnauthorized, "no API token: send one in the X-Auth-Token header (create one with `console key create` or on the console's Keys page)")
 		}
 		_, user, err := a.db.APIKeyByToken(r.Context(), token)
-		if errors.Is(err, db.ErrNotFound) {
-			return errorf(http.StatusUnauthorized, "the API token is unknown or revoked, or its owner is disabled")
-		}
 		if err != nil {
 			return err
 		}

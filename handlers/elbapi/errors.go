@@ -26,8 +26,8 @@ func errorf(status int, format string, args ...any) error {
 }
 
 // statusOf is the one place where errors meet HTTP statuses: the API's own refusals carry
-// theirs, the domain's kinds map as the design says, and anything else is a 500 whose
-// details stay in the log.
+// theirs, the domain's kinds (the store's errors included) map as the design says, and
+// anything else is a 500 whose details stay in the log.
 func statusOf(err error) (int, string) {
 	var ae *apiError
 	if errors.As(err, &ae) {
@@ -61,6 +61,8 @@ func kindStatus(e *lb.Error) int {
 		return http.StatusForbidden
 	case lb.KindTooMany:
 		return http.StatusRequestEntityTooLarge
+	case lb.KindUnauthenticated:
+		return http.StatusUnauthorized
 	}
 	return http.StatusBadRequest
 }

@@ -1,10 +1,8 @@
 package elbapi
 
 import (
-	"errors"
 	"net/http"
 
-	"lbconsole/db"
 	"lbconsole/lb"
 )
 
@@ -27,10 +25,5 @@ func (a *api) getMember(w http.ResponseWriter, r *http.Request) error {
 
 // member loads the member the URL names, which must be in pool.
 func (a *api) member(r *http.Request, pool lb.Group) (lb.Member, error) {
-	id := r.PathValue("member")
-	m, err := a.db.GetMember(r.Context(), pool.ID, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return m, errorf(http.StatusNotFound, "member %s is not in pool %s", id, pool.ID)
-	}
-	return m, err
+	return a.db.GetMember(r.Context(), pool.ID, r.PathValue("member"))
 }

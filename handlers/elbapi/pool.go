@@ -1,22 +1,15 @@
 package elbapi
 
 import (
-	"errors"
 	"net/http"
 
 	"lbconsole/db"
 	"lbconsole/lb"
 )
 
-// pool loads the pool the URL names. A pool is a VServer group; a load balancer's default
-// server list holds servers without ports, which a pool cannot, so it is not one.
+// pool loads the pool the URL names.
 func (a *api) pool(r *http.Request) (lb.Group, error) {
-	id := r.PathValue("pool")
-	g, err := a.db.GetGroupByID(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && g.Kind != lb.KindVServer) {
-		return lb.Group{}, errorf(http.StatusNotFound, "pool %s does not exist", id)
-	}
-	return g, err
+	return a.db.GetPool(r.Context(), r.PathValue("pool"))
 }
 
 // checkProjects refuses a project_id other than the pool's: a member belongs to its pool's

@@ -2,7 +2,6 @@ package slbapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -66,9 +65,6 @@ func (a *api) authenticate(ctx context.Context, method string, p params, readOnl
 	}
 	id := p["AccessKeyId"]
 	_, owner, secret, err := a.db.APIKeyByAccessKeyID(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return db.User{}, newError(http.StatusNotFound, codeAccessKeyNotFound, "AccessKeyId %s does not exist, was revoked, or belongs to a disabled user", id)
-	}
 	if err != nil {
 		return db.User{}, err
 	}

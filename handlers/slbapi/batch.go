@@ -1,7 +1,6 @@
 package slbapi
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
@@ -72,9 +71,6 @@ func (a *api) group(c *call, lbID, ref string) (db.GroupView, error) {
 // loadBalancer reads the load balancer an action is about, in the request's region.
 func (a *api) loadBalancer(c *call, id string) (lb.LoadBalancer, error) {
 	l, err := a.db.GetLoadBalancer(c.ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return l, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", id)
-	}
 	if err != nil {
 		return l, err
 	}

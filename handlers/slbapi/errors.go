@@ -51,7 +51,7 @@ func invalidParameter(format string, args ...any) *apiError {
 }
 
 // errorFor turns any error into the answer the API gives: the one place where domain errors
-// (lb.Kind and Field) become SLB codes. Errors that are neither the API's nor the domain's are
+// (lb.Kind and Field, the store's included) become SLB codes. Errors that are neither the API's nor the domain's are
 // the server's fault, answered as InternalError without their text.
 func errorFor(err error) *apiError {
 	var ae *apiError
@@ -68,6 +68,12 @@ func errorFor(err error) *apiError {
 	}
 	status, code := http.StatusBadRequest, codeInvalidParameter
 	switch {
+	case e.Kind == lb.KindUnauthenticated:
+		status, code = http.StatusNotFound, codeAccessKeyNotFound
+	case e.Field == db.FieldNonce && e.Kind == lb.KindConflict:
+		code = codeNonceUsed
+	case e.Field == db.FieldNonce && e.Kind == lb.KindTooMany: // answered 503, so that the SDK tries again
+		status, code = http.StatusServiceUnavailable, codeThrottling
 	case e.Kind == lb.KindTooMany:
 		code = codeTooManyBackendServers
 	case e.Kind == lb.KindNotFound && e.Field == lb.FieldLoadBalancer:

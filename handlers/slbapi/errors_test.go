@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"lbconsole/db"
 	"lbconsole/lb"
 )
 
@@ -29,6 +30,9 @@ func TestErrorFor(t *testing.T) {
 		{"Duplicate", lb.Errorf(lb.KindConflict, lb.FieldServerID, "i-1 is already in group rsp-1"), 400, "InvalidParameter"},
 		{"BadWeight", lb.CheckWeight(101), 400, "InvalidParameter"},
 		{"WrappedDomainError", fmt.Errorf("db: %w", lb.CheckWeight(-1)), 400, "InvalidParameter"},
+		{"NonceUsed", lb.Errorf(lb.KindConflict, db.FieldNonce, "SignatureNonce n1 was already used"), 400, "SignatureNonceUsed"},
+		{"TooManyNonces", lb.Errorf(lb.KindTooMany, db.FieldNonce, "AccessKeyId LTAI1 made 3 calls"), 503, "Throttling"},
+		{"UnknownKey", lb.Errorf(lb.KindUnauthenticated, db.FieldAccessKeyID, "AccessKeyId LTAI1 does not exist"), 404, "InvalidAccessKeyId.NotFound"},
 		{"APIError", missingParameter("LoadBalancerId"), 400, "MissingParameter"},
 		{"AnythingElseIsTheServers", errors.New("db: disk I/O error"), http.StatusInternalServerError, "InternalError"},
 	}

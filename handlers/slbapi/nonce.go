@@ -2,8 +2,6 @@ package slbapi
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -32,17 +30,10 @@ const (
 )
 
 // spendNonce remembers the nonce of a call whose signature proved its sender, until its
-// Timestamp leaves the window: the call is refused when the key used the nonce before, or
-// when the key has as many nonces remembered as it may.
+// Timestamp leaves the window: the store refuses the call when the key used the nonce before
+// (SignatureNonceUsed), or when the key has as many nonces remembered as it may (Throttling).
 func (a *api) spendNonce(ctx context.Context, accessKeyID, nonce string, ts time.Time) error {
-	err := a.db.UseNonce(ctx, accessKeyID, nonce, ts.Add(timestampWindow), a.limits.NoncesPerKey)
-	switch {
-	case errors.Is(err, db.ErrNonceUsed):
-		return newError(http.StatusBadRequest, codeNonceUsed, "SignatureNonce %s was already used: send every request with a new nonce", nonce)
-	case errors.Is(err, db.ErrTooManyNonces):
-		return newError(http.StatusServiceUnavailable, codeThrottling,
-			"AccessKeyId %s made %d calls in the last %v, the most one key may make: try again in a minute", accessKeyID, a.limits.NoncesPerKey, 2*timestampWindow)
-	case err != nil:
+	if err := a.db.UseNonce(ctx, accessKeyID, nonce, ts.Add(timestampWindow), a.limits.NoncesPerKey); err != nil {
 		return err
 	}
 	a.pruner.maybe(ctx, a.now())
