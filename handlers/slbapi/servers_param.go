@@ -23,8 +23,8 @@ const maxServersParamLen = 64 << 10
 // Port, entries of the default server list must not.
 //
 // Whatever it accepts holds at most lb.MaxSLBEntries entries, each with a trimmed, non-empty
-// ServerId, a Port in 1–65535 (VServer) or 0 (default), a Weight that is nil or in 0–100, and
-// no (ServerId, Port) twice. Every refusal is an *lb.Error whose Field is name.
+// ServerId, a Port lb.CheckPort accepts (VServer) or 0 (default), a Weight that is nil or one
+// lb.CheckWeight accepts, and no (ServerId, Port) twice. Every refusal is an *lb.Error whose Field is name.
 func parseBackendServers(name, raw string, kind lb.GroupKind) ([]lb.Spec, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -233,14 +233,21 @@ func checkEntry(spec *lb.Spec, kind lb.GroupKind) error {
 		return fmt.Errorf("ServerId %q holds spaces or control characters", id)
 	case kind == lb.KindVServer && spec.Port == 0:
 		return fmt.Errorf("%s has no Port: a VServer group's servers are named by ServerId and Port", id)
-	case kind == lb.KindVServer && (spec.Port < lb.MinPort || spec.Port > lb.MaxPort):
-		return fmt.Errorf("%s: Port %d is out of range: it must be from %d to %d", id, spec.Port, lb.MinPort, lb.MaxPort)
 	case kind == lb.KindDefault && spec.Port != 0:
 		return fmt.Errorf("%s has a Port: the default server list takes none (use the VServer group actions)", id)
-	case spec.Weight != nil && (*spec.Weight < lb.MinWeight || *spec.Weight > lb.MaxWeight):
-		return fmt.Errorf("%s: Weight %d is out of range: it must be from %d to %d", id, *spec.Weight, lb.MinWeight, lb.MaxWeight)
-	case spec.Type != "" && spec.Type != lb.TypeECS && spec.Type != lb.TypeENI && spec.Type != lb.TypeECI:
-		return fmt.Errorf("%s: Type %q is not one of ecs, eni, eci", id, spec.Type)
+	case spec.Type != "" && !spec.Type.Valid():
+		return fmt.Errorf("%s: Type %q is not one of ecs, eni, eci", id, lb.Clip(string(spec.Type)))
+	}
+	// The ranges are lb's; the message names the key as the caller wrote it.
+	if kind == lb.KindVServer {
+		if err := lb.CheckPort(spec.Port); err != nil {
+			return fmt.Errorf("%s: Port: %w", id, err)
+		}
+	}
+	if spec.Weight != nil {
+		if err := lb.CheckWeight(*spec.Weight); err != nil {
+			return fmt.Errorf("%s: Weight: %w", id, err)
+		}
 	}
 	return nil
 }
