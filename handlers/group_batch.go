@@ -17,11 +17,11 @@ import (
 
 // batchForm is the group page's batch form as posted to preview and apply.
 type batchForm struct {
-	Op      string      `json:"op"`
-	Members []string    `json:"members,omitempty"`
-	Weight  *int        `json:"weight,omitempty"`
-	New     []newServer `json:"new,omitempty"`
-	Version int64       `json:"version"`
+	Op      templates.Op `json:"op"`
+	Members []string     `json:"members,omitempty"`
+	Weight  *int         `json:"weight,omitempty"`
+	New     []newServer  `json:"new,omitempty"`
+	Version int64        `json:"version"`
 }
 
 // newServer is a server picked to join the group.
@@ -29,13 +29,6 @@ type newServer struct {
 	ServerID string `json:"server_id"`
 	Port     int    `json:"port,omitempty"`
 	Weight   int    `json:"weight"`
-}
-
-// ops are what the batch form's op can say, and whether each needs selected members and
-// picked servers.
-var ops = map[string]struct{ members, picked bool }{
-	"remove": {members: true}, "drain": {members: true}, "weights": {members: true},
-	"add": {picked: true}, "replace": {members: true, picked: true},
 }
 
 const maxMemberIDLen = 64
@@ -58,10 +51,9 @@ func parseBatchValues(values url.Values) (batchForm, error) {
 			return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s is given more than once", name))
 		}
 	}
-	f.Op = values.Get("op")
-	need, ok := ops[f.Op]
-	if !ok {
-		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add or replace, not %q", f.Op))
+	var ok bool
+	if f.Op, ok = templates.ParseOp(values.Get("op")); !ok {
+		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add or replace, not %q", lb.Clip(values.Get("op"))))
 	}
 	f.Version, err = strconv.ParseInt(values.Get("version"), 10, 64)
 	if err != nil || f.Version < 1 {
@@ -73,22 +65,22 @@ func parseBatchValues(values url.Values) (batchForm, error) {
 		}
 		f.Members = append(f.Members, id)
 	}
-	if need.members && len(f.Members) == 0 {
+	if f.Op.NeedsSelection() && len(f.Members) == 0 {
 		return f, echo.NewHTTPError(http.StatusUnprocessableEntity, "no server is selected: select at least one")
 	}
-	if need.picked {
+	if f.Op.NeedsPicked() {
 		if f.New, err = parsePicked(values); err != nil {
 			return f, err
 		}
 	}
-	if f.Op == "weights" {
+	if f.Op == templates.OpWeights {
 		w, err := strconv.Atoi(strings.TrimSpace(values.Get("weight")))
 		if err != nil {
 			return f, echo.NewHTTPError(http.StatusUnprocessableEntity, "weight must be a whole number from 0 to 100")
 		}
 		f.Weight = &w
 	}
-	if f.Op == "drain" {
+	if f.Op == templates.OpDrain {
 		zero := 0
 		f.Weight = &zero
 	}
@@ -129,19 +121,10 @@ func parsePicked(values url.Values) ([]newServer, error) {
 	return out, nil
 }
 
-// batch turns the form into the domain's batch.
+// batch turns the form into the domain's batch. A replacement names the servers it replaces:
+// one that is gone is an error, not a server silently left out.
 func (f batchForm) batch() lb.Batch {
-	b := lb.Batch{Limit: lb.MaxConsoleEntries, Strict: f.Op == "replace"}
-	switch f.Op {
-	case "remove":
-		b.Action = lb.ActionRemove
-	case "add":
-		b.Action = lb.ActionAdd
-	case "replace":
-		b.Action = lb.ActionReplace
-	default:
-		b.Action = lb.ActionSetWeights
-	}
+	b := lb.Batch{Action: f.Op.Action(), Limit: lb.MaxConsoleEntries, Strict: f.Op == templates.OpReplace}
 	for _, id := range f.Members {
 		if b.Action == lb.ActionSetWeights {
 			b.New = append(b.New, lb.Spec{MemberID: id, Weight: f.Weight})
@@ -284,7 +267,7 @@ func selection(ids []string) map[string]bool {
 }
 
 // appliedMessage says what an applied batch did, naming the servers.
-func appliedMessage(op string, res db.BatchResult) string {
+func appliedMessage(op templates.Op, res db.BatchResult) string {
 	d := res.Diff
 	if d.Empty() {
 		return fmt.Sprintf("Nothing changed: the selected servers were already as asked (audit entry #%d).", res.Seq)
@@ -293,9 +276,7 @@ func appliedMessage(op string, res db.BatchResult) string {
 	for _, m := range append(d.Before(), d.Added...) {
 		names = append(names, memberName(m))
 	}
-	verb := map[string]string{"remove": "Removed", "drain": "Drained", "weights": "Set the weight of", "add": "Added",
-		"replace": "Replaced", "inline": "Set the weight of"}[op]
-	return fmt.Sprintf("%s %s: %s (audit entry #%d).", verb, templates.Servers(d.Count()), strings.Join(names, ", "), res.Seq)
+	return fmt.Sprintf("%s %s: %s (audit entry #%d).", op.Done(), templates.Servers(d.Count()), strings.Join(names, ", "), res.Seq)
 }
 
 func memberName(m lb.Member) string {

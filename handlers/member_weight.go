@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,11 +43,8 @@ func (h *Handler) memberWeightSave(c echo.Context) error {
 	if err != nil || version < 1 {
 		return echo.NewHTTPError(http.StatusBadRequest, "version is missing or not a positive whole number: reload the page")
 	}
-	f := batchForm{Op: "inline", Members: []string{mem.ID}, Weight: &w, Version: version}
+	f := batchForm{Op: templates.OpInline, Members: []string{mem.ID}, Weight: &w, Version: version}
 	req := h.batchRequest(c, m, f)
-	req.Batch = lb.Batch{Action: lb.ActionSetWeights, New: []lb.Spec{{MemberID: mem.ID, Weight: &w}}}
-	request, _ := json.Marshal(f)
-	req.Request = string(request)
 	res, applyErr := h.db.ApplyBatch(c.Request().Context(), req)
 	if _, ok := lb.AsError(applyErr); ok && !lb.IsStale(applyErr) {
 		status, msg := statusOf(applyErr)
