@@ -60,9 +60,11 @@ func (h *Handler) auditList(c echo.Context) error {
 		Page: page(c, "Audit log", "audit"),
 		Filter: templates.AuditFilter{Actor: f.Actor, Source: f.Source, Action: f.Action, LB: f.LoadBalancer, Group: f.Group,
 			Outcome: f.Outcome, Since: c.QueryParam("since"), Until: c.QueryParam("until")},
-		Rows:   res.Items,
-		Pager:  templates.Pager{Page: n, PageSize: auditPageSize, Total: res.Total, Base: url.URL{Path: "/audit", RawQuery: q.Encode()}},
-		CSVURL: (&url.URL{Path: "/audit.csv", RawQuery: q.Encode()}).String(),
+		Rows:    rows(res.Items, auditRow),
+		Sources: auditSources,
+		Actions: auditActions,
+		Pager:   templates.Pager{Page: n, PageSize: auditPageSize, Total: res.Total, Base: url.URL{Path: "/audit", RawQuery: q.Encode()}},
+		CSVURL:  (&url.URL{Path: "/audit.csv", RawQuery: q.Encode()}).String(),
 	}
 	return render(c, http.StatusOK, templates.AuditList(m), []string{"audit-table"})
 }

@@ -60,7 +60,7 @@ func (h *Handler) auditPage(c echo.Context, seqText string) (templates.AuditShow
 	if err != nil {
 		return m, err
 	}
-	m = templates.AuditShowPage{Page: page(c, fmt.Sprintf("Audit entry %d", seq), "audit"), Entry: e, Diff: e.Diff()}
+	m = templates.AuditShowPage{Page: page(c, fmt.Sprintf("Audit entry %d", seq), "audit"), Entry: auditRow(e), Diff: e.Diff()}
 	m.RevertedBy, err = h.db.RevertedBy(ctx, seq)
 	return m, err
 }

@@ -245,9 +245,11 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 		m.Flash = &templates.Flash{Kind: "error", Message: msg}
 		if lb.IsStale(err) {
 			var cerr error
-			if m.Changes, cerr = h.db.GroupChangesSince(ctx, m.Group.ID, f.Version); cerr != nil {
+			changes, cerr := h.db.GroupChangesSince(ctx, m.Group.ID, f.Version)
+			if cerr != nil {
 				return 0, cerr
 			}
+			m.Changes = rows(changes, auditRow)
 		}
 	case err != nil:
 		return 0, err

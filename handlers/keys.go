@@ -62,6 +62,6 @@ func (h *Handler) renderKeys(c echo.Context, status int, m templates.KeysPage) e
 	if err != nil {
 		return err
 	}
-	m.Page, m.Keys = page(c, "API keys", "keys"), keys
+	m.Page, m.Keys = page(c, "API keys", "keys"), rows(keys, keyRow)
 	return render(c, status, templates.Keys(m), []string{"keys"})
 }

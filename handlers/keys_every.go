@@ -36,6 +36,6 @@ func (h *Handler) renderEveryKey(c echo.Context, status int, owner string, flash
 	if err != nil {
 		return err
 	}
-	m := templates.EveryKeyPage{Page: page(c, "Every user's API keys", "users"), Keys: keys, Owner: owner, Flash: flash}
+	m := templates.EveryKeyPage{Page: page(c, "Every user's API keys", "users"), Keys: rows(keys, keyRow), Owner: owner, Flash: flash}
 	return render(c, status, templates.EveryKey(m), []string{"every-key"})
 }

@@ -23,7 +23,7 @@ func (h *Handler) lbList(c echo.Context) error {
 	if m.Region, err = searchText(c, "region", "region filter"); err != nil {
 		return err
 	}
-	if m.Status != "" && !validStatus(m.Status) {
+	if m.Status != "" && !lb.LBStatus(m.Status).Valid() {
 		return echo.NewHTTPError(http.StatusBadRequest, "status must be active, inactive or locked")
 	}
 	n, err := pageNumber(c)
@@ -38,17 +38,8 @@ func (h *Handler) lbList(c echo.Context) error {
 	if m.Regions, err = h.db.ListRegions(ctx); err != nil {
 		return err
 	}
-	m.Rows = res.Items
+	m.Rows = rows(res.Items, lbRow)
 	m.Pager = templates.Pager{Page: n, PageSize: lbPageSize, Total: res.Total,
 		Base: url.URL{Path: "/lbs", RawQuery: filterQuery(c, "q", "region", "status").Encode()}}
 	return render(c, http.StatusOK, templates.LBList(m), []string{"lb-table"})
-}
-
-func validStatus(s string) bool {
-	for _, v := range templates.Statuses {
-		if string(v) == s {
-			return true
-		}
-	}
-	return false
 }

@@ -18,6 +18,6 @@ func (h *Handler) lbShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := templates.LBShowPage{Page: page(c, l.Name, "lbs"), LB: l, Groups: groups}
+	m := templates.LBShowPage{Page: page(c, l.Name, "lbs"), LB: l, Groups: rows(groups, groupRow)}
 	return render(c, http.StatusOK, templates.LBShow(m), nil)
 }

@@ -32,7 +32,7 @@ func (h *Handler) serverPage(c echo.Context) (templates.ServerListPage, error) {
 	if m.Region, err = searchText(c, "region", "region filter"); err != nil {
 		return m, err
 	}
-	if m.Status != "" && m.Status != string(lb.StatusRunning) && m.Status != string(lb.StatusStopped) {
+	if m.Status != "" && !lb.ServerStatus(m.Status).Valid() {
 		return m, echo.NewHTTPError(http.StatusBadRequest, "status must be Running or Stopped")
 	}
 	n, err := pageNumber(c)

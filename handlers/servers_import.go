@@ -46,7 +46,7 @@ func (h *Handler) serverImport(c echo.Context) error {
 	if res.Refused() {
 		m.Import.Flash = &templates.Flash{Kind: "error", Message: fmt.Sprintf(
 			"Nothing was imported: %s refused (audit entry #%d). Fix them and import the whole file again.", plural(res.BadRows, "line"), res.Seq)}
-		m.Import.Problems, m.Import.More = res.Problems, res.BadRows-len(res.Problems)
+		m.Import.Problems, m.Import.More = rows(res.Problems, importProblem), res.BadRows-len(res.Problems)
 		return render(c, http.StatusUnprocessableEntity, templates.ServerList(m), nil)
 	}
 	// Load the page again, so that the new servers are in the table.

@@ -26,12 +26,12 @@ func (h *Handler) signIns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := templates.SignInsPage{Page: page(c, "Sign-in attempts", "users"), Filter: f, Attempts: attempts}
+	m := templates.SignInsPage{Page: page(c, "Sign-in attempts", "users"), Filter: f, Attempts: rows(attempts, signInRow), Outcomes: signInOutcomes}
 	return render(c, http.StatusOK, templates.SignIns(m), []string{"signin-table"})
 }
 
 func checkSignInFilter(f templates.SignInFilter) error {
-	if f.Outcome != "" && !slices.Contains(templates.SignInOutcomes, f.Outcome) {
+	if f.Outcome != "" && !slices.Contains(signInOutcomes, f.Outcome) {
 		return echo.NewHTTPError(http.StatusBadRequest, "outcome must be ok, failed or throttled")
 	}
 	if len(f.User) > lb.MaxUserNameLen {

@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"lbconsole/db"
+	"lbconsole/lb"
+	"lbconsole/web/templates"
+)
+
+// The store's rows become the pages' own here, so that templates never see the store's types.
+
+// rows turns each of in into a page's row.
+func rows[T, R any](in []T, row func(T) R) []R {
+	out := make([]R, len(in))
+	for i, v := range in {
+		out[i] = row(v)
+	}
+	return out
+}
+
+func auditRow(e db.AuditEntry) templates.AuditRow {
+	return templates.AuditRow{Seq: e.Seq, Time: e.Time, Actor: e.Actor, Source: e.Source, ClientIP: e.ClientIP,
+		RequestID: e.RequestID, Action: e.Action, Region: e.Region, LoadBalancer: e.LoadBalancer, Group: e.Group,
+		Applied: e.Outcome == db.OutcomeOK, Outcome: e.Outcome, Message: e.Message, Servers: e.Servers,
+		Request: e.Request, Reverts: e.Reverts, Hash: e.Hash}
+}
+
+func keyRow(k db.APIKey) templates.KeyRow {
+	return templates.KeyRow{ID: k.ID, AccessKeyID: k.AccessKeyID, Owner: k.Owner, Created: k.Created, Revoked: k.Revoked}
+}
+
+func lbRow(s db.LBSummary) templates.LBRow {
+	return templates.LBRow{LoadBalancer: s.LoadBalancer, Groups: s.Groups, Members: s.Members}
+}
+
+func groupRow(g db.GroupSummary) templates.GroupRow {
+	return templates.GroupRow{Group: g.Group, Members: g.Members}
+}
+
+func importProblem(p db.ImportProblem) templates.ImportProblem {
+	return templates.ImportProblem{Line: p.Line, Reason: p.Reason}
+}
+
+func signInRow(s db.SignIn) templates.SignInRow {
+	return templates.SignInRow{Time: s.Time, UserName: s.UserName, ClientIP: s.ClientIP, Outcome: s.Outcome,
+		Succeeded: s.Outcome == db.SignInOK, Attempts: s.Attempts, SeveralNames: s.SeveralNames}
+}
+
+func userRow(u db.UserSummary) templates.UserRow {
+	return templates.UserRow{ID: u.ID, Name: u.Name, Role: u.Role, Disabled: u.Disabled, Created: u.Created,
+		Sessions: u.Sessions, Keys: u.Keys}
+}
+
+// auditSources and auditActions are what the audit log's filter offers.
+var (
+	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI}
+	auditActions = []string{string(lb.ActionRemove), string(lb.ActionAdd), string(lb.ActionReplace), string(lb.ActionReplaceAll),
+		string(lb.ActionUpsert), string(lb.ActionSetWeights), db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
+		db.ActionCreateUser, db.ActionChangeRole, db.ActionDisableUser, db.ActionEnableUser, db.ActionResetPassword,
+		db.ActionChangePassword, db.ActionCreateKey, db.ActionRevokeKey}
+)
+
+// signInOutcomes are what the sign-in attempts' filter offers.
+var signInOutcomes = []string{db.SignInOK, db.SignInFailed, db.SignInThrottled}

@@ -1,0 +1,88 @@
+package templates
+
+import (
+	"time"
+
+	"lbconsole/lb"
+)
+
+// The rows the pages list. They are the pages' own, filled in by the handlers from what the
+// store returns, so that the store can change its types without touching a template. Where the
+// domain's types are what a page shows (a load balancer, a group, a member, a diff), the pages
+// take those.
+
+// AuditRow is one audit entry as the audit pages and the group page's conflict list show it.
+type AuditRow struct {
+	Seq          int64
+	Time         time.Time
+	Actor        string
+	Source       string
+	ClientIP     string
+	RequestID    string
+	Action       string
+	Region       string
+	LoadBalancer string
+	Group        string
+	// Applied says the attempt changed what it asked to; Outcome is the error kind otherwise.
+	Applied bool
+	Outcome string
+	Message string
+	Servers string // space-separated ServerId or ServerId:Port
+	Request string
+	Reverts int64 // the entry this one reverts, or zero
+	Hash    string
+}
+
+// KeyRow is one API key, without its secrets.
+type KeyRow struct {
+	ID          int64
+	AccessKeyID string
+	Owner       string
+	Created     time.Time
+	Revoked     time.Time // zero while the key works
+}
+
+// Active reports whether the key still works.
+func (k KeyRow) Active() bool { return k.Revoked.IsZero() }
+
+// LBRow is a load balancer with the size of its groups.
+type LBRow struct {
+	lb.LoadBalancer
+	Groups  int // VServer groups
+	Members int // servers in all its groups
+}
+
+// GroupRow is a group with how many servers it holds.
+type GroupRow struct {
+	lb.Group
+	Members int
+}
+
+// ImportProblem is why one line of an inventory import was refused.
+type ImportProblem struct {
+	Line   int
+	Reason string
+}
+
+// SignInRow is one sign-in attempt or, when throttled, an address's attempts in one minute.
+type SignInRow struct {
+	Time      time.Time
+	UserName  string
+	ClientIP  string
+	Outcome   string
+	Succeeded bool
+	Attempts  int
+	// SeveralNames says that a throttled row's attempts tried other names than UserName.
+	SeveralNames bool
+}
+
+// UserRow is one user as the users page lists them.
+type UserRow struct {
+	ID       int64
+	Name     string
+	Role     lb.Role
+	Disabled bool
+	Created  time.Time
+	Sessions int // live sessions
+	Keys     int // API keys that work
+}
