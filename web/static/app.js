@@ -1,6 +1,7 @@
 // lbconsole: selection helpers for the group page, and the CSRF token on every htmx request.
 // Everything is delegated from document so that it keeps working after htmx swaps parts of
-// the page.
+// the page. Behaviour hangs on data-* attributes of its own (data-batch-form, data-select-all,
+// …); data-testid attributes are for tests and may change without breaking anything here.
 (function () {
   "use strict";
 
@@ -28,24 +29,24 @@
     var all = boxes(form);
     var n = all.filter(function (b) { return b.checked; }).length;
     var limit = parseInt(form.dataset.limit || "200", 10);
-    form.querySelectorAll('[data-testid="selected-count"]').forEach(function (el) {
+    form.querySelectorAll("[data-selected-count]").forEach(function (el) {
       el.textContent = n + (n === 1 ? " server selected" : " servers selected");
     });
-    var warn = form.querySelector('[data-testid="selection-warning"]');
+    var warn = form.querySelector("[data-selection-warning]");
     var tooMany = n > limit;
     if (warn) {
       warn.hidden = !tooMany;
       warn.textContent = tooMany ? n + " servers selected: at most " + limit + " can change in one batch." : "";
     }
     var picked = form.querySelectorAll('input[name="new_server"]').length;
-    form.querySelectorAll('[data-testid="picked-count"]').forEach(function (el) { el.textContent = String(picked); });
+    form.querySelectorAll("[data-picked-count]").forEach(function (el) { el.textContent = String(picked); });
     form.querySelectorAll("[data-needs-selection], [data-needs-new]").forEach(function (b) {
       var off = tooMany || picked > limit;
       if (b.hasAttribute("data-needs-selection") && n === 0) { off = true; }
       if (b.hasAttribute("data-needs-new") && picked === 0) { off = true; }
       b.disabled = off;
     });
-    var selectAll = form.querySelector('[data-testid="select-all"]');
+    var selectAll = form.querySelector("[data-select-all]");
     if (selectAll) {
       var shown = all.filter(visible);
       var checked = shown.filter(function (b) { return b.checked; }).length;
@@ -110,21 +111,21 @@
     if (!(t instanceof HTMLInputElement)) { return; }
     var form = t.closest("form");
     if (!form) { return; }
-    if (t.dataset.testid === "select-all") {
+    if (t.hasAttribute("data-select-all")) {
       boxes(form).filter(visible).forEach(function (b) { b.checked = t.checked; });
     }
-    if (t.dataset.testid === "select-all" || t.name === "member") {
+    if (t.hasAttribute("data-select-all") || t.name === "member") {
       updateCount(form);
     }
   });
 
   function refreshAll() {
-    document.querySelectorAll('form[data-testid="batch-form"]').forEach(updateCount);
+    document.querySelectorAll("form[data-batch-form]").forEach(updateCount);
   }
   // Move focus to a preview when it arrives, so keyboard and screen reader users find it.
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail.target && e.detail.target.id === "preview") {
-      var box = e.detail.target.querySelector('[data-testid="preview"]');
+      var box = e.detail.target.querySelector("[data-focus-on-arrival]");
       if (box) { box.focus(); }
     }
     var editor = document.querySelector("[data-inline-weight]");
