@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"lbconsole/handlers/requestid"
+
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 )
@@ -64,39 +66,13 @@ func newNonce() string {
 	return base64.RawStdEncoding.EncodeToString(b)
 }
 
-// requestID gives every request an id, answered in X-Request-Id and logged and audited with it.
-// A caller's own X-Request-Id is kept when it is short and plain, so that scripts can match
-// their calls to audit entries; anything else is replaced.
+// requestID gives every request an id, answered in X-Request-Id and logged and audited with it
+// (see package requestid): the APIs behind the router take the same one.
 func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !plainRequestID(id) {
-			id = newRequestID()
-		}
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		requestid.Ensure(c.Response(), c.Request())
 		return next(c)
 	}
-}
-
-func plainRequestID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
-			return false
-		}
-	}
-	return true
-}
-
-// newRequestID returns a UUID-shaped id, as the SLB API's RequestId looks.
-func newRequestID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic("handlers: unable to read random bytes: " + err.Error())
-	}
-	return fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // withTimeout gives each request's context a deadline, so that no request holds a database

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lbconsole/db"
+	"lbconsole/handlers/requestid"
 	"lbconsole/lb"
 )
 
@@ -84,7 +85,7 @@ func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		fault = "Server"
 		a.log.LogAttrs(r.Context(), slog.LevelError, "pool API request failed",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.String("request_id", w.Header().Get(requestIDHeader)), slog.Any("error", err))
+			slog.String("request_id", requestid.Of(w)), slog.Any("error", err))
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Token realm="lbconsole pool API", header="X-Auth-Token"`)

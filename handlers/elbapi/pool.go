@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"lbconsole/db"
+	"lbconsole/handlers/requestid"
 	"lbconsole/lb"
 )
 
@@ -31,7 +32,7 @@ func (a *api) apply(w http.ResponseWriter, r *http.Request, pool lb.Group, b lb.
 		Actor:     caller(r).Name,
 		Source:    db.SourcePoolAPI,
 		ClientIP:  a.clientIP(r),
-		RequestID: requestID(w),
+		RequestID: requestid.Of(w),
 		Request:   request,
 	})
 }

@@ -7,46 +7,20 @@ import (
 	"net"
 	"net/http"
 
-	"lbconsole/lb"
+	"lbconsole/handlers/requestid"
 )
-
-// requestIDHeader names the request in the answer, the log and the audit entry.
-const requestIDHeader = "X-Request-Id"
 
 // maxBody caps a request body: 200 members take a few tens of KiB.
 const maxBody = 1 << 20
 
-// withRequestID makes sure the answer carries an X-Request-Id. The console's middleware has
-// usually set one already, and that one wins, so the log, the audit entry and the answer all
-// agree; served alone, the API keeps a caller's plain id or makes one.
+// withRequestID makes sure the answer carries an X-Request-Id (see package requestid): the one
+// the console's router gave the request, or, served alone, the caller's plain one or a new one.
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if w.Header().Get(requestIDHeader) == "" {
-			id := r.Header.Get(requestIDHeader)
-			if !plainRequestID(id) {
-				id = "req-" + lb.NewUUID()
-			}
-			w.Header().Set(requestIDHeader, id)
-		}
+		requestid.Ensure(w, r)
 		next.ServeHTTP(w, r)
 	})
 }
-
-// plainRequestID accepts up to 64 of [A-Za-z0-9._-]: safe in logs, CSV and headers.
-func plainRequestID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
-			return false
-		}
-	}
-	return true
-}
-
-// requestID returns the id withRequestID answered with.
-func requestID(w http.ResponseWriter) string { return w.Header().Get(requestIDHeader) }
 
 // peerIP is the connection's peer: a forwarding header can be forged by anyone.
 func peerIP(r *http.Request) string {

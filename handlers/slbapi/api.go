@@ -9,14 +9,13 @@ package slbapi
 
 import (
 	"context"
-	"crypto/rand"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/handlers/requestid"
 	"lbconsole/lb"
 )
 
@@ -84,7 +83,7 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx:       r.Context(),
 		action:    r.URL.Query().Get("Action"),
 		format:    formatOf(r.URL.Query().Get("Format")),
-		requestID: requestIDOf(w),
+		requestID: requestid.Ensure(w, r),
 		host:      r.Host,
 		clientIP:  a.clientIP(r),
 	}
@@ -171,19 +170,6 @@ func (a *api) unstorable(c *call, action lb.Action, cause error) error {
 		c.audited = true
 	}
 	return refusal
-}
-
-// requestIDOf reuses the id the router gave the request (X-Request-Id), so that the answer's
-// RequestId, the log and the audit log agree; it makes one when served alone.
-func requestIDOf(w http.ResponseWriter) string {
-	if id := w.Header().Get("X-Request-Id"); id != "" {
-		return id
-	}
-	b := make([]byte, 16)
-	rand.Read(b)
-	id := fmt.Sprintf("%X-%X-%X-%X-%X", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-	w.Header().Set("X-Request-Id", id)
-	return id
 }
 
 // peerIP is the connection's address: a header can be forged by anyone.
