@@ -3,27 +3,14 @@ package elbapi
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 )
 
 // createMember answers POST …/pools/{pool_id}/members: a batch that adds one member. 201 with
 // the new member.
 func (a *api) createMember(w http.ResponseWriter, r *http.Request) error {
-	if _, err := query(r); err != nil {
-		return err
-	}
-	pool, err := a.pool(r)
+	pool, d, err := a.readChange(w, r, func(_ url.Values, body []byte) (decoded, error) { return decodeCreate(body) })
 	if err != nil {
-		return err
-	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	d, err := decodeCreate(body)
-	if err != nil {
-		return err
-	}
-	if err := checkProjects(pool, d.projects); err != nil {
 		return err
 	}
 	res, err := a.apply(w, r, pool, d.batch, d.request)

@@ -2,25 +2,19 @@ package elbapi
 
 import (
 	"net/http"
+	"net/url"
 )
 
 // updateMember answers PUT …/pools/{pool_id}/members/{member_id}: a set-weights batch on that
 // member, changing its weight, its name or both. 200 with the member as it now is. A body that
 // changes nothing answers the member without a batch.
 func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
-	if _, err := query(r); err != nil {
-		return err
-	}
-	pool, err := a.pool(r)
-	if err != nil {
-		return err
-	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
 	id := r.PathValue("member")
-	d, changes, err := decodeUpdate(body, id)
+	var changes bool
+	pool, d, err := a.readChange(w, r, func(_ url.Values, body []byte) (d decoded, err error) {
+		d, changes, err = decodeUpdate(body, id)
+		return d, err
+	})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package elbapi
 
 import (
 	"net/http"
+	"net/url"
 
 	"lbconsole/db"
 	"lbconsole/handlers/requestid"
@@ -11,6 +12,30 @@ import (
 // pool loads the pool the URL names.
 func (a *api) pool(r *http.Request) (lb.Group, error) {
 	return a.db.GetPool(r.Context(), r.PathValue("pool"))
+}
+
+// readChange reads what every call that changes a pool starts with, answering the first fault
+// in this order: a query parameter the call does not know (known are those it does), the pool
+// the URL names, the body, what decode finds wrong with the body and the query, and a
+// project_id other than the pool's. It returns the pool and the decoded batch.
+func (a *api) readChange(w http.ResponseWriter, r *http.Request, decode func(q url.Values, body []byte) (decoded, error), known ...string) (lb.Group, decoded, error) {
+	q, err := query(r, known...)
+	if err != nil {
+		return lb.Group{}, decoded{}, err
+	}
+	pool, err := a.pool(r)
+	if err != nil {
+		return pool, decoded{}, err
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		return pool, decoded{}, err
+	}
+	d, err := decode(q, body)
+	if err != nil {
+		return pool, d, err
+	}
+	return pool, d, checkProjects(pool, d.projects)
 }
 
 // checkProjects refuses a project_id other than the pool's: a member belongs to its pool's
