@@ -211,44 +211,28 @@ func (d *DB) auditEnded(ctx context.Context, tx *sql.Tx, o Origin, action, reque
 	return nil
 }
 
-// ResetPassword sets another user's password, as an admin does for someone who forgot theirs
-// (or whose account may be in other hands), ends all that user's sessions and, with revokeKeys,
-// revokes their API keys. It refuses the admin's own account: changing one's own password asks
-// for the current one, on the account page.
+// ResetPassword sets another user's password, as an admin on the users page does for someone
+// who forgot theirs (or whose account may be in other hands), or an operator on the command
+// line; it ends all that user's sessions and, with revokeKeys, revokes their API keys. It
+// refuses a signed-in admin's own account: changing one's own password asks for the current
+// one, on the account page. (The command line's origin names nobody signed in, so there it
+// never refuses.)
 func (d *DB) ResetPassword(ctx context.Context, o Origin, userID int64, passwordHash string, revokeKeys bool) (User, Ended, error) {
 	var ended Ended
 	u, err := d.changeAccount(ctx, userID, func(tx *sql.Tx, u User) error {
 		if u.ID == o.ActorID {
 			return lb.Errorf(lb.KindForbidden, lb.FieldUser, "you cannot reset your own password: change it on your account page, which asks for the current one")
 		}
-		return d.resetPassword(ctx, tx, o, u, passwordHash, revokeKeys, &ended)
-	})
-	return u, ended, err
-}
-
-// SetPassword is ResetPassword by name, for the command line: nobody is signed in there, so
-// there is no own account to refuse.
-func (d *DB) SetPassword(ctx context.Context, o Origin, name, passwordHash string, revokeKeys bool) (Ended, error) {
-	var ended Ended
-	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
-		u, err := loadUser(ctx, tx, "name = ?", name)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, u.ID); err != nil {
+			return fmt.Errorf("db: unable to reset the password of %s: %w", u.Name, err)
+		}
+		var err error
+		if ended.Sessions, err = endSessions(ctx, tx, u.ID, ""); err != nil {
 			return err
 		}
-		return d.resetPassword(ctx, tx, o, u, passwordHash, revokeKeys, &ended)
+		return d.auditEnded(ctx, tx, o, ActionResetPassword, "reset the password of "+u.Name, u, revokeKeys, &ended)
 	})
-	return ended, err
-}
-
-func (d *DB) resetPassword(ctx context.Context, tx *sql.Tx, o Origin, u User, passwordHash string, revokeKeys bool, ended *Ended) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, u.ID); err != nil {
-		return fmt.Errorf("db: unable to reset the password of %s: %w", u.Name, err)
-	}
-	var err error
-	if ended.Sessions, err = endSessions(ctx, tx, u.ID, ""); err != nil {
-		return err
-	}
-	return d.auditEnded(ctx, tx, o, ActionResetPassword, "reset the password of "+u.Name, u, revokeKeys, ended)
+	return u, ended, err
 }
 
 // ChangeOwnPassword sets the signed-in user's password and ends their other sessions: whoever

@@ -103,8 +103,9 @@ func TestAPIKeyEvents(t *testing.T) {
 			_, ended, err := p.d.ResetPassword(ctx, p.annAt, p.oscar.ID, "hash-new", revoke)
 			return ended, err
 		}},
-		{"SetPassword", ActionResetPassword, func(p *people, revoke bool) (Ended, error) {
-			return p.d.SetPassword(ctx, testOrigin, "oscar", "hash-new", revoke)
+		{"ResetPasswordFromTheCommandLine", ActionResetPassword, func(p *people, revoke bool) (Ended, error) {
+			_, ended, err := p.d.ResetPassword(ctx, testOrigin, p.oscar.ID, "hash-new", revoke)
+			return ended, err
 		}},
 		{"Disable", ActionDisableUser, func(p *people, revoke bool) (Ended, error) {
 			_, ended, err := p.d.SetUserDisabled(ctx, p.annAt, p.oscar.ID, true, revoke)

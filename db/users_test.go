@@ -147,14 +147,14 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 	})
 
-	t.Run("SetPassword changes the hash and ends the user's sessions", func(t *testing.T) {
+	t.Run("ResetPassword changes the hash and ends the user's sessions", func(t *testing.T) {
 		d, clk, u := setup(t)
 		session(t, d, clk, "s1", u.ID, time.Hour)
-		if _, err := d.SetPassword(ctx, testOrigin, "alice", "hash-new", false); err != nil {
+		if _, _, err := d.ResetPassword(ctx, testOrigin, u.ID, "hash-new", false); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := live(t, d, "s1"); lb.ErrorKind(err) != lb.KindUnauthenticated {
-			t.Errorf("SessionUser after SetPassword = %v, want unauthenticated", err)
+			t.Errorf("SessionUser after ResetPassword = %v, want unauthenticated", err)
 		}
 		got, err := d.UserByName(ctx, "alice")
 		if err != nil || got.PasswordHash != "hash-new" {
@@ -162,10 +162,10 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 	})
 
-	t.Run("SetPassword of an unknown user is not found", func(t *testing.T) {
+	t.Run("ResetPassword of an unknown user is not found", func(t *testing.T) {
 		d, _, _ := setup(t)
-		if _, err := d.SetPassword(ctx, testOrigin, "nobody", "hash", false); lb.ErrorKind(err) != lb.KindNotFound {
-			t.Errorf("SetPassword(nobody) = %v, want not found", err)
+		if _, _, err := d.ResetPassword(ctx, testOrigin, 999, "hash", false); lb.ErrorKind(err) != lb.KindNotFound {
+			t.Errorf("ResetPassword(999) = %v, want not found", err)
 		}
 	})
 }

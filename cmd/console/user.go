@@ -76,7 +76,11 @@ func userPasswd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	ended, err := store.SetPassword(ctx, cliOrigin(), names[0], hash, revokeKeys)
+	u, err := store.UserByName(ctx, names[0])
+	if err != nil {
+		return err
+	}
+	_, ended, err := store.ResetPassword(ctx, cliOrigin(), u.ID, hash, revokeKeys)
 	if err != nil {
 		return err
 	}
