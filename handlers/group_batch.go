@@ -173,13 +173,19 @@ func (h *Handler) batchRequest(c echo.Context, m templates.GroupPage, f batchFor
 	}
 }
 
-// groupPreview shows exactly what a batch would change, changing nothing.
-func (h *Handler) groupPreview(c echo.Context) error {
+// batchPage loads the group page and reads the batch form posted to it.
+func (h *Handler) batchPage(c echo.Context) (templates.GroupPage, batchForm, error) {
 	m, err := h.groupPage(c)
 	if err != nil {
-		return err
+		return m, batchForm{}, err
 	}
 	f, err := parseBatchForm(c)
+	return m, f, err
+}
+
+// groupPreview shows exactly what a batch would change, changing nothing.
+func (h *Handler) groupPreview(c echo.Context) error {
+	m, f, err := h.batchPage(c)
 	if err != nil {
 		return err
 	}
@@ -214,11 +220,7 @@ func (h *Handler) stalePreview(c echo.Context, m templates.GroupPage, f batchFor
 
 // groupBatch applies a batch and answers with the refreshed table and a message.
 func (h *Handler) groupBatch(c echo.Context) error {
-	m, err := h.groupPage(c)
-	if err != nil {
-		return err
-	}
-	f, err := parseBatchForm(c)
+	m, f, err := h.batchPage(c)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,7 @@ func userAdd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
-	hash, err := readNewPassword(e)
-	if err != nil {
-		return err
-	}
-	store, _, err := openStore(ctx, dbPath, e)
+	hash, store, err := newPasswordAndStore(ctx, dbPath, e)
 	if err != nil {
 		return err
 	}
@@ -67,11 +63,7 @@ func userPasswd(ctx context.Context, args []string, e env) error {
 	if len(names) != 1 {
 		return exitError{code: 2, msg: "give one user name"}
 	}
-	hash, err := readNewPassword(e)
-	if err != nil {
-		return err
-	}
-	store, _, err := openStore(ctx, dbPath, e)
+	hash, store, err := newPasswordAndStore(ctx, dbPath, e)
 	if err != nil {
 		return err
 	}
@@ -109,6 +101,17 @@ func noteKeptKeys(ctx context.Context, store *db.DB, e env, name string) error {
 		fmt.Fprintf(e.Stdout, "%s still has %d working API keys: run again with --revoke-keys, or revoke them one by one with console key revoke\n", name, active)
 	}
 	return nil
+}
+
+// newPasswordAndStore reads and hashes the new password, then opens the store: a password that
+// is refused opens nothing.
+func newPasswordAndStore(ctx context.Context, dbPath string, e env) (string, *db.DB, error) {
+	hash, err := readNewPassword(e)
+	if err != nil {
+		return "", nil, err
+	}
+	store, _, err := openStore(ctx, dbPath, e)
+	return hash, store, err
 }
 
 // readNewPassword reads one line from standard input and hashes it.

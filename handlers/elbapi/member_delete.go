@@ -9,10 +9,7 @@ import (
 // deleteMember answers DELETE …/pools/{pool_id}/members/{member_id}: a batch that removes one
 // member, strictly, so that an unknown id is a 404 rather than a silent success. 204.
 func (a *api) deleteMember(w http.ResponseWriter, r *http.Request) error {
-	if _, err := query(r); err != nil {
-		return err
-	}
-	pool, err := a.pool(r)
+	pool, _, err := a.poolCall(r)
 	if err != nil {
 		return err
 	}

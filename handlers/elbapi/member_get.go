@@ -8,10 +8,7 @@ import (
 
 // getMember answers GET …/pools/{pool_id}/members/{member_id}.
 func (a *api) getMember(w http.ResponseWriter, r *http.Request) error {
-	if _, err := query(r); err != nil {
-		return err
-	}
-	pool, err := a.pool(r)
+	pool, _, err := a.poolCall(r)
 	if err != nil {
 		return err
 	}

@@ -14,16 +14,23 @@ func (a *api) pool(r *http.Request) (lb.Group, error) {
 	return a.db.GetPool(r.Context(), r.PathValue("pool"))
 }
 
+// poolCall reads what a call on a pool starts with: its query, which may hold only the
+// parameters known, then the pool the URL names.
+func (a *api) poolCall(r *http.Request, known ...string) (lb.Group, url.Values, error) {
+	q, err := query(r, known...)
+	if err != nil {
+		return lb.Group{}, nil, err
+	}
+	pool, err := a.pool(r)
+	return pool, q, err
+}
+
 // readChange reads what every call that changes a pool starts with, answering the first fault
 // in this order: a query parameter the call does not know (known are those it does), the pool
 // the URL names, the body, what decode finds wrong with the body and the query, and a
 // project_id other than the pool's. It returns the pool and the decoded batch.
 func (a *api) readChange(w http.ResponseWriter, r *http.Request, decode func(q url.Values, body []byte) (decoded, error), known ...string) (lb.Group, decoded, error) {
-	q, err := query(r, known...)
-	if err != nil {
-		return lb.Group{}, decoded{}, err
-	}
-	pool, err := a.pool(r)
+	pool, q, err := a.poolCall(r, known...)
 	if err != nil {
 		return pool, decoded{}, err
 	}
