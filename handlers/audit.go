@@ -36,6 +36,8 @@ func auditFilter(c echo.Context) (db.AuditFilter, error) {
 	}
 	f, err := export.Filter(p)
 	if err != nil {
+		// A bad query parameter is a bad request (400), as every search box's is; the error
+		// map's 422 is for forms whose values break a rule.
 		return f, echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	return f, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/lb"
+	"lbconsole/web/templates"
 )
 
 // FuzzParseBatchValues: whatever the group page's batch form is sent, the reader answers a
@@ -59,19 +60,19 @@ func FuzzParseBatchValues(f *testing.F) {
 // checkBatchForm fails t unless form keeps the promises an accepted batch form makes.
 func checkBatchForm(t *testing.T, form batchForm) {
 	t.Helper()
-	need, ok := ops[form.Op]
+	_, ok := templates.ParseOp(string(form.Op))
 	switch {
 	case !ok:
 		t.Fatalf("accepted op %q", form.Op)
 	case form.Version < 1:
 		t.Fatalf("accepted version %d", form.Version)
-	case need.members && len(form.Members) == 0:
+	case form.Op.NeedsSelection() && len(form.Members) == 0:
 		t.Fatalf("accepted %s with no member", form.Op)
-	case need.picked && len(form.New) == 0:
+	case form.Op.NeedsPicked() && len(form.New) == 0:
 		t.Fatalf("accepted %s with no picked server", form.Op)
-	case (form.Op == "weights" || form.Op == "drain") != (form.Weight != nil):
+	case (form.Op == templates.OpWeights || form.Op == templates.OpDrain) != (form.Weight != nil):
 		t.Fatalf("accepted %s with weight %v", form.Op, form.Weight)
-	case form.Op == "drain" && *form.Weight != 0:
+	case form.Op == templates.OpDrain && *form.Weight != 0:
 		t.Fatalf("accepted a drain to weight %d", *form.Weight)
 	}
 	for _, id := range form.Members {
@@ -92,7 +93,7 @@ func checkBatchForm(t *testing.T, form batchForm) {
 
 // previewValues is the form the preview hands on to apply, in its hidden fields.
 func previewValues(form batchForm) url.Values {
-	v := url.Values{"op": {form.Op}, "weight": {form.weightText()}, "version": {strconv.FormatInt(form.Version, 10)}}
+	v := url.Values{"op": {string(form.Op)}, "weight": {form.weightText()}, "version": {strconv.FormatInt(form.Version, 10)}}
 	v["member"] = form.Members
 	for _, n := range form.picked() {
 		v.Add("new_server", n.ServerID)
