@@ -28,6 +28,15 @@ type server struct {
 	owner   string   // the role that owns them; empty for the admin's own role
 	base    *url.URL // the URL tests get, but for the database's name
 	cluster *cluster // nil for the server of URLEnv
+
+	mu        sync.Mutex
+	templates []string // the databases of Templates, dropped at the end on the server of URLEnv
+}
+
+func (s *server) addTemplate(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.templates = append(s.templates, name)
 }
 
 var (
@@ -61,11 +70,17 @@ func shutdown() error {
 	if shared == nil {
 		return nil
 	}
-	err := shared.admin.Close()
 	if shared.cluster != nil {
-		err = errors.Join(err, shared.cluster.stop())
+		return errors.Join(shared.admin.Close(), shared.cluster.stop())
 	}
-	return err
+	// A server of one's own outlives the tests: their templates are dropped from it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var err error
+	for _, name := range shared.templates {
+		err = errors.Join(err, shared.drop(ctx, name))
+	}
+	return errors.Join(err, shared.admin.Close())
 }
 
 // NewDB creates an empty database for the test and returns its URL, for pgx.Connect or
@@ -74,40 +89,67 @@ func shutdown() error {
 // the test is skipped, or fails when the environment has CI=true.
 func NewDB(tb testing.TB) string {
 	tb.Helper()
-	if !mainRan.Load() {
-		tb.Fatal("pgtest: this package's TestMain must call pgtest.Main(m) or pgtest.Run(m), so that the cluster is stopped when its tests end")
-	}
-	s := server1(tb)
+	return newDB(tb, server1(tb), "")
+}
+
+// newDB creates a database for tb, empty or a copy of template, and drops it at tb's end.
+func newDB(tb testing.TB, s *server, template string) string {
+	tb.Helper()
 	name := dbName(tb.Name())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	began := time.Now()
-	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
-	if s.owner != "" {
-		create += " OWNER " + pgx.Identifier{s.owner}.Sanitize()
-	}
-	if _, err := s.admin.ExecContext(ctx, create); err != nil {
-		tb.Fatalf("pgtest: unable to create database %s: %v", name, err)
+	if err := s.create(ctx, name, template); err != nil {
+		tb.Fatal(err)
 	}
 	tb.Logf("pgtest: created database %s in %s", name, time.Since(began).Round(time.Microsecond))
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		// FORCE ends the connections a test left open (a store it did not close, a pool's idle
-		// connections), which would otherwise make the drop fail.
-		if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			tb.Errorf("pgtest: unable to drop database %s: %v", name, err)
+		if err := s.drop(ctx, name); err != nil {
+			tb.Error(err)
 		}
 	})
+	return s.url(name)
+}
+
+// create creates the database name, empty or, when template is not empty, as a copy of it.
+func (s *server) create(ctx context.Context, name, template string) error {
+	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if template != "" {
+		create += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
+	if s.owner != "" {
+		create += " OWNER " + pgx.Identifier{s.owner}.Sanitize()
+	}
+	if _, err := s.admin.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("pgtest: unable to create database %s: %w", name, err)
+	}
+	return nil
+}
+
+// drop drops the database, ending the connections a test left open to it (a store it did not
+// close, a pool's idle connections), which would otherwise make the drop fail.
+func (s *server) drop(ctx context.Context, name string) error {
+	if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("pgtest: unable to drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *server) url(name string) string {
 	u := *s.base
 	u.Path = "/" + name
 	return u.String()
 }
 
 // server1 returns the one server of this test binary, starting it on first use. It skips or
-// fails tb when there is none.
+// fails tb when there is none, and fails it when TestMain would not stop the cluster.
 func server1(tb testing.TB) *server {
 	tb.Helper()
+	if !mainRan.Load() {
+		tb.Fatal("pgtest: this package's TestMain must call pgtest.Main(m) or pgtest.Run(m), so that the cluster is stopped when its tests end")
+	}
 	once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
