@@ -155,15 +155,24 @@ func server1(tb testing.TB) *server {
 		defer cancel()
 		shared, sharedErr = openServer(ctx, tb)
 	})
-	switch {
-	case errors.Is(sharedErr, errNoServer) && os.Getenv("CI") == "true":
-		tb.Fatalf("%v (CI=true: PostgreSQL tests must run in CI, not be skipped)", sharedErr)
-	case errors.Is(sharedErr, errNoServer):
-		tb.Skip(sharedErr)
-	case sharedErr != nil:
-		tb.Fatal(sharedErr)
+	if sharedErr != nil {
+		fail(tb, sharedErr)
 	}
 	return shared
+}
+
+// fail ends tb for a server that could not be had: a machine without PostgreSQL skips the
+// test, but CI must run it, and a server that fails to start is a failure everywhere.
+func fail(tb testing.TB, err error) {
+	tb.Helper()
+	switch {
+	case errors.Is(err, errNoServer) && os.Getenv("CI") == "true":
+		tb.Fatalf("%v (CI=true: the PostgreSQL tests must run in CI, not be skipped)", err)
+	case errors.Is(err, errNoServer):
+		tb.Skip(err)
+	default:
+		tb.Fatal(err)
+	}
 }
 
 // openServer connects to the server of URLEnv if it is set, or else starts a throwaway

@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -189,5 +192,46 @@ func TestURLEnvRefusesAnythingButAURL(t *testing.T) {
 	}
 	if errors.Is(err, errNoServer) {
 		t.Errorf("a bad %s would be skipped rather than fail: %v", URLEnv, err)
+	}
+}
+
+// TestClusterTakesManyConnections: consoles sharing the database each hold a writer, a pool of
+// readers and a probe, and the tests connect besides: the cluster takes 120 connections at
+// once, more than PostgreSQL's default of 100 would.
+func TestClusterTakesManyConnections(t *testing.T) {
+	if os.Getenv(URLEnv) != "" {
+		t.Skipf("the server of %s has its own limit", URLEnv)
+	}
+	ctx := testCtx(t)
+	db := openSQL(t, NewDB(t))
+	const n = 120
+	conns := make([]*sql.Conn, n)
+	var g errgroup.Group
+	g.SetLimit(8)
+	for i := range conns {
+		g.Go(func() error {
+			c, err := db.Conn(ctx)
+			if err != nil {
+				return fmt.Errorf("connection %d of %d: %w", i+1, n, err)
+			}
+			conns[i] = c
+			return nil
+		})
+	}
+	err := g.Wait()
+	for _, c := range conns {
+		if c != nil {
+			defer c.Close()
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()").Scan(&open); err != nil {
+		t.Fatal(err)
+	}
+	if open < n {
+		t.Errorf("%d connections to the database, want at least %d", open, n)
 	}
 }

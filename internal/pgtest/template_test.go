@@ -94,3 +94,8 @@ func fatalMessage(t *testing.T, fn func(testing.TB)) string {
 	}
 	return r.msg
 }
+
+func (r *fatalRecorder) Skip(args ...any) {
+	r.msg = "SKIP: " + fmt.Sprint(args...)
+	runtime.Goexit()
+}
