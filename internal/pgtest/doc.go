@@ -16,6 +16,15 @@
 // cluster is stopped and its files removed when the tests are done. NewDB refuses to run
 // without it.
 //
+// A test that needs a schema rather than an empty database gets a copy of a Template, filled
+// once per test binary (a copy costs no more than an empty database):
+//
+//	var migrated = pgtest.NewTemplate(func(ctx context.Context, url string) error {
+//		… open the store on url, which migrates it, and close it …
+//	})
+//
+//	url := migrated.NewDB(t)
+//
 // # The throwaway cluster
 //
 // The server's own binaries are used: initdb and postgres from the PATH or, as Debian installs
@@ -45,13 +54,15 @@
 // needs to be configured, and the system's own cluster, if any, is neither used nor touched),
 // go test runs the PostgreSQL tests too. Without the binaries they are skipped, with a message
 // saying why, unless CI=true is set: then they fail, so that CI cannot pass without having run
-// them. CI therefore needs only the package: .ci/run installs it when initdb is missing, as it
-// does chromium:
+// them. CI therefore needs only the package, which .ci/run installs as it does chromium, when
+// /usr/lib/postgresql/*/bin/initdb is missing (Debian puts neither initdb nor postgres on the
+// PATH):
 //
 //	apt-get install -y -qq postgresql
 //
-// (postgresql-15 on Debian 12; the initdb and postgres binaries are in its postgresql-NN
-// package, the client alone is not enough.)
+// (postgresql-15 on Debian 12: the server's programs are in the postgresql-NN package; the
+// client alone is not enough. The package makes a cluster of its own, which the tests leave
+// alone.)
 //
 // To use a server of one's own instead, set LBCONSOLE_PG_URL to a URL of it, such as
 // postgres://me@127.0.0.1:5432/postgres?sslmode=disable, whose role may create databases:

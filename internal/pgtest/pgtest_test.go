@@ -54,7 +54,8 @@ func dbNameOf(t *testing.T, dbURL string) string {
 }
 
 // TestNewDBConnectsWithPgx: the URL takes pgx.Connect to a new, empty database that the
-// connection's role owns and can build a schema in, without being a superuser.
+// connection's role owns and can build a schema in, without being a superuser (on a server of
+// one's own, the role is the one LBCONSOLE_PG_URL names).
 func TestNewDBConnectsWithPgx(t *testing.T) {
 	ctx := testCtx(t)
 	dbURL := NewDB(t)
@@ -72,7 +73,7 @@ func TestNewDBConnectsWithPgx(t *testing.T) {
 	if db != dbNameOf(t, dbURL) {
 		t.Errorf("connected to database %s, want %s", db, dbNameOf(t, dbURL))
 	}
-	if super {
+	if super && shared.cluster != nil {
 		t.Errorf("tests connect as %s, a superuser: the store could come to need rights it will not have", role)
 	}
 	if tables != 0 {
