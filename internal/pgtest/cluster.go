@@ -49,6 +49,7 @@ type cluster struct {
 	data       string
 	port       int
 	server     *process
+	admin      *sql.DB       // the superuser's connections, which create and drop databases
 	initdbTook time.Duration // how long initdb took
 	startTook  time.Duration // how long the server then took to accept connections
 	swept      []string      // clusters of dead test binaries removed before this one started
@@ -156,7 +157,7 @@ func (c *cluster) startServer(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("pgtest: unable to connect to the cluster: %w", err)
 	}
-	defer admin.Close()
+	c.admin = admin
 	if _, err := admin.ExecContext(ctx, "CREATE ROLE "+testRole+" LOGIN"); err != nil {
 		return fmt.Errorf("pgtest: unable to create role %s: %w", testRole, err)
 	}
@@ -286,7 +287,11 @@ func (c *cluster) stopServer() error {
 
 // stop stops the server and removes the cluster's directory.
 func (c *cluster) stop() error {
-	err := c.stopServer()
+	var err error
+	if c.admin != nil {
+		err = c.admin.Close()
+	}
+	err = errors.Join(err, c.stopServer())
 	if c.dir != "" {
 		if rmErr := os.RemoveAll(c.dir); rmErr != nil {
 			err = errors.Join(err, fmt.Errorf("pgtest: unable to remove the cluster: %w", rmErr))

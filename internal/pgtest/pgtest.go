@@ -71,7 +71,7 @@ func shutdown() error {
 		return nil
 	}
 	if shared.cluster != nil {
-		return errors.Join(shared.admin.Close(), shared.cluster.stop())
+		return shared.cluster.stop()
 	}
 	// A server of one's own outlives the tests: their templates are dropped from it.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -199,13 +199,8 @@ func openServer(ctx context.Context, tb testing.TB) (*server, error) {
 	tb.Logf("pgtest: PostgreSQL %s ready at 127.0.0.1:%d in %s (initdb %s, start %s); files and log in %s",
 		bins.version, c.port, (c.initdbTook + c.startTook).Round(time.Millisecond),
 		c.initdbTook.Round(time.Millisecond), c.startTook.Round(time.Millisecond), c.dir)
-	admin, err := sql.Open("pgx", c.adminURL())
-	if err != nil {
-		c.stop()
-		return nil, fmt.Errorf("pgtest: unable to connect to the cluster: %w", err)
-	}
 	base := &url.URL{Scheme: "postgres", User: url.User(testRole), Host: fmt.Sprintf("127.0.0.1:%d", c.port), RawQuery: "sslmode=disable"}
-	return &server{admin: admin, owner: testRole, base: base, cluster: c}, nil
+	return &server{admin: c.admin, owner: testRole, base: base, cluster: c}, nil
 }
 
 // openExternal connects to the server at raw, which must take DROP DATABASE … WITH (FORCE).
