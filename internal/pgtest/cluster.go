@@ -59,9 +59,9 @@ func (c *cluster) adminURL() string {
 
 // startCluster makes a cluster in a new directory, starts its server and creates testRole.
 // On failure nothing of it is left running or on disk.
-func startCluster(ctx context.Context, bins binaries, acct account) (c *cluster, err error) {
+func startCluster(ctx context.Context, bins binaries, acct account) (_ *cluster, err error) {
 	parent := clusterParent(acct)
-	c = &cluster{bins: bins, acct: acct, swept: sweep(parent)}
+	c := &cluster{bins: bins, acct: acct, swept: sweep(parent)}
 	if c.dir, err = os.MkdirTemp(parent, dirPrefix+"*"); err != nil {
 		return nil, fmt.Errorf("pgtest: unable to make the cluster's directory: %w", err)
 	}
