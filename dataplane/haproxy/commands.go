@@ -81,7 +81,8 @@ func join(states []StateRow, stats []StatRow) []Server {
 			Admin: st.Admin, Op: st.Op, Weight: st.Weight, Check: st.Check, Result: st.Result,
 			Status: s.Status, CheckStatus: s.CheckStatus, CheckCode: s.CheckCode,
 			CheckDesc: s.CheckDesc, LastCheck: s.LastCheck, Sessions: s.Sessions,
-			SessionRate: s.SessionRate, Rise: s.Rise, Fall: s.Fall,
+			SessionRate: s.SessionRate, Rise: s.Rise, Fall: s.Fall, Backup: s.Backup,
+			FQDN: st.FQDN, CheckHealth: st.Health,
 		})
 	}
 	return servers
@@ -103,10 +104,13 @@ type NewServer struct {
 	Port    int
 	Weight  int          // 0–256
 	Check   *HealthCheck // nil: no health check, ever (one cannot be configured later)
+	// Backup makes a backup server, which takes requests only when no active server is up. It is
+	// set for good: HAProxy 2.6 has no command to change it at runtime.
+	Backup bool
 }
 
-// AddServer creates a server (`add server BACKEND/NAME ADDR:PORT weight W [check inter …
-// rise R fall F]`). HAProxy 2.6 creates it in maintenance with its health check configured but
+// AddServer creates a server (`add server BACKEND/NAME ADDR:PORT weight W [backup] [check inter
+// … rise R fall F]`). HAProxy 2.6 creates it in maintenance with its health check configured but
 // disabled: follow with EnableHealth (if it has a check) and SetState(StateReady).
 func (c *Client) AddServer(ctx context.Context, backend string, s NewServer) error {
 	target, err := c.target(backend, s.Name)
@@ -118,6 +122,9 @@ func (c *Client) AddServer(ctx context.Context, backend string, s NewServer) err
 	}
 	words := []string{"add", "server", target, s.Address + ":" + strconv.Itoa(s.Port),
 		"weight", strconv.Itoa(s.Weight)}
+	if s.Backup {
+		words = append(words, "backup")
+	}
 	if ch := s.Check; ch != nil {
 		ms := max(ch.Interval.Milliseconds(), 1)
 		words = append(words, "check", "inter", strconv.FormatInt(ms, 10)+"ms",

@@ -63,4 +63,27 @@
 //   - A stopped backend, checked by TCP: status "DOWN", check_status "L4CON", check_desc "Layer4
 //     connection problem", last_chk "Connection refused".
 //   - A restarted HAProxy has only what haproxy.cfg describes: servers added at runtime are gone.
+//   - `show servers state` without a backend answers the servers of every backend; `show stat -1
+//     6 -1` answers the BACKEND row of every backend (listen sections included, frontends not),
+//     with its mode and algo ("roundrobin", "static-rr", "leastconn", "source", "uri"; "unknown"
+//     for random), and every server's row. Snapshot reads a whole node with these two commands.
+//   - `add server` needs a dynamic algorithm: a static-rr backend, or one hashing (balance
+//     source, uri, …) without `hash-type consistent`, refuses it ("Backend must use a dynamic load
+//     balancing to support dynamic servers."). The algo column does not tell the hash type.
+//   - `add server … backup` makes a backup server (show stat: bck 1, act 0). Nothing changes the
+//     flag afterwards: `set server` offers addr, agent, agent-addr, agent-port, agent-send,
+//     check-addr, check-port, fqdn, health, ssl, state and weight.
+//   - A server `disabled` in haproxy.cfg starts with srv_admin_state 5 (0x04 configuration and
+//     0x01 forced maintenance). `set server … state ready` clears only 0x01, and the server
+//     serves with 0x04 still set: HAProxy's own maintenance mask (SRV_ADMF_MAINT) is 0x23, and
+//     AdminFlags.Maint follows it.
+//   - Leaving forced maintenance, for ready or for drain, a checked server's check counter
+//     (srv_check_health) is set to rise, which counts as up, and the check runs at once;
+//     check_status still shows the result from before the maintenance. One failed check then
+//     takes the server down, a passing one raises the counter: Server.Confirmed tells the two.
+//   - `set server … weight 0` takes the server out of the balancing, but its status stays "UP"
+//     (or "no check"), not "DRAIN".
+//   - Servers of haproxy.cfg given by host name show it in srv_fqdn (srv_addr holds what it
+//     resolved to); a server without a port has srv_port 0 (show stat addr "IP:0"): HAProxy then
+//     connects to the port the client connected to.
 package haproxy

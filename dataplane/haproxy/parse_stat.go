@@ -34,11 +34,14 @@ type StatRow struct {
 	SessionRate int    // rate
 	Weight      int    // uweight
 	Rise, Fall  int
+	Backup      bool   // bck: 1 for a backup server
+	Mode        string // "http" or "tcp", on server and backend rows
+	Algorithm   string // algo, on backend rows: "roundrobin", "static-rr", "source", …
 }
 
 var statColumns = []string{
 	"pxname", "svname", "type", "status", "check_status", "check_code", "check_desc",
-	"last_chk", "addr", "scur", "rate", "uweight", "check_rise", "check_fall",
+	"last_chk", "addr", "scur", "rate", "uweight", "check_rise", "check_fall", "bck", "mode", "algo",
 }
 
 // ParseStat reads the CSV answer to `show stat` (HAProxy quotes a field holding a comma or a
@@ -118,6 +121,9 @@ func statRow(f []string, col columns) (StatRow, error) {
 		Weight:      num("uweight"),
 		Rise:        num("check_rise"),
 		Fall:        num("check_fall"),
+		Backup:      num("bck") == 1,
+		Mode:        get("mode"),
+		Algorithm:   get("algo"),
 	}
 	return row, err
 }

@@ -17,12 +17,14 @@ type StateRow struct {
 	Weight  int
 	Check   CheckFlags
 	Result  CheckResult
+	Health  int    // srv_check_health
+	FQDN    string // srv_fqdn, "" for HAProxy's "-"
 }
 
 // stateColumns are the columns ParseServersState needs; HAProxy may add others after them.
 var stateColumns = []string{
 	"be_name", "srv_name", "srv_addr", "srv_op_state", "srv_admin_state",
-	"srv_uweight", "srv_check_result", "srv_check_state", "srv_port",
+	"srv_uweight", "srv_check_result", "srv_check_state", "srv_port", "srv_check_health", "srv_fqdn",
 }
 
 // ParseServersState reads the answer to `show servers state [backend]`: a format version line
@@ -81,6 +83,10 @@ func parseStateLine(f []string, col columns) (StateRow, error) {
 	r.Weight = num("srv_uweight")
 	r.Check = CheckFlags(num("srv_check_state"))
 	r.Result = CheckResult(num("srv_check_result"))
+	r.Health = num("srv_check_health")
+	if fqdn := f[col.at["srv_fqdn"]]; fqdn != "-" {
+		r.FQDN = fqdn
+	}
 	return r, err
 }
 

@@ -33,7 +33,7 @@ func TestParseServersState(t *testing.T) {
 	}
 	want := []StateRow{
 		{Backend: "be1", Name: "lbc-a", Address: "127.0.0.2", Port: 9001, Op: OpStopped, Admin: AdminForcedMaint, Weight: 10, Check: CheckConfigured, Result: CheckUnknown},
-		{Backend: "be1", Name: "lbc-b", Address: "127.0.0.3", Port: 9002, Op: OpRunning, Admin: AdminForcedDrain, Weight: 3, Check: CheckConfigured | CheckEnabled, Result: CheckPassed},
+		{Backend: "be1", Name: "lbc-b", Address: "127.0.0.3", Port: 9002, Op: OpRunning, Admin: AdminForcedDrain, Weight: 3, Check: CheckConfigured | CheckEnabled, Result: CheckPassed, Health: 4},
 		{Backend: "be2", Name: "static1", Address: "127.0.0.2", Port: 9001, Op: OpStopped, Admin: 0, Weight: 1, Check: CheckConfigured | CheckEnabled, Result: CheckFailed},
 	}
 	if len(rows) != len(want) {
@@ -82,14 +82,14 @@ func TestParseStat(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []StatRow{
-		{Proxy: "be1", Name: "lbc-a", Type: StatServer, Status: "MAINT", Addr: "127.0.0.2:9001", Weight: 10},
+		{Proxy: "be1", Name: "lbc-a", Type: StatServer, Status: "MAINT", Addr: "127.0.0.2:9001", Weight: 10, Mode: "http"},
 		{Proxy: "be2", Name: "static1", Type: StatServer, Status: "DOWN", CheckStatus: "L4CON",
 			CheckDesc: "Layer4 connection problem", LastCheck: "Connection refused", Addr: "127.0.0.2:9001",
-			Weight: 1, Rise: 2, Fall: 3},
+			Weight: 1, Rise: 2, Fall: 3, Mode: "http"},
 		{Proxy: "be2", Name: "web1", Type: StatServer, Status: "UP 1/3", CheckStatus: "L7STS", CheckCode: 503,
 			CheckDesc: "Layer7 wrong status", LastCheck: `HTTP status check returned code <3C>503<3E>, "quoted"`,
-			Addr: "127.0.0.4:80", Sessions: 2, SessionRate: 7, Weight: 1, Rise: 2, Fall: 3},
-		{Proxy: "be1", Name: "BACKEND", Type: StatBackend, Status: "UP"},
+			Addr: "127.0.0.4:80", Sessions: 2, SessionRate: 7, Weight: 1, Rise: 2, Fall: 3, Mode: "http"},
+		{Proxy: "be1", Name: "BACKEND", Type: StatBackend, Status: "UP", Mode: "http", Algorithm: "roundrobin"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(rows), len(want), rows)
@@ -160,6 +160,10 @@ func TestServerStateAndServing(t *testing.T) {
 		{"Maint", Server{Op: OpRunning, Weight: 1, Admin: AdminForcedMaint}, StateMaint, false},
 		{"MaintAndDrain", Server{Admin: AdminForcedMaint | AdminForcedDrain}, StateMaint, false},
 		{"InheritedMaint", Server{Op: OpRunning, Weight: 1, Admin: AdminInheritedMaint}, StateMaint, false},
+		{"DisabledInConfigAtStart", Server{Op: OpRunning, Weight: 1, Admin: AdminConfigMaint | AdminForcedMaint}, StateMaint, false},
+		// `disabled` in haproxy.cfg, then `state ready`: the config flag stays, the server serves.
+		{"DisabledInConfigThenReady", Server{Op: OpRunning, Weight: 1, Admin: AdminConfigMaint}, StateReady, true},
+		{"FQDNSetOnTheSocket", Server{Op: OpRunning, Weight: 1, Admin: AdminHostnameMaint}, StateReady, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,4 +175,31 @@ func TestServerStateAndServing(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestConfirmed(t *testing.T) {
+	checked := Server{Check: CheckConfigured | CheckEnabled, CheckStatus: "L4OK", Rise: 2, Fall: 3}
+	cases := []struct {
+		name string
+		s    Server
+		want bool
+	}{
+		{"NotYetChecked", with(checked, func(s *Server) { s.CheckStatus, s.Op = "INI", OpStopped }), false},
+		{"UpForGood", with(checked, func(s *Server) { s.Op, s.CheckHealth = OpRunning, 4 }), true},
+		{"OnePassSinceMaintenance", with(checked, func(s *Server) { s.Op, s.CheckHealth = OpRunning, 3 }), true},
+		{"JustOutOfMaintenance", with(checked, func(s *Server) { s.Op, s.CheckHealth = OpRunning, 2 }), false},
+		{"Down", with(checked, func(s *Server) { s.Op, s.CheckHealth = OpStopped, 0 }), true},
+		{"RisingButDown", with(checked, func(s *Server) { s.Op, s.CheckHealth = OpStopped, 1 }), true},
+		{"FallOneCannotTell", with(checked, func(s *Server) { s.Op, s.CheckHealth, s.Fall = OpRunning, 2, 1 }), true},
+	}
+	for _, c := range cases {
+		if got := c.s.Confirmed(); got != c.want {
+			t.Errorf("%s: Confirmed() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func with(s Server, f func(*Server)) Server {
+	f(&s)
+	return s
 }

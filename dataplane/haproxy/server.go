@@ -8,14 +8,18 @@ type AdminFlags uint
 const (
 	AdminForcedMaint     AdminFlags = 0x01 // `set server … state maint`, and every server added at runtime
 	AdminInheritedMaint  AdminFlags = 0x02 // from a tracked server
-	AdminConfigMaint     AdminFlags = 0x04 // `disabled` in the configuration
+	AdminConfigMaint     AdminFlags = 0x04 // `disabled` in the configuration: a marker, see Maint
 	AdminForcedDrain     AdminFlags = 0x08 // `set server … state drain`
 	AdminInheritedDrain  AdminFlags = 0x10 // from a tracked server
 	AdminResolutionMaint AdminFlags = 0x20 // DNS resolution failed
-	AdminHostnameMaint   AdminFlags = 0x40 // hostname not resolved at start
+	AdminHostnameMaint   AdminFlags = 0x40 // FQDN set on the socket: a marker, see Maint
 )
 
-const maintMask = AdminForcedMaint | AdminInheritedMaint | AdminConfigMaint | AdminResolutionMaint | AdminHostnameMaint
+// maintMask is HAProxy's own SRV_ADMF_MAINT. AdminConfigMaint and AdminHostnameMaint are not in
+// it: a server `disabled` in haproxy.cfg starts with both AdminConfigMaint and
+// AdminForcedMaint, and `set server … state ready` clears only the latter, after which the
+// server serves (status "no check" or "UP") with AdminConfigMaint still set.
+const maintMask = AdminForcedMaint | AdminInheritedMaint | AdminResolutionMaint
 
 // Maint reports whether any maintenance flag is set: the server takes no traffic at all.
 func (a AdminFlags) Maint() bool { return a&maintMask != 0 }
@@ -89,6 +93,11 @@ type Server struct {
 	Sessions    int    // scur: current sessions
 	SessionRate int    // rate: sessions per second over the last second
 	Rise, Fall  int    // the health check's rise and fall, 0 when checks are off
+	Backup      bool   // a backup server: it takes requests only when no active server is up
+	FQDN        string // the host name a server of haproxy.cfg was given instead of an IP, "" if none
+	// CheckHealth is HAProxy's check counter (srv_check_health), 0 to Rise+Fall-1: the server is
+	// up from Rise on, each passing check adds one and each failing one takes one away.
+	CheckHealth int
 }
 
 // State is the server's administrative state as `set server … state` would name it.
@@ -113,6 +122,21 @@ func (s Server) HealthEnabled() bool {
 // Checked reports whether the server's health check has concluded at least once since it was
 // enabled: its check_status is no longer "INI" (Initializing).
 func (s Server) Checked() bool { return s.CheckStatus != "" && s.CheckStatus != "INI" }
+
+// Confirmed reports whether HAProxy's verdict on the server is its health check's own: the
+// check has concluded (Checked), and the server is not up merely on the benefit of the doubt
+// HAProxy gives a server leaving maintenance. Leaving maintenance sets the check counter to
+// Rise, which counts as up, until one failed check takes it down; check_status still shows the
+// verdict from before the maintenance. A passing check moves the counter above Rise, a failing
+// one takes the server down: either is a verdict. With Fall 1 the counter cannot move above
+// Rise, and the first check after maintenance cannot be told from a later one.
+func (s Server) Confirmed() bool {
+	if !s.Checked() {
+		return false
+	}
+	up := s.Op == OpRunning || s.Op == OpStarting
+	return !(up && s.CheckHealth == s.Rise && s.Fall > 1)
+}
 
 // Serving reports whether the server takes new requests now: ready, up, weight above 0 and, when
 // it has a health check, that check has concluded. A server made ready before its first check
