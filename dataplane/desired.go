@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"lbconsole/dataplane/haproxy"
 )
 
 // Prefix starts the name of every HAProxy server lbconsole creates. In a managed backend, a
@@ -32,13 +34,17 @@ type Backend struct {
 	// long its remaining sessions are cut and it is deleted. It also bounds how long a leaving
 	// server waits for a serving replacement before it is drained anyway. 0 means at once.
 	DrainTimeout time.Duration
-	// Adopt names servers without Prefix that lbconsole owns in this backend, typically
-	// servers of haproxy.cfg taken over by lbconsole. Adopted servers are never desired under
-	// their own name: they are drained and deleted once the desired servers serve, which
-	// migrates them to servers of lbconsole's naming. Any other server is foreign: reported,
-	// never touched.
+	// Adopt names servers lbconsole owns in this backend although no desired server keeps
+	// them: adopted servers (see Server.Adopted) whose member is no longer desired. They leave
+	// like any undesired server: drained once the desired servers serve, then deleted. The
+	// caller fills it from its record of adopted names not yet released on every node (see
+	// Released). Any server neither desired, nor named here, nor named with Prefix is foreign:
+	// reported, never touched.
 	Adopt   []string
 	Servers []Server
+	// Version is the caller's, echoed in the plan's BackendResult: typically the version of the
+	// group the backend serves, so that a converged backend says which version it converged to.
+	Version int64
 }
 
 // Server is one desired server: a member of the group the backend serves.
@@ -46,8 +52,25 @@ type Server struct {
 	ID      string // the member id; the HAProxy server name derives from it (see Name)
 	Address string // IPv4
 	Port    int
-	Weight  int    // 0–256; 0 takes no new requests
-	Check   *Check // nil: no health check
+	// Weight is 0–256. 0 drains the server: HAProxy's drain state (or weight 0), where it takes
+	// no new requests and keeps its sessions; it stays so, and is not deleted.
+	Weight int
+	Check  *Check // nil: no health check
+	// Backup makes a backup server, which takes requests only when no active server is up.
+	// HAProxy 2.6 cannot change the flag at runtime, so it is part of Name: a change is a
+	// replacement.
+	Backup bool
+	// Maintenance puts the server in HAProxy's maintenance state, where it takes no traffic at
+	// all (the REST API's admin_state_up false); it stays so, and is not deleted. Cleared, the
+	// server is staged in drain until its health check confirms it, then made ready.
+	Maintenance bool
+	// Adopted is the HAProxy name of a server lbconsole did not create but took over (see
+	// Propose): while the node has a server of that name at the desired address, port and
+	// backup flag (and with a health check configured if one is desired), that server is this
+	// one, kept under its name, its weight, state and health check on/off corrected in place;
+	// its check's interval, rise, fall and kind are left as they are. Otherwise the server is
+	// replaced by one named by Name, and the adopted one leaves. "" for servers lbconsole made.
+	Adopted string
 }
 
 // CheckType is how a server's health is checked.
@@ -69,13 +92,18 @@ type Check struct {
 	Fall     int
 }
 
-// Name is the HAProxy server name of s: Prefix, the member id, and a hash of what the Runtime
-// API cannot change in place (address, port, check interval, rise and fall). A change of any of
-// these gives another name: the new server is added beside the old one, which then drains. So
-// the name alone tells which servers are desired, with nothing to remember.
+// Name is the name of the HAProxy server lbconsole makes for s: Prefix, the member id, and a
+// hash of what the Runtime API cannot change in place (address, port, backup flag, check
+// interval, rise and fall). A change of any of these gives another name: the new server is
+// added beside the old one, which then drains. So the name alone tells which servers are
+// desired, with nothing to remember. (The backup flag joined the hash only when set, so the
+// names of servers made before it existed did not change.)
 func (s Server) Name() string {
 	var b strings.Builder
 	b.WriteString(s.Address + ":" + strconv.Itoa(s.Port))
+	if s.Backup {
+		b.WriteString(" backup")
+	}
 	if c := s.Check; c != nil {
 		fmt.Fprintf(&b, " check inter %dms rise %d fall %d", c.Interval.Milliseconds(), c.Rise, c.Fall)
 	}
@@ -121,6 +149,7 @@ func (be Backend) validate() error {
 	if be.DrainTimeout < 0 {
 		return fmt.Errorf("drain timeout %v is negative", be.DrainTimeout)
 	}
+	leaving := map[string]bool{}
 	for _, a := range be.Adopt {
 		if err := validName(a); err != nil {
 			return fmt.Errorf("adopted server %q: %w", a, err)
@@ -128,8 +157,9 @@ func (be Backend) validate() error {
 		if strings.HasPrefix(a, Prefix) {
 			return fmt.Errorf("adopted server %q: names starting with %q are lbconsole's already", a, Prefix)
 		}
+		leaving[a] = true
 	}
-	ids := map[string]bool{}
+	ids, kept := map[string]bool{}, map[string]string{}
 	for _, s := range be.Servers {
 		if err := s.validate(); err != nil {
 			return fmt.Errorf("server %q: %w", s.ID, err)
@@ -138,6 +168,16 @@ func (be Backend) validate() error {
 			return fmt.Errorf("server %q is listed twice", s.ID)
 		}
 		ids[s.ID] = true
+		if s.Adopted == "" {
+			continue
+		}
+		if other, ok := kept[s.Adopted]; ok {
+			return fmt.Errorf("server %q: adopted server %q is server %q's already", s.ID, s.Adopted, other)
+		}
+		if leaving[s.Adopted] {
+			return fmt.Errorf("server %q: adopted server %q is also in Adopt, the servers that leave", s.ID, s.Adopted)
+		}
+		kept[s.Adopted] = s.ID
 	}
 	return nil
 }
@@ -154,6 +194,11 @@ func (s Server) validate() error {
 	}
 	if s.Weight < 0 || s.Weight > MaxWeight {
 		return fmt.Errorf("weight %d is not in 0–%d", s.Weight, MaxWeight)
+	}
+	if s.Adopted != "" {
+		if err := validName(s.Adopted); err != nil {
+			return fmt.Errorf("adopted server %q: %w", s.Adopted, err)
+		}
 	}
 	if s.Check != nil {
 		return s.Check.validate()
@@ -204,6 +249,17 @@ func validName(name string) error {
 		}
 	}
 	return nil
+}
+
+// admin is the administrative state s should be in.
+func (s Server) admin() haproxy.State {
+	switch {
+	case s.Maintenance:
+		return haproxy.StateMaint
+	case s.Weight == 0:
+		return haproxy.StateDrain
+	}
+	return haproxy.StateReady
 }
 
 func isNameRune(r rune) bool {

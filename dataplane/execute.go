@@ -99,7 +99,7 @@ func (e Executor) do(ctx context.Context, op Operation) error {
 	c := e.Client
 	switch op.Kind {
 	case OpAdd:
-		s := haproxy.NewServer{Name: op.Server, Address: op.Address, Port: op.Port, Weight: op.Weight}
+		s := haproxy.NewServer{Name: op.Server, Address: op.Address, Port: op.Port, Weight: op.Weight, Backup: op.Backup}
 		if op.Check != nil {
 			s.Check = &haproxy.HealthCheck{Interval: op.Check.Interval, Rise: op.Check.Rise, Fall: op.Check.Fall}
 		}
@@ -128,28 +128,20 @@ func (e Executor) do(ctx context.Context, op Operation) error {
 	return fmt.Errorf("dataplane: unknown operation %q", op.Kind)
 }
 
-// ReadActual reads what the node has of the backends desired names: `show backend`, then the
-// servers of each desired backend it has. Any failure fails the whole read: a pass acts on all
-// of what it needs or on nothing.
+// ReadActual reads what the node has of the backends desired names. It reads the whole node in
+// two commands (see haproxy.Client.Snapshot), whatever the number of backends, and keeps the
+// desired ones. Any failure fails the whole read: a pass acts on all of what it needs or on
+// nothing.
 func ReadActual(ctx context.Context, c *haproxy.Client, desired Desired) (Actual, error) {
-	names, err := c.Backends(ctx)
+	snap, err := c.Snapshot(ctx)
 	if err != nil {
 		return Actual{}, err
 	}
-	has := make(map[string]bool, len(names))
-	for _, n := range names {
-		has[n] = true
-	}
 	a := Actual{Backends: map[string][]haproxy.Server{}}
 	for _, be := range desired.Backends {
-		if !has[be.Name] {
-			continue
+		if b, ok := snap.Backend(be.Name); ok {
+			a.Backends[be.Name] = b.Servers
 		}
-		servers, err := c.Servers(ctx, be.Name)
-		if err != nil {
-			return Actual{}, err
-		}
-		a.Backends[be.Name] = servers
 	}
 	return a, nil
 }

@@ -39,11 +39,12 @@ type Operation struct {
 	Kind     OpKind
 	Backend  string
 	Server   string // the HAProxy server name
-	MemberID string // the member it serves, "" if not known (an adopted server)
+	MemberID string // the member it serves, "" if not known (an adopted server no longer desired)
 	Address  string // OpAdd, OpAddr
 	Port     int    // OpAdd, OpAddr
 	Weight   int    // OpAdd, OpWeight
 	Check    *Check // OpAdd
+	Backup   bool   // OpAdd
 	Reason   string // why, in words
 	Drift    bool   // it undoes a change made outside lbconsole
 }
@@ -97,6 +98,12 @@ type Result struct {
 	Foreign  []Foreign
 	Problems []Problem
 	Observed []Observed // one per desired server, in the order of Desired
+	// Leaving lists the managed servers on their way out, with their drain clocks.
+	Leaving []LeavingServer
+	// Released lists the adopted names (Backend.Adopt, Server.Adopted) the node does not have.
+	Released []Released
+	// Backends says, for each desired backend in order, whether it has converged.
+	Backends []BackendResult
 	// State is the next State, to persist before running Ops.
 	State State
 }
@@ -136,18 +143,26 @@ func Plan(desired Desired, actual Actual, now time.Time, prev State) (Result, er
 	}
 	p := planner{now: now, prev: prev, res: Result{State: newState()}}
 	for _, be := range desired.Backends {
+		before := p.pending()
 		servers, ok := actual.Backends[be.Name]
-		if !ok {
+		if ok {
+			p.backend(be, servers)
+		} else {
 			p.res.Problems = append(p.res.Problems, Problem{Backend: be.Name,
 				Message: "the node has no backend " + be.Name + ": add it to haproxy.cfg (the Runtime API cannot create backends)"})
 			p.observeAbsent(be)
 			p.keepState(be.Name)
-			continue
 		}
-		p.backend(be, servers)
+		p.res.Backends = append(p.res.Backends, BackendResult{Name: be.Name, Version: be.Version,
+			Converged: ok && p.pending() == before})
 	}
 	p.res.Ops = p.ordered()
 	return p.res, nil
+}
+
+// pending counts what the plan has to do or wait for so far, or cannot do.
+func (p *planner) pending() int {
+	return len(p.adds) + len(p.fixes) + len(p.drains) + len(p.removals) + len(p.res.Waiting) + len(p.res.Problems)
 }
 
 // planner accumulates one Plan. Operations go to four buckets, run in this order: adds, then

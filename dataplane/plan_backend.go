@@ -1,10 +1,7 @@
 package dataplane
 
 import (
-	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"lbconsole/dataplane/haproxy"
 )
@@ -15,39 +12,91 @@ func (p *planner) backend(be Backend, servers []haproxy.Server) {
 	for _, s := range servers {
 		actual[s.Name] = s
 	}
+	// owned: the adopted names lbconsole owns here, kept or leaving, and their members.
+	owned := make(map[string]string, len(be.Adopt))
+	for _, a := range be.Adopt {
+		owned[a] = ""
+	}
 	desired := make(map[string]bool, len(be.Servers))
-	// Leaving servers drain once every desired server is on the node, ready and past its first
-	// check, and one of them serves: then their traffic has somewhere to go, and a new server
-	// takes its share before the one it replaces stops taking it.
-	settled, serving := true, false
+	// Leaving servers drain once every server meant to serve is on the node, ready and past its
+	// first check, and one of them serves: then their traffic has somewhere to go, and a new
+	// server takes its share before the one it replaces stops taking it. Servers meant to be
+	// drained or in maintenance take no traffic: they are not waited for.
+	settled, serving, anyServes := true, false, false
 	for _, d := range be.Servers {
-		name := d.Name()
+		if d.Adopted != "" {
+			owned[d.Adopted] = d.ID
+		}
+		name := identity(d, actual)
 		desired[name] = true
 		a, ok := actual[name]
-		settled = settled && ok && a.State() == haproxy.StateReady && health(a) != HealthChecking
-		serving = serving || ok && a.Serving()
-		p.observe(be.Name, d, a, ok)
+		if d.admin() == haproxy.StateReady {
+			anyServes = true
+			settled = settled && ok && a.State() == haproxy.StateReady && (!a.HealthEnabled() || a.Checked())
+			serving = serving || ok && a.Serving()
+		}
+		p.observe(be.Name, d, name, a, ok)
 		if !ok {
 			p.add(be.Name, d)
 			continue
 		}
 		p.converge(be.Name, d, a)
 	}
+	canLand := !anyServes || settled && serving
 	for _, s := range servers {
+		member, adopted := owned[s.Name]
+		if !adopted {
+			member, _ = MemberOf(s.Name)
+		}
 		switch {
 		case desired[s.Name]:
-		case strings.HasPrefix(s.Name, Prefix) || slices.Contains(be.Adopt, s.Name):
-			p.leave(be, s, len(be.Servers) == 0 || settled && serving)
+		case adopted || strings.HasPrefix(s.Name, Prefix):
+			p.leave(be, s, member, canLand)
 		default:
 			p.res.Foreign = append(p.res.Foreign, Foreign{Backend: be.Name, Server: s.Name,
 				Address: s.Address, Port: s.Port, Status: s.Status})
+		}
+	}
+	p.released(be, actual)
+}
+
+// identity is the HAProxy name of desired server d: its adopted server's while that one fits
+// d, the name lbconsole makes otherwise.
+func identity(d Server, actual map[string]haproxy.Server) string {
+	if a, ok := actual[d.Adopted]; ok && d.Adopted != "" && adoptedFits(d, a) {
+		return d.Adopted
+	}
+	return d.Name()
+}
+
+// adoptedFits reports whether adopted server a can serve as d: what the Runtime API cannot
+// change in place matches. Its health check's settings are taken as they are.
+func adoptedFits(d Server, a haproxy.Server) bool {
+	return a.Address == d.Address && a.Port == d.Port && a.Backup == d.Backup && (d.Check == nil || a.HealthConfigured())
+}
+
+// released reports the adopted names of the backend the node does not have: the caller may
+// forget them once every node has released them.
+func (p *planner) released(be Backend, actual map[string]haproxy.Server) {
+	rel := func(name, member string) {
+		if _, ok := actual[name]; !ok {
+			p.res.Released = append(p.res.Released, Released{Backend: be.Name, Server: name, MemberID: member})
+		}
+	}
+	for _, a := range be.Adopt {
+		rel(a, "")
+	}
+	for _, d := range be.Servers {
+		if d.Adopted != "" {
+			rel(d.Adopted, d.ID)
 		}
 	}
 }
 
 // add plans a missing desired server. HAProxy 2.6 creates it in maintenance with its check off.
 // A server with a health check is then staged (see converge): made ready at once, HAProxy would
-// count it up and send it requests before its first check, whether it answers or not.
+// count it up and send it requests before its first check, whether it answers or not. A server
+// meant to be drained is drained; one meant for maintenance stays there, its check running.
 func (p *planner) add(backend string, d Server) {
 	name, key := d.Name(), ServerKey(backend, d.Name())
 	op := Operation{Backend: backend, Server: name, MemberID: d.ID}
@@ -59,14 +108,20 @@ func (p *planner) add(backend string, d Server) {
 		p.drift(op, "server missing")
 	}
 	add := op
-	add.Kind, add.Address, add.Port, add.Weight, add.Check = OpAdd, d.Address, d.Port, d.Weight, d.Check
+	add.Kind, add.Address, add.Port, add.Weight, add.Check, add.Backup = OpAdd, d.Address, d.Port, d.Weight, d.Check, d.Backup
 	p.adds = append(p.adds, p.with(add, reason, drift))
-	if d.Check == nil {
-		p.adds = append(p.adds, p.with(withKind(op, OpReady), reason, drift))
-		return
+	if d.Check != nil {
+		p.adds = append(p.adds, p.with(withKind(op, OpEnableHealth), reason, drift))
 	}
-	p.adds = append(p.adds, p.with(withKind(op, OpEnableHealth), reason, drift),
-		p.with(withKind(op, OpStage), "staged until its first health check", false))
+	switch {
+	case d.admin() == haproxy.StateMaint:
+	case d.admin() == haproxy.StateDrain:
+		p.adds = append(p.adds, p.with(withKind(op, OpDrain), "weight 0: drained", false))
+	case d.Check == nil:
+		p.adds = append(p.adds, p.with(withKind(op, OpReady), reason, drift))
+	default:
+		p.adds = append(p.adds, p.with(withKind(op, OpStage), "staged until its health check confirms it", false))
+	}
 }
 
 // checkKind reports a check whose kind differs from the desired one: the kind is the backend's
@@ -83,53 +138,6 @@ func (p *planner) checkKind(backend string, d Server, a haproxy.Server) {
 	case d.Check.Type == CheckTCP && layer7:
 		p.problem(backend, a.Name, "TCP health check wanted, but the backend checks over HTTP (option httpchk in haproxy.cfg)")
 	}
-}
-
-// leave plans the next step of a managed server that is not desired. canLand says whether its
-// traffic has somewhere to go.
-func (p *planner) leave(be Backend, s haproxy.Server, canLand bool) {
-	key := ServerKey(be.Name, s.Name)
-	lv, ok := p.prev.Leaving[key]
-	if !ok {
-		lv = Leaving{Seen: p.now}
-	}
-	state := s.State()
-	if state != haproxy.StateReady && lv.Draining.IsZero() {
-		lv.Draining = p.now
-	}
-	p.res.State.Leaving[key] = lv
-	member, _ := MemberOf(s.Name)
-	op := Operation{Backend: be.Name, Server: s.Name, MemberID: member}
-	wait := Wait{Backend: be.Name, Server: s.Name, MemberID: member, Sessions: s.Sessions}
-	timedOut := func(since time.Time) bool { return !since.IsZero() && !p.now.Before(since.Add(be.DrainTimeout)) }
-
-	switch {
-	case state == haproxy.StateReady && (canLand || !s.Serving() || timedOut(lv.Seen)):
-		p.drains = append(p.drains, p.with(withKind(op, OpDrain), "not desired", false))
-	case state == haproxy.StateReady:
-		wait.Reason, wait.Until = "waiting for a desired server to serve before draining", lv.Seen.Add(be.DrainTimeout)
-		p.res.Waiting = append(p.res.Waiting, wait)
-	case s.Sessions == 0:
-		p.remove(op, state, false, "drained")
-	case timedOut(lv.Draining):
-		p.remove(op, state, true, fmt.Sprintf("drain timeout %v passed with %d sessions", be.DrainTimeout, s.Sessions))
-	default:
-		wait.Reason = fmt.Sprintf("%s: %d sessions left", state, s.Sessions)
-		wait.Until = lv.Draining.Add(be.DrainTimeout)
-		p.res.Waiting = append(p.res.Waiting, wait)
-	}
-}
-
-// remove puts a drained server in maintenance (HAProxy deletes only those), cuts the sessions
-// it has left if cut (HAProxy deletes none with connections), and deletes it.
-func (p *planner) remove(op Operation, state haproxy.State, cut bool, reason string) {
-	if state != haproxy.StateMaint {
-		p.removals = append(p.removals, p.with(withKind(op, OpMaint), reason, false))
-	}
-	if cut {
-		p.removals = append(p.removals, p.with(withKind(op, OpShutdown), reason, false))
-	}
-	p.removals = append(p.removals, p.with(withKind(op, OpDelete), reason, false))
 }
 
 func (p *planner) drift(o Operation, what string) {

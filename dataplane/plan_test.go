@@ -122,7 +122,7 @@ func TestPlanReadiesANewServerAfterItsFirstCheck(t *testing.T) {
 	})
 	r = mustPlan(t, node(0, a), has(staged), t0, State{})
 	sameOps(t, r)
-	if len(r.Waiting) != 1 || !strings.Contains(r.Waiting[0].Reason, "first health check") || r.InSync() || len(r.Drift) != 0 {
+	if len(r.Waiting) != 1 || !strings.Contains(r.Waiting[0].Reason, "until its health check confirms it") || r.InSync() || len(r.Drift) != 0 {
 		t.Fatalf("waiting = %+v, drift %+v: want the server waiting for its first check", r.Waiting, r.Drift)
 	}
 	if len(r.State.Applied) != 0 {
@@ -136,9 +136,10 @@ func TestPlanReadiesANewServerAfterItsFirstCheck(t *testing.T) {
 			t.Fatalf("drift %+v: making a staged server ready is not drift", ready.Drift)
 		}
 	}
-	// Put in maintenance by hand: its checks are paused, no verdict will come; ready at once.
+	// Put in maintenance by hand: its checks are paused. Leaving maintenance, HAProxy would
+	// count it up whatever it said before: it is staged too.
 	paused := with(added, func(s *haproxy.Server) { s.Check |= haproxy.CheckPaused })
-	sameOps(t, mustPlan(t, node(0, a), has(paused), t0, State{}), "ready "+a.Name())
+	sameOps(t, mustPlan(t, node(0, a), has(paused), t0, State{}), "stage "+a.Name())
 }
 
 // An add interrupted after `add server` leaves a server in maintenance with its check off: the
@@ -165,7 +166,7 @@ func TestPlanDrift(t *testing.T) {
 	}{
 		{"WeightSetByHand", has(with(up(a), func(s *haproxy.Server) { s.Weight = 9 })), []string{"weight " + a.Name()}, "weight 9, want 5"},
 		{"DrainedByHand", has(draining(up(a), 0)), []string{"ready " + a.Name()}, "in drain"},
-		{"MaintByHand", has(with(up(a), func(s *haproxy.Server) { s.Admin, s.Check = haproxy.AdminForcedMaint, s.Check|haproxy.CheckPaused })), []string{"ready " + a.Name()}, "in maint"},
+		{"MaintByHand", has(with(up(a), func(s *haproxy.Server) { s.Admin, s.Check = haproxy.AdminForcedMaint, s.Check|haproxy.CheckPaused })), []string{"stage " + a.Name()}, "in maint"},
 		{"HealthDisabledByHand", has(with(up(a), func(s *haproxy.Server) { s.Check = haproxy.CheckConfigured })), []string{"enable-health " + a.Name()}, "health check off"},
 		{"AddressSetByHand", has(with(up(a), func(s *haproxy.Server) { s.Address = "10.9.9.9" })), []string{"addr " + a.Name()}, "address changed by hand to 10.9.9.9:8080"},
 		{"DeletedOrRestarted", has(), []string{"add " + a.Name(), "enable-health " + a.Name(), "stage " + a.Name()}, "server missing"},
@@ -485,7 +486,7 @@ func model(t *testing.T, a Actual, ops []Operation) Actual {
 			if i >= 0 {
 				t.Fatalf("%v: already exists", o)
 			}
-			s := haproxy.Server{Name: o.Server, Address: o.Address, Port: o.Port, Weight: o.Weight, Admin: haproxy.AdminForcedMaint}
+			s := haproxy.Server{Name: o.Server, Address: o.Address, Port: o.Port, Weight: o.Weight, Admin: haproxy.AdminForcedMaint, Backup: o.Backup}
 			if o.Check != nil {
 				s.Check = haproxy.CheckConfigured
 			}
@@ -546,6 +547,10 @@ func TestPlanIsIdempotent(t *testing.T) {
 		{"RemoveAll", node(time.Minute), has(up(a), up(b), static)},
 		{"ReplaceOne", node(time.Minute, a, moved), has(up(a), up(b))},
 		{"Mixed", node(time.Minute, a, moved, c), has(with(up(a), func(s *haproxy.Server) { s.Weight = 9 }), up(b), draining(up(member("m4", "10.0.0.4", 1)), 0), static)},
+		{"DrainAndMaintenance", node(time.Minute, drained(a), inMaint(b), c), has(up(a), up(b))},
+		{"BackFromDrainAndMaintenance", node(time.Minute, a, b), has(draining(up(a), 0), with(up(b), func(s *haproxy.Server) { s.Admin = haproxy.AdminForcedMaint }))},
+		{"AdoptedMoves", node(time.Minute, Server{ID: "m7", Address: "10.0.0.8", Port: 80, Weight: 1, Adopted: "web1"}), has(static)},
+		{"AdoptedLeaves", func() Desired { d := node(time.Minute, a); d.Backends[0].Adopt = []string{"web1"}; return d }(), has(static)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

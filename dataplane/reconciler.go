@@ -45,6 +45,13 @@ type Report struct {
 	Foreign  []Foreign
 	Problems []Problem
 	Observed []Observed
+	Leaving  []LeavingServer
+	// Released lists the adopted names the node does not have, those this pass deleted
+	// included: see Released and the package doc for what the caller does with them.
+	Released []Released
+	// Backends says, for each desired backend, whether the node had converged on it when the
+	// pass read it, and echoes its Version. Empty when the pass did nothing (held, unreachable).
+	Backends []BackendResult
 }
 
 // StateStore keeps a node's State between passes and across restarts; the console's keeps it in
@@ -187,6 +194,8 @@ func (r *Reconciler) pass(ctx context.Context, rep *Report) {
 	exec := Executor{Client: r.cfg.Client, Attempts: r.cfg.Attempts, Backoff: r.cfg.Backoff}
 	rep.Outcomes = exec.Apply(ctx, plan.Ops)
 	rep.Waiting, rep.Drift, rep.Foreign, rep.Problems, rep.Observed = plan.Waiting, plan.Drift, plan.Foreign, plan.Problems, plan.Observed
+	rep.Leaving, rep.Backends = plan.Leaving, plan.Backends
+	rep.Released = append(plan.Released, deletedAdopted(desired, rep.Outcomes)...)
 	rep.Status = summarize(rep, plan)
 	if err := Unreachable(rep.Outcomes); err != nil {
 		r.unreachable(rep, err)

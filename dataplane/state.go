@@ -1,6 +1,10 @@
 package dataplane
 
-import "time"
+import (
+	"time"
+
+	"lbconsole/dataplane/haproxy"
+)
 
 // State is what a node's reconciler carries from one pass to the next. Plan derives the next
 // State from the previous one and from what it observes, never from what it merely intended, so
@@ -26,10 +30,22 @@ type Leaving struct {
 	Draining time.Time `json:"draining,omitzero"` // first pass that found it draining or in maintenance
 }
 
-// Applied is what a desired server was last seen to match. Address, port and health check are
-// part of the server's name, so the weight is all that can change under the same name.
+// Applied is what a desired server was last seen to match. Address, port, backup flag and
+// health check are part of the server's name, so weight and administrative state are what can
+// change under the same name.
 type Applied struct {
 	Weight int `json:"weight"`
+	// Admin is the administrative state it matched: drain for a server of weight 0, maint for
+	// one in maintenance; "" (a State saved before Admin existed) means ready.
+	Admin haproxy.State `json:"admin,omitempty"`
+}
+
+// admin is a's administrative state, "" read as ready.
+func (a Applied) admin() haproxy.State {
+	if a.Admin == "" {
+		return haproxy.StateReady
+	}
+	return a.Admin
 }
 
 // ServerKey identifies a server within a node: "backend/server".
