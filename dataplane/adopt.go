@@ -26,6 +26,7 @@ type ProposedBackend struct {
 	Check    CheckType
 	Servers  []ProposedServer
 	Problems []string // what the data plane cannot do here, in words
+	Notes    []string // what adopting leaves as it is, in words
 }
 
 // ProposedServer is one server, as HAProxy has it.
@@ -66,7 +67,10 @@ func ProposeFrom(snap haproxy.Snapshot) Proposal {
 				pb.Check = k
 			}
 		}
-		pb.Problems = backendProblems(b, pb.Servers)
+		pb.Problems = backendProblems(b)
+		if msg := mixedChecks(pb.Servers); msg != "" {
+			pb.Notes = append(pb.Notes, msg)
+		}
 		p.Backends = append(p.Backends, pb)
 	}
 	return p
@@ -110,18 +114,14 @@ func checkKind(s haproxy.Server) CheckType {
 // Runtime API does not show.
 var hashing = map[string]bool{"source": true, "uri": true, "url_param": true, "hdr": true, "rdp-cookie": true, "hash": true}
 
-func backendProblems(b haproxy.Backend, servers []ProposedServer) []string {
-	var problems []string
+func backendProblems(b haproxy.Backend) []string {
 	switch {
 	case b.Algorithm == "static-rr":
-		problems = append(problems, "balance static-rr refuses servers added at runtime: lbconsole could add none; use roundrobin in haproxy.cfg")
+		return []string{"balance static-rr refuses servers added at runtime: lbconsole could add none; use roundrobin in haproxy.cfg"}
 	case hashing[strings.SplitN(b.Algorithm, "(", 2)[0]]:
-		problems = append(problems, "balance "+b.Algorithm+" refuses servers added at runtime unless the backend has `hash-type consistent` in haproxy.cfg")
+		return []string{"balance " + b.Algorithm + " refuses servers added at runtime unless the backend has `hash-type consistent` in haproxy.cfg"}
 	}
-	if msg := mixedChecks(servers); msg != "" {
-		problems = append(problems, msg)
-	}
-	return problems
+	return nil
 }
 
 // mixedChecks says when the servers' health checks differ: a group has one health check, which

@@ -45,8 +45,8 @@ func TestProposeFromCapturedNode(t *testing.T) {
 	if empty.Check != "" || len(empty.Servers) != 0 || len(empty.Problems) != 0 {
 		t.Errorf("empty = %+v", empty)
 	}
-	if !contains(web.Problems, "health checks differ (rise 2 fall 3; none)") {
-		t.Errorf("web problems %q, want the mixed checks named", web.Problems)
+	if len(web.Problems) != 0 || !contains(web.Notes, "health checks differ (rise 2 fall 3; none)") {
+		t.Errorf("web problems %q notes %q, want no problem, the mixed checks noted", web.Problems, web.Notes)
 	}
 	s := map[string]ProposedServer{}
 	for _, ps := range web.Servers {

@@ -116,19 +116,24 @@ func (r Result) InSync() bool { return len(r.Ops) == 0 && len(r.Waiting) == 0 &&
 // actual one step closer, with the next State. It is a pure function of its arguments.
 //
 // Rules, for each backend named in desired that the node has:
-//   - Ownership: a server named by Server.Name for one of the backend's desired servers is
-//     desired; any other server whose name starts with Prefix, or is in Backend.Adopt, is
-//     managed but leaving; everything else is Foreign and left alone.
+//   - Ownership: a desired server's HAProxy name is its Adopted server's while that one fits it
+//     (address, port, backup flag, a check configured if one is desired), Server.Name
+//     otherwise. Any other server whose name starts with Prefix, is in Backend.Adopt, or is an
+//     Adopted name that does not fit, is managed but leaving; everything else is Foreign and
+//     left alone.
 //   - A missing desired server is added: add, then ready if it has no health check; if it has
 //     one, enable health and stage it (drain: out of maintenance, its check runs and counts, it
-//     takes no request), and make it ready in a later pass, once its first check has concluded.
+//     takes no request), and make it ready in a later pass, once its check has confirmed or
+//     refuted it. One of weight 0 is drained instead, one in Maintenance stays in maintenance.
 //     A desired server that differs is corrected: address, health check on or off, weight,
-//     state (back to ready).
-//   - A leaving server is drained only once every desired server of the backend is on the node,
-//     ready and past its first health check, and one of them serves (ready, up, weight > 0, its
-//     check passed); or once the backend has no desired servers; or if the leaving server itself
-//     serves nothing; or after it has waited DrainTimeout. So new servers take their share of
-//     traffic before the servers they replace stop taking theirs.
+//     state (ready, or drain for weight 0, or maint for Maintenance; out of maintenance through
+//     the same staging as a new server).
+//   - A leaving server is drained only once every desired server meant to serve (weight above
+//     0, not in maintenance) is on the node, ready and past its first health check, and one of
+//     them serves (ready, up, weight > 0, its check passed); or once the backend has no server
+//     meant to serve; or if the leaving server itself serves nothing; or after it has waited
+//     DrainTimeout. So new servers take their share of traffic before the servers they replace
+//     stop taking theirs.
 //   - A draining server is put in maintenance and deleted once it has no sessions, or once it
 //     has drained for DrainTimeout (its sessions are then cut). One found in maintenance is
 //     deleted under the same rule.
