@@ -109,3 +109,30 @@ func BenchmarkPass(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReadActual measures reading a node of 50 backends of 10 servers each (servers of
+// haproxy.cfg, unchecked) when the desired state names all of them: what every pass costs
+// before planning.
+func BenchmarkReadActual(b *testing.B) {
+	var sections []haproxytest.Section
+	var desired dataplane.Desired
+	for i := range 50 {
+		s := haproxytest.Section{Name: fmt.Sprintf("be%02d", i)}
+		for j := range 10 {
+			s.Lines = append(s.Lines, fmt.Sprintf("server s%d 127.0.0.2:%d", j, 20000+j))
+		}
+		sections = append(sections, s)
+		desired.Backends = append(desired.Backends, dataplane.Backend{Name: s.Name})
+	}
+	h := haproxytest.Start(b, haproxytest.Config{Backends: sections})
+	client, err := haproxy.New("bench", h.Unix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		a, err := dataplane.ReadActual(context.Background(), client, desired)
+		if err != nil || len(a.Backends) != 50 {
+			b.Fatalf("%d backends, %v", len(a.Backends), err)
+		}
+	}
+}

@@ -113,3 +113,22 @@ func TestPlanAdoptedServerBackFromHaproxyCfg(t *testing.T) {
 		t.Fatalf("observed %+v, want web1 serving m7", r.Observed[0])
 	}
 }
+
+// An adopted server deleted by hand is drift, like any desired server gone missing: reported
+// once, and a server of lbconsole's naming takes its place.
+func TestPlanAdoptedServerDeletedByHandIsDrift(t *testing.T) {
+	d := adopter()
+	r := mustPlan(t, node(0, d), has(static), t0, State{})
+	r = mustPlan(t, node(0, d), has(), t0, r.State)
+	sameOps(t, r, "add "+d.Name(), "enable-health "+d.Name(), "stage "+d.Name())
+	if len(r.Drift) != 1 || r.Drift[0].What != "server missing" || r.Drift[0].MemberID != "m7" {
+		t.Fatalf("drift %+v, want m7's server reported missing", r.Drift)
+	}
+	// Replaced because the desired port changed, it is not drift.
+	moved := d
+	moved.Port = 8080
+	r = mustPlan(t, node(0, d), has(static), t0, State{})
+	if r = mustPlan(t, node(0, moved), has(static), t0, r.State); len(r.Drift) != 0 {
+		t.Fatalf("drift %+v, want none: the desired state changed", r.Drift)
+	}
+}

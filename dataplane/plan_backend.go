@@ -37,7 +37,8 @@ func (p *planner) backend(be Backend, servers []haproxy.Server) {
 		}
 		p.observe(be.Name, d, name, a, ok)
 		if !ok {
-			p.add(be.Name, d)
+			_, adoptedThere := actual[d.Adopted]
+			p.add(be.Name, d, d.Adopted != "" && !adoptedThere)
 			continue
 		}
 		p.converge(be.Name, d, a)
@@ -97,11 +98,15 @@ func (p *planner) released(be Backend, actual map[string]haproxy.Server) {
 // A server with a health check is then staged (see converge): made ready at once, HAProxy would
 // count it up and send it requests before its first check, whether it answers or not. A server
 // meant to be drained is drained; one meant for maintenance stays there, its check running.
-func (p *planner) add(backend string, d Server) {
+// adoptedGone says d's adopted server is missing too: if it was seen matching, that is drift.
+func (p *planner) add(backend string, d Server, adoptedGone bool) {
 	name, key := d.Name(), ServerKey(backend, d.Name())
 	op := Operation{Backend: backend, Server: name, MemberID: d.ID}
 	// The drift, if any, is reported now; what follows until the server is back is convergence.
 	_, drift := p.prev.Applied[key]
+	if _, known := p.prev.Applied[ServerKey(backend, d.Adopted)]; adoptedGone && known {
+		drift = true
+	}
 	reason := "missing"
 	if drift {
 		reason = "missing: deleted by hand, or HAProxy restarted"
