@@ -14,6 +14,7 @@ import (
 // export.AuditCSV; the download must give byte for byte what those give. It listed newest
 // first where the CLI listed oldest first.
 func TestAuditDownloadIsTheCLIExport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn(viewerName)
 	for _, q := range []url.Values{
@@ -23,8 +24,8 @@ func TestAuditDownloadIsTheCLIExport(t *testing.T) {
 		{"actor": {"test"}, "outcome": {"ok"}},
 	} {
 		t.Run(q.Encode(), func(t *testing.T) {
-			c.t = t
-			r := c.get("/audit.csv?" + q.Encode())
+			c.T = t
+			r := c.Get("/audit.csv?" + q.Encode())
 			wantStatus(t, r, http.StatusOK)
 			f, err := export.Filter(export.Params{Actor: q.Get("actor"), Source: q.Get("source"), Action: q.Get("action"),
 				LoadBalancer: q.Get("lb"), Group: q.Get("group"), Outcome: q.Get("outcome"), Since: q.Get("since"), Until: q.Get("until")})

@@ -11,6 +11,7 @@ import (
 // in the database (the stress tests run stalled downloads against the real binary); here two
 // are taken directly, as two downloads of another console process would hold them.
 func TestAuditDownloadCap(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	viewer := e.signIn(viewerName)
 	vera, err := e.store.UserByName(e.ctx, viewerName)
@@ -26,18 +27,18 @@ func TestAuditDownloadCap(t *testing.T) {
 	}
 
 	t.Run("ThirdDownloadIsRefusedWithRetryAfter", func(t *testing.T) {
-		r := viewer.get("/audit.csv")
+		r := viewer.Get("/audit.csv")
 		wantStatus(t, r, http.StatusTooManyRequests)
 		if r.Header.Get("Retry-After") == "" {
 			t.Error("a refused download carries no Retry-After")
 		}
 		if !strings.Contains(r.Body, "2 audit downloads running") {
-			t.Errorf("a refused download says %s; want it to name the 2 downloads running", r.snippet())
+			t.Errorf("a refused download says %s; want it to name the 2 downloads running", r.Snippet())
 		}
 	})
 
 	t.Run("TheCapIsPerUser", func(t *testing.T) {
-		r := e.signIn(operatorName).get("/audit.csv")
+		r := e.signIn(operatorName).Get("/audit.csv")
 		wantStatus(t, r, http.StatusOK)
 	})
 
@@ -46,7 +47,7 @@ func TestAuditDownloadCap(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < 3; i++ {
-			r := viewer.get("/audit.csv")
+			r := viewer.Get("/audit.csv")
 			wantStatus(t, r, http.StatusOK)
 			if !strings.HasPrefix(r.Body, "seq,time,") {
 				t.Errorf("download %d: %.60q; want the CSV", i+1, r.Body)

@@ -13,6 +13,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -123,7 +124,8 @@ func (a access) minRank() int {
 }
 
 func TestRouteTableIsComplete(t *testing.T) {
-	s := newSecEnv(t, nil)
+	t.Parallel()
+	s := newEnv(t)
 	registered := map[string][]string{}
 	for _, r := range s.router.(*echo.Echo).Routes() { // the router is Echo's inside the package
 		registered[r.Path] = append(registered[r.Path], r.Method)
@@ -154,13 +156,13 @@ type walkFixture struct {
 	keys                                     map[string]string // role → an API key id of that role's user
 }
 
-func newWalkFixture(t *testing.T, s *secEnv) walkFixture {
+func newWalkFixture(t *testing.T, s *env) walkFixture {
 	t.Helper()
 	lbID, g := s.bigGroup()
 	f := walkFixture{lbID: lbID, groupID: g.ID, memberID: s.members(g.ID)[0].ID,
-		seq: strconv.FormatInt(someAuditSeq(t, s.env), 10), keys: map[string]string{}}
+		seq: strconv.FormatInt(someAuditSeq(t, s), 10), keys: map[string]string{}}
 	// Admin actions on users aim at a user of their own, so that the walk's users stay as they are.
-	target, err := s.store.CreateUser(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "walk-target", lb.RoleViewer, passwordHash(t))
+	target, err := s.store.CreateUser(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "walk-target", lb.RoleViewer, testenv.PasswordHash(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +313,8 @@ func verdict(rule routeRule, role, method string, registered bool, r *response) 
 }
 
 func TestAuthorizationWalk(t *testing.T) {
-	s := newSecEnv(t, nil)
+	t.Parallel()
+	s := newEnv(t)
 	f := newWalkFixture(t, s)
 	var paths []string
 	for _, r := range routeTable {
@@ -343,12 +346,12 @@ func TestAuthorizationWalk(t *testing.T) {
 	}
 	send := func(c *client, method, target string) *response {
 		t.Helper()
-		opts := []option{header("X-CSRF-Token", c.csrf)}
+		opts := []option{header("X-CSRF-Token", c.CSRF)}
 		if method == http.MethodGet {
-			return c.do(method, target, nil, opts...)
+			return c.Do(method, target, nil, opts...)
 		}
 		// No body to speak of: this is about who may, not about what is done.
-		return c.do(method, target, strings.NewReader(""), opts...)
+		return c.Do(method, target, strings.NewReader(""), opts...)
 	}
 
 	for _, role := range walkRoles {
@@ -356,7 +359,7 @@ func TestAuthorizationWalk(t *testing.T) {
 			login := func() *client {
 				if role.user == "" {
 					c := s.browser()
-					c.get("/login")
+					c.Get("/login")
 					return c
 				}
 				return s.signInAt(role.user)
@@ -369,7 +372,7 @@ func TestAuthorizationWalk(t *testing.T) {
 					r := send(c, method, target)
 					if why := verdict(rule, role.name, method, registered, r); why != "" {
 						t.Errorf("%s %s %s (route %s, %s, registered %v) = %d Location %q: %s\n%s", role.name, method, target, p,
-							rule.access, registered, r.StatusCode, r.Header.Get("Location"), why, r.snippet())
+							rule.access, registered, r.StatusCode, r.Header.Get("Location"), why, r.Snippet())
 					}
 					if rule.endsSession && registered && role.user != "" {
 						c = login()
@@ -381,7 +384,7 @@ func TestAuthorizationWalk(t *testing.T) {
 				target := "/?Action=DescribeLoadBalancers&RegionId=cn-hangzhou&Format=JSON"
 				r := send(c, method, target)
 				if why := verdict(routeRule{path: "/", access: accessCloudAPI}, role.name, method, true, r); why != "" {
-					t.Errorf("%s %s %s (SLB API) = %d: %s\n%s", role.name, method, target, r.StatusCode, why, r.snippet())
+					t.Errorf("%s %s %s (SLB API) = %d: %s\n%s", role.name, method, target, r.StatusCode, why, r.Snippet())
 				}
 			}
 		})
@@ -390,7 +393,8 @@ func TestAuthorizationWalk(t *testing.T) {
 
 // A key number names one user's key: another user, whatever their role, cannot revoke it.
 func TestKeysCannotBeRevokedByAnotherUser(t *testing.T) {
-	s := newSecEnv(t, nil)
+	t.Parallel()
+	s := newEnv(t)
 	owner := s.user(viewerName)
 	k, err := s.store.CreateAPIKey(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, owner.ID, auth.NewAPICredentials())
 	if err != nil {
@@ -398,7 +402,7 @@ func TestKeysCannotBeRevokedByAnotherUser(t *testing.T) {
 	}
 	for _, name := range []string{operatorName, adminName} {
 		c := s.signInAt(name)
-		r := c.post("/keys/"+strconv.FormatInt(k.ID, 10)+"/revoke", c.withCSRF(nil))
+		r := c.Post("/keys/"+strconv.FormatInt(k.ID, 10)+"/revoke", c.WithCSRF(nil))
 		wantStatus(t, r, http.StatusNotFound)
 	}
 	keys, err := s.store.ListAPIKeys(s.ctx, owner.ID)

@@ -36,7 +36,7 @@ func newGroupFixture(t *testing.T, e *env) *groupFixture {
 // reload loads the group page again, as a user would before their next batch.
 func (f *groupFixture) reload(t *testing.T) *goquery.Document {
 	t.Helper()
-	r := f.c.get(f.path)
+	r := f.c.Get(f.path)
 	wantStatus(t, r, http.StatusOK)
 	d := r.Doc()
 	f.version, _ = batchFormValues(t, d)
@@ -59,17 +59,18 @@ func serverIDs(ms []lb.Member) []string {
 }
 
 func TestBatchRemoveAcceptance(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	members := e.members(f.group.ID)
 	chosen := pickMembers(t, members, 3)
-	form := f.c.withCSRF(batchForm("remove", f.version, ids(chosen)))
+	form := f.c.WithCSRF(batchForm("remove", f.version, ids(chosen)))
 	version, _ := strconv.ParseInt(f.version, 10, 64)
 	var batchRequestID string
 
 	t.Run("PreviewListsExactlyTheSelectedServersAndChangesNothing", func(t *testing.T) {
 		before := f.snapshot()
-		r := f.c.post(f.path+"/preview", form, htmx)
+		r := f.c.Post(f.path+"/preview", form, htmx)
 		wantStatus(t, r, http.StatusOK)
 		if strings.Contains(strings.ToLower(r.Body), "<html") {
 			t.Error("the htmx preview is a whole page; want the fragment")
@@ -77,7 +78,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 		d := r.Doc()
 		p := d.Find(`[data-testid="preview"]`)
 		if p.Length() != 1 {
-			t.Fatalf("no preview in:\n%s", r.snippet())
+			t.Fatalf("no preview in:\n%s", r.Snippet())
 		}
 		var got []string
 		p.Find(`[data-testid="diff-removed"]`).Each(func(_ int, s *goquery.Selection) { got = append(got, s.AttrOr("data-server-id", "")) })
@@ -107,7 +108,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 
 	t.Run("ApplyRemovesThemAndSaysWhich", func(t *testing.T) {
 		auditBefore := e.auditTotal()
-		r := f.c.post(f.path+"/batch", form, htmx)
+		r := f.c.Post(f.path+"/batch", form, htmx)
 		wantStatus(t, r, http.StatusOK)
 		batchRequestID = r.Header.Get("X-Request-Id")
 		d := r.Doc()
@@ -150,7 +151,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 	})
 
 	t.Run("AuditPageShowsTheBatchNewestFirst", func(t *testing.T) {
-		r := f.c.get("/audit")
+		r := f.c.Get("/audit")
 		wantStatus(t, r, http.StatusOK)
 		rows := r.Doc().Find(`tr[data-testid="audit-row"]`)
 		if rows.Length() == 0 {
@@ -168,7 +169,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 	})
 
 	t.Run("AuditCSVHasTheBatch", func(t *testing.T) {
-		r := f.c.get("/audit.csv")
+		r := f.c.Get("/audit.csv")
 		wantStatus(t, r, http.StatusOK)
 		if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
 			t.Errorf("Content-Disposition = %q; want attachment", cd)
@@ -210,7 +211,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 		now := e.members(f.group.ID)
 		two := pickMembers(t, now, 2)
 		bogus := "00000000-0000-4000-8000-000000000000"
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("remove", f.version, []string{two[0].ID, bogus, two[1].ID})), htmx)
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("remove", f.version, []string{two[0].ID, bogus, two[1].ID})), htmx)
 		wantStatus(t, r, http.StatusOK)
 		flash := text(r.Doc().Find(`[data-testid="flash"]`))
 		for _, m := range two {
@@ -245,7 +246,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 		foreign := e.members(other.ID)[0]
 		mine := pickMembers(t, e.members(f.group.ID), 1)[0]
 		otherBefore := len(e.members(other.ID))
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("remove", f.version, []string{foreign.ID, mine.ID})), htmx)
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("remove", f.version, []string{foreign.ID, mine.ID})), htmx)
 		wantStatus(t, r, http.StatusOK)
 		if got := len(e.members(other.ID)); got != otherBefore {
 			t.Errorf("group %s has %d members; want it untouched at %d", other.ID, got, otherBefore)
@@ -258,7 +259,7 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 	})
 
 	t.Run("AuditPageIsNewestFirst", func(t *testing.T) {
-		r := f.c.get("/audit")
+		r := f.c.Get("/audit")
 		var seqs []int
 		r.Doc().Find(`tr[data-testid="audit-row"]`).Each(func(_ int, s *goquery.Selection) {
 			n, err := strconv.Atoi(s.AttrOr("data-seq", ""))
@@ -280,17 +281,18 @@ func TestBatchRemoveAcceptance(t *testing.T) {
 }
 
 func TestBatchWithoutHTMX(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	chosen := pickMembers(t, e.members(f.group.ID), 2)
-	form := f.c.withCSRF(batchForm("drain", f.version, ids(chosen)))
+	form := f.c.WithCSRF(batchForm("drain", f.version, ids(chosen)))
 
 	t.Run("PreviewIsAWholePage", func(t *testing.T) {
-		r := f.c.post(f.path+"/preview", form)
+		r := f.c.Post(f.path+"/preview", form)
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if d.Find("html").Length() != 1 || d.Find(`[data-testid="preview"]`).Length() != 1 {
-			t.Errorf("want a whole page with the preview:\n%s", r.snippet())
+			t.Errorf("want a whole page with the preview:\n%s", r.Snippet())
 		}
 		if n := d.Find(`[data-testid="diff-changed"]`).Length(); n != 2 {
 			t.Errorf("preview changes %d rows; want 2", n)
@@ -302,7 +304,7 @@ func TestBatchWithoutHTMX(t *testing.T) {
 	})
 
 	t.Run("ApplyIsAWholePageWithTheMessage", func(t *testing.T) {
-		r := f.c.post(f.path+"/batch", form)
+		r := f.c.Post(f.path+"/batch", form)
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if d.Find("html").Length() != 1 || d.Find(`form[data-testid="batch-form"]`).Length() != 1 {
@@ -321,6 +323,7 @@ func TestBatchWithoutHTMX(t *testing.T) {
 }
 
 func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	chosen := pickMembers(t, e.members(f.group.ID), 3)
@@ -333,7 +336,7 @@ func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
 			if hx {
 				opts = append(opts, htmx)
 			}
-			r := f.c.post(f.path+"/batch", bare, opts...)
+			r := f.c.Post(f.path+"/batch", bare, opts...)
 			if r.StatusCode != http.StatusForbidden {
 				t.Errorf("batch without _csrf (htmx %v) = %d; want 403", hx, r.StatusCode)
 			}
@@ -344,26 +347,26 @@ func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
 	t.Run("WrongTokenIs403", func(t *testing.T) {
 		before := f.snapshot()
 		form := batchForm("remove", f.version, ids(chosen), "_csrf", "not-the-token")
-		wantStatus(t, f.c.post(f.path+"/batch", form), http.StatusForbidden)
-		wantStatus(t, f.c.post(f.path+"/batch", bare, header("X-CSRF-Token", "not-the-token")), http.StatusForbidden)
+		wantStatus(t, f.c.Post(f.path+"/batch", form), http.StatusForbidden)
+		wantStatus(t, f.c.Post(f.path+"/batch", bare, header("X-CSRF-Token", "not-the-token")), http.StatusForbidden)
 		f.assertUnchanged(t, before, true)
 	})
 
 	t.Run("TokenOfAnotherBrowserIs403", func(t *testing.T) {
 		before := f.snapshot()
 		other := e.signIn(operatorName)
-		other.get(f.path)
-		if other.csrf == f.c.csrf {
+		other.Get(f.path)
+		if other.CSRF == f.c.CSRF {
 			t.Fatal("two browsers share one CSRF token")
 		}
-		form := batchForm("remove", f.version, ids(chosen), "_csrf", other.csrf)
-		wantStatus(t, f.c.post(f.path+"/batch", form), http.StatusForbidden)
+		form := batchForm("remove", f.version, ids(chosen), "_csrf", other.CSRF)
+		wantStatus(t, f.c.Post(f.path+"/batch", form), http.StatusForbidden)
 		f.assertUnchanged(t, before, true)
 	})
 
 	t.Run("TokenInTheHeaderIsAccepted", func(t *testing.T) {
 		before := f.snapshot()
-		r := f.c.post(f.path+"/preview", bare, htmx, header("X-CSRF-Token", f.c.csrf))
+		r := f.c.Post(f.path+"/preview", bare, htmx, header("X-CSRF-Token", f.c.CSRF))
 		wantStatus(t, r, http.StatusOK)
 		if r.Doc().Find(`[data-testid="preview"]`).Length() != 1 {
 			t.Error("no preview")
@@ -373,17 +376,17 @@ func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
 
 	t.Run("NoSessionIsNot2xx", func(t *testing.T) {
 		before := f.snapshot()
-		anon := e.newClient()
-		anon.get("/login") // a CSRF cookie and token, but no session
-		r := anon.post(f.path+"/batch", anon.withCSRF(bare))
+		anon := e.browser()
+		anon.Get("/login") // a CSRF cookie and token, but no session
+		r := anon.Post(f.path+"/batch", anon.WithCSRF(bare))
 		if r.StatusCode >= 200 && r.StatusCode < 300 {
 			t.Errorf("batch without a session = %d; want a refusal", r.StatusCode)
 		}
-		r = anon.post(f.path+"/batch", anon.withCSRF(bare), htmx)
+		r = anon.Post(f.path+"/batch", anon.WithCSRF(bare), htmx)
 		if r.StatusCode != http.StatusUnauthorized || r.Header.Get("HX-Redirect") != "/login" {
 			t.Errorf("htmx batch without a session = %d, HX-Redirect %q; want 401 and /login", r.StatusCode, r.Header.Get("HX-Redirect"))
 		}
-		r = e.newClient().post(f.path+"/batch", batchForm("remove", f.version, ids(chosen), "_csrf", "x"))
+		r = e.browser().Post(f.path+"/batch", batchForm("remove", f.version, ids(chosen), "_csrf", "x"))
 		if r.StatusCode >= 200 && r.StatusCode < 300 {
 			t.Errorf("batch with no cookies at all = %d; want a refusal", r.StatusCode)
 		}
@@ -393,9 +396,9 @@ func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
 	t.Run("ViewerIs403", func(t *testing.T) {
 		before := f.snapshot()
 		v := e.signIn(viewerName)
-		v.get(f.path)
+		v.Get(f.path)
 		for _, action := range []string{"/preview", "/batch"} {
-			r := v.post(f.path+action, v.withCSRF(bare))
+			r := v.Post(f.path+action, v.WithCSRF(bare))
 			if r.StatusCode != http.StatusForbidden {
 				t.Errorf("viewer POST %s = %d; want 403", action, r.StatusCode)
 			}
@@ -408,8 +411,8 @@ func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
 
 	t.Run("AdminMayApply", func(t *testing.T) {
 		a := e.signIn(adminName)
-		a.get(f.path)
-		r := a.post(f.path+"/batch", a.withCSRF(bare))
+		a.Get(f.path)
+		r := a.Post(f.path+"/batch", a.WithCSRF(bare))
 		wantStatus(t, r, http.StatusOK)
 		if n := len(e.members(f.group.ID)); n != f.group.Members-3 {
 			t.Errorf("the group has %d members; want %d", n, f.group.Members-3)
@@ -418,6 +421,7 @@ func TestBatchRefusedWithoutTokenSessionOrRole(t *testing.T) {
 }
 
 func TestBatchStaleVersion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	seen := f.version
@@ -425,14 +429,14 @@ func TestBatchStaleVersion(t *testing.T) {
 	first := pickMembers(t, ms, 1)
 	// Someone else changes the group after this user loaded it.
 	other := e.signIn(operatorName)
-	other.get(f.path)
-	wantStatus(t, other.post(f.path+"/batch", other.withCSRF(batchForm("drain", seen, ids(first))), htmx), http.StatusOK)
+	other.Get(f.path)
+	wantStatus(t, other.Post(f.path+"/batch", other.WithCSRF(batchForm("drain", seen, ids(first))), htmx), http.StatusOK)
 	chosen := pickMembers(t, e.members(f.group.ID)[len(ms)/2:], 3)
-	stale := f.c.withCSRF(batchForm("remove", seen, ids(chosen)))
+	stale := f.c.WithCSRF(batchForm("remove", seen, ids(chosen)))
 
 	t.Run("ApplyOnAnOldVersionIs409AndAppliesNothing", func(t *testing.T) {
 		before := f.snapshot()
-		r := f.c.post(f.path+"/batch", stale, htmx)
+		r := f.c.Post(f.path+"/batch", stale, htmx)
 		wantStatus(t, r, http.StatusConflict)
 		d := r.Doc()
 		flash := text(d.Find(`[data-testid="flash"]`))
@@ -458,7 +462,7 @@ func TestBatchStaleVersion(t *testing.T) {
 
 	t.Run("PreviewOnAnOldVersionIs409", func(t *testing.T) {
 		before := f.snapshot()
-		r := f.c.post(f.path+"/preview", stale, htmx)
+		r := f.c.Post(f.path+"/preview", stale, htmx)
 		wantStatus(t, r, http.StatusConflict)
 		if got := text(r.Doc().Find(`[data-testid="preview-error"]`)); !strings.Contains(got, "changed") {
 			t.Errorf("preview error %q does not say the group changed", got)
@@ -468,7 +472,7 @@ func TestBatchStaleVersion(t *testing.T) {
 
 	t.Run("VersionZeroDoesNotSkipTheCheck", func(t *testing.T) {
 		before := f.snapshot()
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("remove", "0", ids(chosen))), htmx)
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("remove", "0", ids(chosen))), htmx)
 		if r.StatusCode < 400 {
 			t.Errorf("batch with version 0 = %d; want a refusal", r.StatusCode)
 		}
@@ -477,6 +481,7 @@ func TestBatchStaleVersion(t *testing.T) {
 }
 
 func TestBatchBadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	chosen := ids(pickMembers(t, e.members(f.group.ID), 2))
@@ -515,9 +520,9 @@ func TestBatchBadInput(t *testing.T) {
 					if hx {
 						opts = append(opts, htmx)
 					}
-					r := f.c.post(f.path+action, f.c.withCSRF(c.form), opts...)
+					r := f.c.Post(f.path+action, f.c.WithCSRF(c.form), opts...)
 					if r.StatusCode != c.status {
-						t.Errorf("POST %s (htmx %v) = %d; want %d\n%s", action, hx, r.StatusCode, c.status, r.snippet())
+						t.Errorf("POST %s (htmx %v) = %d; want %d\n%s", action, hx, r.StatusCode, c.status, r.Snippet())
 						continue
 					}
 					msg := text(r.Doc().Find(`[data-testid="error"], [data-testid="preview-error"], [data-testid="flash"]`))
@@ -533,7 +538,7 @@ func TestBatchBadInput(t *testing.T) {
 
 	t.Run("UnknownLoadBalancerOrGroupIs404", func(t *testing.T) {
 		before := f.snapshot()
-		form := f.c.withCSRF(batchForm("remove", f.version, chosen))
+		form := f.c.WithCSRF(batchForm("remove", f.version, chosen))
 		var otherLB string
 		for _, l := range allLBs(e) {
 			if l.ID != f.lbID {
@@ -547,7 +552,7 @@ func TestBatchBadInput(t *testing.T) {
 			groupPath(otherLB, f.group.ID),
 		} {
 			for _, action := range []string{"/preview", "/batch"} {
-				r := f.c.post(p+action, form, htmx)
+				r := f.c.Post(p+action, form, htmx)
 				if r.StatusCode != http.StatusNotFound {
 					t.Errorf("POST %s%s = %d; want 404", p, action, r.StatusCode)
 				}
@@ -558,6 +563,7 @@ func TestBatchBadInput(t *testing.T) {
 }
 
 func TestBatchDrainAndWeights(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	var full []lb.Member
@@ -569,7 +575,7 @@ func TestBatchDrainAndWeights(t *testing.T) {
 	drained := pickMembers(t, full, 2)
 
 	t.Run("DrainSetsWeightZero", func(t *testing.T) {
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("drain", f.version, ids(drained))), htmx)
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("drain", f.version, ids(drained))), htmx)
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		rows := rowsByID(memberRows(d))
@@ -600,13 +606,13 @@ func TestBatchDrainAndWeights(t *testing.T) {
 
 	t.Run("SetWeightsSetsTheWeight", func(t *testing.T) {
 		f.reload(t)
-		r := f.c.post(f.path+"/preview", f.c.withCSRF(batchForm("weights", f.version, ids(drained), "weight", "50")), htmx)
+		r := f.c.Post(f.path+"/preview", f.c.WithCSRF(batchForm("weights", f.version, ids(drained), "weight", "50")), htmx)
 		wantStatus(t, r, http.StatusOK)
 		diff := text(r.Doc().Find(`[data-testid="diff-changed"]`))
 		if !strings.Contains(diff, "0 → 50") {
 			t.Errorf("preview %q does not show 0 → 50", diff)
 		}
-		r = f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("weights", f.version, ids(drained), "weight", " 50 ")), htmx)
+		r = f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("weights", f.version, ids(drained), "weight", " 50 ")), htmx)
 		wantStatus(t, r, http.StatusOK)
 		rows := rowsByID(memberRows(r.Doc()))
 		for _, m := range drained {
@@ -624,7 +630,7 @@ func TestBatchDrainAndWeights(t *testing.T) {
 	t.Run("NoChangeSaysNothingChanged", func(t *testing.T) {
 		f.reload(t)
 		before := f.snapshot()
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("weights", f.version, ids(drained), "weight", "50")), htmx)
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("weights", f.version, ids(drained), "weight", "50")), htmx)
 		wantStatus(t, r, http.StatusOK)
 		if flash := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(flash, "Nothing changed") {
 			t.Errorf("flash %q; want it to say nothing changed", flash)
@@ -634,13 +640,13 @@ func TestBatchDrainAndWeights(t *testing.T) {
 
 	t.Run("DefaultListDrain", func(t *testing.T) {
 		path := groupPath(f.lbID, "default")
-		d := f.c.get(path).Doc()
+		d := f.c.Get(path).Doc()
 		version, _ := batchFormValues(t, d)
 		rows := memberRows(d)
 		if len(rows) == 0 {
 			t.Fatal("the default list is empty")
 		}
-		r := f.c.post(path+"/batch", f.c.withCSRF(batchForm("drain", version, []string{rows[0].ID})), htmx)
+		r := f.c.Post(path+"/batch", f.c.WithCSRF(batchForm("drain", version, []string{rows[0].ID})), htmx)
 		wantStatus(t, r, http.StatusOK)
 		if got := rowsByID(memberRows(r.Doc()))[rows[0].ID].Weight; got != "0" {
 			t.Errorf("default-list member weight = %q; want 0", got)
@@ -679,15 +685,16 @@ func columns(t *testing.T, header []string) map[string]int {
 }
 
 func TestAuditCSVIsSafe(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	hostile := []string{"=SUM(1+1),x\r\ny", "@cmd|calc!A0", "+1,2;3", "-2+3", "\t=1", "\r=1"}
 	for _, h := range hostile {
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("drain", f.version, []string{h})), htmx)
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("drain", f.version, []string{h})), htmx)
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 	}
 	total := e.auditTotal()
-	r := f.c.get("/audit.csv")
+	r := f.c.Get("/audit.csv")
 	wantStatus(t, r, http.StatusOK)
 	recs := readCSV(t, r.Body)
 	columns(t, recs[0])
@@ -725,20 +732,20 @@ func TestAuditCSVIsSafe(t *testing.T) {
 
 	t.Run("FiltersApplyToTheExport", func(t *testing.T) {
 		// The users the test signs in with were made on the command line, and audited there.
-		r := f.c.get("/audit.csv?outcome=ok&source=console")
+		r := f.c.Get("/audit.csv?outcome=ok&source=console")
 		wantStatus(t, r, http.StatusOK)
 		if got := readCSV(t, r.Body); len(got) != 1 {
 			t.Errorf("outcome=ok exported %d rows; want only the header (every batch here was refused)", len(got)-1)
 		}
-		r = f.c.get("/audit.csv?actor=" + operatorName)
+		r = f.c.Get("/audit.csv?actor=" + operatorName)
 		if got := readCSV(t, r.Body); len(got)-1 != len(hostile) {
 			t.Errorf("actor=%s exported %d rows; want %d", operatorName, len(got)-1, len(hostile))
 		}
-		wantStatus(t, f.c.get("/audit.csv?since=yesterday"), http.StatusBadRequest)
+		wantStatus(t, f.c.Get("/audit.csv?since=yesterday"), http.StatusBadRequest)
 	})
 
 	t.Run("AuditPageEscapesHostileValues", func(t *testing.T) {
-		r := f.c.get("/audit")
+		r := f.c.Get("/audit")
 		wantStatus(t, r, http.StatusOK)
 		var rows []string
 		r.Doc().Find(`tr[data-testid="audit-row"]`).Each(func(_ int, s *goquery.Selection) { rows = append(rows, s.Text()) })
@@ -759,6 +766,7 @@ func TestAuditCSVIsSafe(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	lbID, g := e.bigGroup()
 	c := e.signIn(operatorName)
@@ -772,13 +780,13 @@ func TestSecurityHeaders(t *testing.T) {
 	var nonces []string
 	for _, p := range pages {
 		t.Run(strings.TrimPrefix(p.path, "/"), func(t *testing.T) {
-			r := c.get(p.path)
+			r := c.Get(p.path)
 			wantStatus(t, r, p.status)
 			nonces = append(nonces, checkSecurityHeaders(t, r))
 		})
 	}
 	t.Run("login", func(t *testing.T) {
-		r := e.newClient().get("/login")
+		r := e.browser().Get("/login")
 		nonces = append(nonces, checkSecurityHeaders(t, r))
 	})
 	t.Run("NonceIsFreshEachTime", func(t *testing.T) {
@@ -826,14 +834,15 @@ func checkSecurityHeaders(t *testing.T, r *response) string {
 }
 
 func TestAuditPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 	drained := pickMembers(t, e.members(f.group.ID), 1)
-	wantStatus(t, f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("drain", f.version, ids(drained))), htmx), http.StatusOK)
+	wantStatus(t, f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("drain", f.version, ids(drained))), htmx), http.StatusOK)
 	a := e.signIn(adminName)
 	// A refused attempt: the admin names a member that is not in the group.
-	version, _ := batchFormValues(t, a.get(f.path).Doc())
-	wantStatus(t, a.post(f.path+"/batch", a.withCSRF(batchForm("drain", version, []string{"00000000-0000-4000-8000-000000000000"}))),
+	version, _ := batchFormValues(t, a.Get(f.path).Doc())
+	wantStatus(t, a.Post(f.path+"/batch", a.WithCSRF(batchForm("drain", version, []string{"00000000-0000-4000-8000-000000000000"}))),
 		http.StatusUnprocessableEntity)
 	rowsOf := func(t *testing.T, r *response) []string {
 		t.Helper()
@@ -845,53 +854,53 @@ func TestAuditPage(t *testing.T) {
 
 	t.Run("ListsEveryAttempt", func(t *testing.T) {
 		// The users the test signs in with were made on the command line, and audited there.
-		if got := rowsOf(t, f.c.get("/audit?source=console")); len(got) != 2 {
+		if got := rowsOf(t, f.c.Get("/audit?source=console")); len(got) != 2 {
 			t.Errorf("%d rows; want 2", len(got))
 		}
 	})
 
 	t.Run("FilterByActor", func(t *testing.T) {
-		got := rowsOf(t, f.c.get("/audit?actor="+adminName))
+		got := rowsOf(t, f.c.Get("/audit?actor="+adminName))
 		if len(got) != 1 || !strings.Contains(got[0], adminName) {
 			t.Errorf("actor=%s rows %q; want the admin's one", adminName, got)
 		}
 	})
 
 	t.Run("FilterByOutcome", func(t *testing.T) {
-		ok := rowsOf(t, f.c.get("/audit?outcome=ok&source=console"))
+		ok := rowsOf(t, f.c.Get("/audit?outcome=ok&source=console"))
 		if len(ok) != 1 || !strings.Contains(ok[0], drained[0].ServerID) {
 			t.Errorf("outcome=ok rows %q; want the drain of %s", ok, drained[0].ServerID)
 		}
-		refused := rowsOf(t, f.c.get("/audit?outcome=refused"))
+		refused := rowsOf(t, f.c.Get("/audit?outcome=refused"))
 		if len(refused) != 1 || !strings.Contains(refused[0], "not in group") {
 			t.Errorf("outcome=refused rows %q; want the refused one with its message", refused)
 		}
 	})
 
 	t.Run("FilterByLoadBalancerAndGroup", func(t *testing.T) {
-		if got := rowsOf(t, f.c.get("/audit?lb="+f.lbID+"&group="+f.group.ID)); len(got) != 2 {
+		if got := rowsOf(t, f.c.Get("/audit?lb="+f.lbID+"&group="+f.group.ID)); len(got) != 2 {
 			t.Errorf("%d rows for the group; want 2", len(got))
 		}
-		if got := rowsOf(t, f.c.get("/audit?lb=lb-doesnotexist")); len(got) != 0 {
+		if got := rowsOf(t, f.c.Get("/audit?lb=lb-doesnotexist")); len(got) != 0 {
 			t.Errorf("%d rows for an unknown load balancer; want 0", len(got))
 		}
 	})
 
 	t.Run("CSVLinkKeepsTheFilters", func(t *testing.T) {
-		d := f.c.get("/audit?actor=" + adminName).Doc()
+		d := f.c.Get("/audit?actor=" + adminName).Doc()
 		href := d.Find(`a[data-testid="audit-csv"]`).AttrOr("href", "")
 		u, err := url.Parse(href)
 		if err != nil || u.Path != "/audit.csv" || u.Query().Get("actor") != adminName {
 			t.Fatalf("CSV link = %q; want /audit.csv?actor=%s", href, adminName)
 		}
-		recs := readCSV(t, f.c.get(href).Body)
+		recs := readCSV(t, f.c.Get(href).Body)
 		if len(recs) != 2 {
 			t.Errorf("the filtered CSV has %d data rows; want 1", len(recs)-1)
 		}
 	})
 
 	t.Run("HTMXGetsOnlyTheTable", func(t *testing.T) {
-		r := f.c.get("/audit?source=console", htmx)
+		r := f.c.Get("/audit?source=console", htmx)
 		if strings.Contains(strings.ToLower(r.Body), "<html") {
 			t.Error("the htmx answer is a whole page")
 		}
@@ -901,7 +910,7 @@ func TestAuditPage(t *testing.T) {
 	})
 
 	t.Run("BadTimeFilterIs400", func(t *testing.T) {
-		r := f.c.get("/audit?since=last-tuesday")
+		r := f.c.Get("/audit?since=last-tuesday")
 		wantStatus(t, r, http.StatusBadRequest)
 		if got := text(r.Doc().Find(`[data-testid="error"]`)); !strings.Contains(got, "since") {
 			t.Errorf("error %q does not name since", got)
@@ -910,12 +919,13 @@ func TestAuditPage(t *testing.T) {
 }
 
 func TestAuditRecordsWhoAndWhatTruthfully(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f := newGroupFixture(t, e)
 
 	t.Run("ClientIPIsThePeerNotAForwardedForHeader", func(t *testing.T) {
 		m := pickMembers(t, e.members(f.group.ID), 1)
-		r := f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("drain", f.version, ids(m))), htmx,
+		r := f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("drain", f.version, ids(m))), htmx,
 			header("X-Forwarded-For", "203.0.113.66"), header("X-Real-IP", "203.0.113.67"))
 		wantStatus(t, r, http.StatusOK)
 		p, err := e.store.ListAudit(e.ctx, db.AuditFilter{Limit: 1})
@@ -937,10 +947,10 @@ func TestAuditRecordsWhoAndWhatTruthfully(t *testing.T) {
 		chosen := pickMembers(t, ms[len(ms)/2:], 2)
 		// Someone else removes a server after this user loaded the page, so this user's batch is stale.
 		other := e.signIn(operatorName)
-		other.get(f.path)
-		wantStatus(t, other.post(f.path+"/batch", other.withCSRF(batchForm("remove", seen, ids(gone))), htmx), http.StatusOK)
-		wantStatus(t, f.c.post(f.path+"/batch", f.c.withCSRF(batchForm("remove", seen, ids(chosen))), htmx), http.StatusConflict)
-		rows := f.c.get("/audit").Doc().Find(`tr[data-testid="audit-row"]`)
+		other.Get(f.path)
+		wantStatus(t, other.Post(f.path+"/batch", other.WithCSRF(batchForm("remove", seen, ids(gone))), htmx), http.StatusOK)
+		wantStatus(t, f.c.Post(f.path+"/batch", f.c.WithCSRF(batchForm("remove", seen, ids(chosen))), htmx), http.StatusConflict)
+		rows := f.c.Get("/audit").Doc().Find(`tr[data-testid="audit-row"]`)
 		servers := text(rows.First().Find(`[data-testid="audit-servers"]`))
 		// The contract: the servers cell is ServerId or ServerId:Port, also for a refused attempt,
 		// so that the log says which servers someone tried to remove.

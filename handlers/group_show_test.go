@@ -8,6 +8,7 @@ import (
 )
 
 func TestGroupPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	lbID, big := e.bigGroup()
 	path := groupPath(lbID, big.ID)
@@ -15,15 +16,15 @@ func TestGroupPage(t *testing.T) {
 
 	t.Run("OperatorSeesBatchFormAndEveryMemberWithACheckbox", func(t *testing.T) {
 		c := e.signIn(operatorName)
-		r := c.get(path)
+		r := c.Get(path)
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		version, csrf := batchFormValues(t, d)
 		if version != strconv.FormatInt(big.Version, 10) {
 			t.Errorf("form version = %s; want %d", version, big.Version)
 		}
-		if csrf != c.csrf {
-			t.Errorf("form _csrf = %q; want the page's token %q", csrf, c.csrf)
+		if csrf != c.CSRF {
+			t.Errorf("form _csrf = %q; want the page's token %q", csrf, c.CSRF)
 		}
 		rows := memberRows(d)
 		if len(rows) != len(want) || len(rows) < 250 {
@@ -55,7 +56,7 @@ func TestGroupPage(t *testing.T) {
 
 	t.Run("ViewerSeesMembersButNoCheckboxesOrRemove", func(t *testing.T) {
 		c := e.signIn(viewerName)
-		r := c.get(path)
+		r := c.Get(path)
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if n := len(memberRows(d)); n != len(want) {
@@ -79,7 +80,7 @@ func TestGroupPage(t *testing.T) {
 			}
 		}
 		c := e.signIn(adminName)
-		r := c.get(groupPath(lockedID, "default"))
+		r := c.Get(groupPath(lockedID, "default"))
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if d.Find(`[data-testid="locked"]`).Length() != 1 {
@@ -92,7 +93,7 @@ func TestGroupPage(t *testing.T) {
 
 	t.Run("DefaultListRowsHavePortZero", func(t *testing.T) {
 		c := e.signIn(operatorName)
-		r := c.get(groupPath(lbID, "default"))
+		r := c.Get(groupPath(lbID, "default"))
 		wantStatus(t, r, http.StatusOK)
 		rows := memberRows(r.Doc())
 		if len(rows) == 0 {
@@ -107,10 +108,10 @@ func TestGroupPage(t *testing.T) {
 
 	t.Run("HTMXGetsOnlyTheMemberRows", func(t *testing.T) {
 		c := e.signIn(operatorName)
-		r := c.get(path, htmx)
+		r := c.Get(path, htmx)
 		wantStatus(t, r, http.StatusOK)
 		if strings.Contains(strings.ToLower(r.Body), "<html") {
-			t.Errorf("the htmx answer has <html>:\n%s", r.snippet())
+			t.Errorf("the htmx answer has <html>:\n%s", r.Snippet())
 		}
 		d := r.Doc()
 		if n := len(memberRows(d)); n != len(want) {
@@ -126,7 +127,7 @@ func TestGroupPage(t *testing.T) {
 
 	t.Run("WithoutHTMXTheWholePage", func(t *testing.T) {
 		c := e.signIn(operatorName)
-		r := c.get(path)
+		r := c.Get(path)
 		d := r.Doc()
 		if !strings.Contains(strings.ToLower(r.Body), "<html") || d.Find("head title").Length() != 1 {
 			t.Error("the page lacks <html> or its title")
@@ -138,7 +139,7 @@ func TestGroupPage(t *testing.T) {
 
 	t.Run("HistoryRestoreGetsTheWholePage", func(t *testing.T) {
 		c := e.signIn(operatorName)
-		r := c.get(path, htmx, header("HX-History-Restore-Request", "true"))
+		r := c.Get(path, htmx, header("HX-History-Restore-Request", "true"))
 		if !strings.Contains(strings.ToLower(r.Body), "<html") {
 			t.Error("a history restore got a fragment; want the whole page")
 		}
@@ -158,7 +159,7 @@ func TestGroupPage(t *testing.T) {
 			groupPath(lbID, "rsp-doesnotexist"),
 			groupPath(other, big.ID), // a real group, but of another load balancer
 		} {
-			r := c.get(p)
+			r := c.Get(p)
 			if r.StatusCode != http.StatusNotFound {
 				t.Errorf("GET %s = %d; want 404", p, r.StatusCode)
 			}

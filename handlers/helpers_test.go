@@ -1,239 +1,101 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
-	"lbconsole/auth"
 	"lbconsole/db"
 	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
-// testPassword is every test user's password.
-const testPassword = "correct-horse-battery-staple"
-
-// Users of each role that every environment has.
+// The test users' password and names: every console has a user of each role.
 const (
-	adminName    = "alice"
-	operatorName = "oscar"
-	viewerName   = "vera"
+	testPassword = testenv.Password
+	adminName    = testenv.Admin
+	operatorName = testenv.Operator
+	viewerName   = testenv.Viewer
 )
 
-var (
-	hashOnce sync.Once
-	hashText string
-	hashErr  error
+// A browser, its answers, and what may change a request: testenv's.
+type (
+	client   = testenv.Browser
+	response = testenv.Response
+	option   = testenv.Option
 )
-
-// passwordHash hashes testPassword once per test binary: argon2id is slow on purpose.
-func passwordHash(t testing.TB) string {
-	t.Helper()
-	hashOnce.Do(func() { hashText, hashErr = auth.HashPassword(testPassword) })
-	if hashErr != nil {
-		t.Fatalf("hash the test password: %v", hashErr)
-	}
-	return hashText
-}
-
-func key32(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
-
-// env is one console under test: a real SQLite file with the demo data, the real router and a
-// real HTTP server.
-type env struct {
-	t     *testing.T
-	ctx   context.Context
-	store *db.DB
-	path  string
-	srv   *httptest.Server
-}
-
-// newEnv starts a console on a fresh database seeded with the demo data and one user of each role.
-func newEnv(t *testing.T) *env {
-	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "console.db")
-	store, err := db.Open(ctx, path, db.Options{Key: key32('k')})
-	if err != nil {
-		t.Fatalf("db.Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
-		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
-	}
-	h := passwordHash(t)
-	for name, role := range map[string]lb.Role{adminName: lb.RoleAdmin, operatorName: lb.RoleOperator, viewerName: lb.RoleViewer} {
-		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, h); err != nil {
-			t.Fatalf("CreateUser(%s): %v", name, err)
-		}
-	}
-	router, err := handlers.New(handlers.Config{
-		DB:        store,
-		CookieKey: key32('c'),
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	return &env{t: t, ctx: ctx, store: store, path: path, srv: srv}
-}
-
-// client is one browser: it keeps its cookies, never follows redirects (so that tests see
-// them), and remembers the last CSRF token a page gave it.
-type client struct {
-	t    *testing.T
-	e    *env
-	http *http.Client
-	csrf string
-}
-
-func (e *env) newClient() *client {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return &client{t: e.t, e: e, http: &http.Client{
-		Jar:           jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
-}
-
-// signIn returns a new browser signed in as the named user.
-func (e *env) signIn(name string) *client {
-	e.t.Helper()
-	c := e.newClient()
-	c.get("/login")
-	r := c.post("/login", c.withCSRF(url.Values{"username": {name}, "password": {testPassword}}))
-	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/lbs" {
-		e.t.Fatalf("sign in as %s: %d %s, Location %q; want 303 to /lbs", name, r.StatusCode, r.snippet(), r.Header.Get("Location"))
-	}
-	return c
-}
-
-// response is an answer with its body read.
-type response struct {
-	*http.Response
-	Body string
-	t    *testing.T
-}
-
-// Doc parses the body as HTML.
-func (r *response) Doc() *goquery.Document {
-	r.t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
-	if err != nil {
-		r.t.Fatalf("parse HTML: %v", err)
-	}
-	return d
-}
-
-func (r *response) snippet() string {
-	if len(r.Body) > 600 {
-		return r.Body[:600] + "…"
-	}
-	return r.Body
-}
-
-// cookie returns the named cookie that the answer sets, or nil.
-func (r *response) cookie(name string) *http.Cookie {
-	for _, c := range r.Cookies() {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-type option func(*http.Request)
 
 // htmx makes the request as htmx does.
-func htmx(r *http.Request) { r.Header.Set("HX-Request", "true") }
+var htmx option = testenv.HTMX
 
 // header sets a request header.
-func header(k, v string) option { return func(r *http.Request) { r.Header.Set(k, v) } }
+func header(k, v string) option { return testenv.Header(k, v) }
 
 // withCookie sends a cookie by hand, as a replaying attacker would.
-func withCookie(c *http.Cookie) option { return func(r *http.Request) { r.AddCookie(c) } }
+func withCookie(c *http.Cookie) option { return testenv.WithCookie(c) }
 
-func (c *client) do(method, path string, body io.Reader, opts ...option) *response {
-	c.t.Helper()
-	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, o := range opts {
-		o(req)
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatalf("%s %s: read body: %v", method, path, err)
-	}
-	r := &response{Response: res, Body: string(b), t: c.t}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		if tok, ok := r.Doc().Find(`meta[name="csrf-token"]`).Attr("content"); ok && tok != "" {
-			c.csrf = tok
+// env is one console under test: a copy of the demo database with a user of each role, the
+// real router and a real HTTP server, a clock that moves only when the test moves it (the
+// router's and the store's, so that sessions and throttles move together), and metrics that
+// the store reports to.
+type env struct {
+	t       *testing.T
+	ctx     context.Context
+	store   *db.DB
+	path    string
+	srv     *httptest.Server
+	clock   *testenv.Clock
+	metrics *handlers.Metrics
+	router  http.Handler
+	console *testenv.Console
+}
+
+// newEnv starts a console with the default configuration.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith starts a console whose Config tweak changes, when given, before the router is
+// built; with Config.Secure the console is served over TLS, as a browser would only send its
+// Secure cookies there.
+func newEnvWith(t *testing.T, tweak func(*handlers.Config)) *env {
+	t.Helper()
+	c := testenv.NewConsole(t, testenv.Options{Clock: testenv.NewClock(), Config: func(cfg *handlers.Config) {
+		cfg.SessionIdle, cfg.SessionLifetime = 30*time.Minute, 12*time.Hour
+		if tweak != nil {
+			tweak(cfg)
 		}
-	}
-	return r
+	}})
+	return &env{t: t, ctx: c.Ctx, store: c.Store, path: c.Path, srv: c.Server, clock: c.Clock, metrics: c.Metrics,
+		router: c.Router, console: c}
 }
 
-func (c *client) get(path string, opts ...option) *response {
-	c.t.Helper()
-	return c.do(http.MethodGet, path, nil, opts...)
+// browser is a new browser of its own, which trusts the server's certificate when there is one.
+func (e *env) browser() *client { return e.console.Browser() }
+
+// signIn returns a new browser signed in as the named user; it holds the login page's CSRF
+// token until it loads a page.
+func (e *env) signIn(name string) *client {
+	e.t.Helper()
+	return e.console.SignIn(name)
 }
 
-// post sends form exactly as given: add the token with withCSRF.
-func (c *client) post(path string, form url.Values, opts ...option) *response {
-	c.t.Helper()
-	return c.do(http.MethodPost, path, strings.NewReader(form.Encode()), opts...)
-}
-
-// withCSRF returns a copy of form with this browser's CSRF token.
-func (c *client) withCSRF(form url.Values) url.Values {
-	c.t.Helper()
-	if c.csrf == "" {
-		c.t.Fatal("no CSRF token yet: load a page first")
-	}
-	out := url.Values{}
-	for k, v := range form {
-		out[k] = slices.Clone(v)
-	}
-	out.Set("_csrf", c.csrf)
-	return out
-}
-
-// sessionCookie returns the session cookie the browser holds, or nil.
-func (c *client) sessionCookie() *http.Cookie {
-	u, _ := url.Parse(c.e.srv.URL)
-	for _, ck := range c.http.Jar.Cookies(u) {
-		if ck.Name == "lbconsole_session" {
-			return ck
-		}
-	}
-	return nil
+// signInAt signs the named user in with a new browser and loads /lbs, so that the browser holds
+// the session's CSRF token.
+func (e *env) signInAt(name string) *client {
+	e.t.Helper()
+	c := e.signIn(name)
+	wantStatus(e.t, c.Get("/lbs"), http.StatusOK)
+	return c
 }
 
 // bigGroup is the demo's group with the most members, and its load balancer.
@@ -397,7 +259,7 @@ func batchForm(op, version string, memberIDs []string, extra ...string) url.Valu
 func wantStatus(t *testing.T, r *response, want int) {
 	t.Helper()
 	if r.StatusCode != want {
-		t.Fatalf("%s %s = %d; want %d\n%s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, r.snippet())
+		t.Fatalf("%s %s = %d; want %d\n%s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, r.Snippet())
 	}
 }
 

@@ -307,10 +307,10 @@ func hstConsoleFormCases() []hstCase {
 func loginCase(name, user, password, payload string) hstCase {
 	return hstCase{name: name, status: http.StatusUnauthorized, keys: []string{"user name", "password"}, payload: payload,
 		send: func(t *testing.T, fx *hstFixture) *response {
-			c := fx.e.newClient()
-			c.t = t
-			c.get("/login")
-			return c.post("/login", c.withCSRF(url.Values{"username": {user}, "password": {password}}))
+			c := fx.e.browser()
+			c.T = t
+			c.Get("/login")
+			return c.Post("/login", c.WithCSRF(url.Values{"username": {user}, "password": {password}}))
 		}}
 }
 

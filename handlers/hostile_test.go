@@ -66,6 +66,7 @@ const (
 )
 
 func TestHostileInputs(t *testing.T) {
+	t.Parallel()
 	fx := newHstFixture(t)
 	cases := hstCases()
 	seen := map[string]bool{}
@@ -116,8 +117,8 @@ func newHstFixture(t *testing.T) *hstFixture {
 	e := newEnv(t)
 	fx := &hstFixture{e: e, op: e.signIn(operatorName), admin: e.signIn(adminName)}
 	// The session's CSRF token comes with its first page.
-	fx.op.get("/lbs")
-	fx.admin.get("/lbs")
+	fx.op.Get("/lbs")
+	fx.admin.Get("/lbs")
 	u, err := e.store.UserByName(e.ctx, operatorName)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func (fx *hstFixture) run(t *testing.T, c hstCase) {
 	}
 	t.Logf("%d %s: %s", r.StatusCode, ct, msg)
 	if r.StatusCode < 400 || r.StatusCode > 499 {
-		t.Errorf("answered %d (%s); want a 4xx refusal\n%s", r.StatusCode, ct, r.snippet())
+		t.Errorf("answered %d (%s); want a 4xx refusal\n%s", r.StatusCode, ct, r.Snippet())
 	} else if c.status != 0 && r.StatusCode != c.status {
 		t.Errorf("answered %d; want %d\nmessage: %s", r.StatusCode, c.status, msg)
 	}
@@ -245,7 +246,7 @@ func (fx *hstFixture) run(t *testing.T, c hstCase) {
 		t.Errorf("the message does not name the problem (want one of %q):\n%q", c.keys, msg)
 	}
 	if c.api && strings.HasPrefix(strings.ToLower(ct), "text/html") {
-		t.Errorf("an API answered with Content-Type %q; want its own JSON or XML error\n%s", ct, r.snippet())
+		t.Errorf("an API answered with Content-Type %q; want its own JSON or XML error\n%s", ct, r.Snippet())
 	}
 	hstNoMarkup(t, r, c.payload)
 	for table, sum := range before {
@@ -279,7 +280,7 @@ func hstMessage(t *testing.T, r *response) string {
 	case strings.Contains(ct, "json"):
 		var m map[string]any
 		if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
-			t.Errorf("the JSON answer does not parse: %v\n%s", err, r.snippet())
+			t.Errorf("the JSON answer does not parse: %v\n%s", err, r.Snippet())
 			return r.Body
 		}
 		var parts []string
@@ -292,7 +293,7 @@ func hstMessage(t *testing.T, r *response) string {
 	case strings.Contains(ct, "xml"):
 		var e struct{ Code, Message string }
 		if err := xml.Unmarshal([]byte(r.Body), &e); err != nil {
-			t.Errorf("the XML answer does not parse: %v\n%s", err, r.snippet())
+			t.Errorf("the XML answer does not parse: %v\n%s", err, r.Snippet())
 			return r.Body
 		}
 		return e.Code + " | " + e.Message
@@ -455,25 +456,25 @@ func (fx *hstFixture) browser(t *testing.T, who string) *client {
 		base = fx.admin
 	}
 	c := *base
-	c.t = t
+	c.T = t
 	return &c
 }
 
 // cGet loads a console page as the operator.
 func (fx *hstFixture) cGet(t *testing.T, path string, opts ...option) *response {
-	return fx.browser(t, operatorName).get(path, opts...)
+	return fx.browser(t, operatorName).Get(path, opts...)
 }
 
 // cPost posts form with the CSRF token as who.
 func (fx *hstFixture) cPost(t *testing.T, who, path string, form url.Values, opts ...option) *response {
 	c := fx.browser(t, who)
-	return c.post(path, c.withCSRF(form), opts...)
+	return c.Post(path, c.WithCSRF(form), opts...)
 }
 
 // cRaw sends body as it is with the given Content-Type, the CSRF token in its header.
 func (fx *hstFixture) cRaw(t *testing.T, who, method, path, ctype string, body []byte) *response {
 	c := fx.browser(t, who)
-	return c.do(method, path, bytes.NewReader(body), header("Content-Type", ctype), header("X-CSRF-Token", c.csrf))
+	return c.Do(method, path, bytes.NewReader(body), header("Content-Type", ctype), header("X-CSRF-Token", c.CSRF))
 }
 
 func (fx *hstFixture) version(t *testing.T, lbID, groupID string) string {
@@ -521,7 +522,7 @@ func (fx *hstFixture) upload(t *testing.T, name string, content []byte) *respons
 	c := fx.browser(t, adminName)
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	w.WriteField("_csrf", c.csrf)
+	w.WriteField("_csrf", c.CSRF)
 	if name != "" {
 		fw, err := w.CreateFormFile("file", name)
 		if err != nil {
@@ -530,7 +531,7 @@ func (fx *hstFixture) upload(t *testing.T, name string, content []byte) *respons
 		fw.Write(content)
 	}
 	w.Close()
-	return c.do(http.MethodPost, "/servers/import", &buf, header("Content-Type", w.FormDataContentType()), header("X-CSRF-Token", c.csrf))
+	return c.Do(http.MethodPost, "/servers/import", &buf, header("Content-Type", w.FormDataContentType()), header("X-CSRF-Token", c.CSRF))
 }
 
 // --- SLB API requests ---
@@ -642,7 +643,7 @@ func (fx *hstFixture) send(t *testing.T, method, path, ctype string, body []byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &response{Response: res, Body: string(b), t: t}
+	return &response{Response: res, Body: string(b), T: t}
 }
 
 // --- REST API requests ---
@@ -695,6 +696,7 @@ func (fx *hstFixture) port() int { return 60000 + int(hstPorts.Add(1)) }
 // the REST API, a server name by the CSV import) and checks that every page showing it escapes
 // it, and that the audit CSV defuses cells that a spreadsheet would run as formulas.
 func TestHostileStoredTextRendersEscaped(t *testing.T) {
+	t.Parallel()
 	fx := newHstFixture(t)
 	const memberName = hstImg
 	const serverName = `<script>alert(2)</script><img src=x onerror=alert(3)>`
@@ -704,7 +706,7 @@ func TestHostileStoredTextRendersEscaped(t *testing.T) {
 	port := 61234
 	r := fx.restAdd(t, fmt.Sprintf(`"name":%s,"address":%q,"protocol_port":%d,"weight":7`, jsonString(memberName), fx.addr(), port))
 	if r.StatusCode != http.StatusAccepted {
-		t.Fatalf("add a member named %q: %d %s", memberName, r.StatusCode, r.snippet())
+		t.Fatalf("add a member named %q: %d %s", memberName, r.StatusCode, r.Snippet())
 	}
 	var member lb.Member
 	for _, m := range fx.e.members(fx.pool.ID) {
@@ -721,18 +723,18 @@ func TestHostileStoredTextRendersEscaped(t *testing.T) {
 	// with a ServerId that is formula text.
 	r = fx.rest(t, http.MethodPut, fx.poolPath(fx.pool.ID)+"/"+member.ID, "application/json", `{"member":{"name":`+jsonString(formula)+`}}`)
 	if r.StatusCode != http.StatusOK {
-		t.Fatalf("rename the member to %q: %d %s", formula, r.StatusCode, r.snippet())
+		t.Fatalf("rename the member to %q: %d %s", formula, r.StatusCode, r.Snippet())
 	}
 	formulaSeq := fx.lastSeq(t)
 	r = fx.slbDefault(t, "SetBackendServers", `[{"ServerId":"=1+2"}]`)
 	if r.StatusCode < 400 || r.StatusCode > 499 {
-		t.Fatalf("SetBackendServers with ServerId =1+2 and nothing to set: %d %s; want a refusal", r.StatusCode, r.snippet())
+		t.Fatalf("SetBackendServers with ServerId =1+2 and nothing to set: %d %s; want a refusal", r.StatusCode, r.Snippet())
 	}
 	refusedSeq := fx.lastSeq(t)
 	// And back to the markup name, so that the group page shows it.
 	r = fx.rest(t, http.MethodPut, fx.poolPath(fx.pool.ID)+"/"+member.ID, "application/json", `{"member":{"name":`+jsonString(memberName)+`}}`)
 	if r.StatusCode != http.StatusOK {
-		t.Fatalf("rename the member back: %d %s", r.StatusCode, r.snippet())
+		t.Fatalf("rename the member back: %d %s", r.StatusCode, r.Snippet())
 	}
 
 	// A server named with markup, by the CSV import.
@@ -778,7 +780,7 @@ func TestHostileStoredTextRendersEscaped(t *testing.T) {
 			}
 			r := fx.cGet(t, p.path, opts...)
 			if r.StatusCode != http.StatusOK {
-				t.Fatalf("GET %s = %d\n%s", p.path, r.StatusCode, r.snippet())
+				t.Fatalf("GET %s = %d\n%s", p.path, r.StatusCode, r.Snippet())
 			}
 			for _, payload := range []string{memberName, serverName, fileName, hstSVG, hstScript} {
 				if strings.Contains(r.Body, payload) {
@@ -859,6 +861,7 @@ func hstFreeAddress(t *testing.T, fx *hstFixture) string {
 // TestHostileDetector checks the markup detector itself: it must see an injected element or
 // handler, and must not mistake escaped text for one.
 func TestHostileDetector(t *testing.T) {
+	t.Parallel()
 	for _, injected := range []string{
 		`<p><img src=x onerror=alert(1)></p>`,
 		`<p><script>alert(1)</script></p>`,

@@ -29,14 +29,14 @@ func (e *env) giveKey(name string) (db.APIKey, auth.APICredentials) {
 func (e *env) tokenWorks(t *testing.T, cred auth.APICredentials) bool {
 	t.Helper()
 	_, g := e.bigGroup()
-	r := e.newClient().get("/v2.0/lbaas/pools/"+g.ID+"/members", header("X-Auth-Token", cred.Token))
+	r := e.browser().Get("/v2.0/lbaas/pools/"+g.ID+"/members", header("X-Auth-Token", cred.Token))
 	switch r.StatusCode {
 	case http.StatusOK:
 		return true
 	case http.StatusUnauthorized:
 		return false
 	}
-	t.Fatalf("GET members with a token = %d; want 200 or 401\n%s", r.StatusCode, r.snippet())
+	t.Fatalf("GET members with a token = %d; want 200 or 401\n%s", r.StatusCode, r.Snippet())
 	return false
 }
 
@@ -58,6 +58,7 @@ func revokeBox(row *goquery.Selection, form string) *goquery.Selection {
 // A new password does not stop a script that holds the old owner's key: the reset offers to
 // revoke the keys, checked, and does it in the same step.
 func TestResetPasswordRevokesKeys(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	_, veraCred := e.giveKey(viewerName)
@@ -66,7 +67,7 @@ func TestResetPasswordRevokesKeys(t *testing.T) {
 		t.Fatal("the new keys do not work")
 	}
 
-	row := userRowsByName(admin.get("/users").Doc())[viewerName]
+	row := userRowsByName(admin.Get("/users").Doc())[viewerName]
 	if box := revokeBox(row, "password-form"); box.Length() != 1 || box.AttrOr("checked", "no") == "no" || box.AttrOr("value", "") != "on" {
 		t.Errorf("vera's reset form has %d revoke_keys boxes (checked %q); want one, checked", box.Length(), box.AttrOr("checked", "no"))
 	}
@@ -75,7 +76,7 @@ func TestResetPasswordRevokesKeys(t *testing.T) {
 	}
 
 	t.Run("Checked", func(t *testing.T) {
-		r := admin.post(userAction(e.user(viewerName), "password"), admin.withCSRF(url.Values{
+		r := admin.Post(userAction(e.user(viewerName), "password"), admin.WithCSRF(url.Values{
 			"password": {newPassword}, "confirm": {newPassword}, "revoke_keys": {"on"}}))
 		wantStatus(t, r, http.StatusOK)
 		if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "revoked their 1 API key") {
@@ -93,8 +94,8 @@ func TestResetPasswordRevokesKeys(t *testing.T) {
 	})
 
 	t.Run("Unchecked", func(t *testing.T) {
-		admin.get("/users")
-		r := admin.post(userAction(e.user(operatorName), "password"), admin.withCSRF(url.Values{
+		admin.Get("/users")
+		r := admin.Post(userAction(e.user(operatorName), "password"), admin.WithCSRF(url.Values{
 			"password": {newPassword}, "confirm": {newPassword}}))
 		wantStatus(t, r, http.StatusOK)
 		if !e.tokenWorks(t, oscarCred) {
@@ -109,21 +110,22 @@ func TestResetPasswordRevokesKeys(t *testing.T) {
 // A disabled owner's keys stop working, but came back on enabling: the disable form offers to
 // revoke them for good.
 func TestDisableRevokesKeys(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	_, cred := e.giveKey(viewerName)
 
-	row := userRowsByName(admin.get("/users").Doc())[viewerName]
+	row := userRowsByName(admin.Get("/users").Doc())[viewerName]
 	if box := revokeBox(row, "disable-form"); box.Length() != 1 || box.AttrOr("checked", "no") == "no" {
 		t.Errorf("vera's disable form has %d revoke_keys boxes; want one, checked", box.Length())
 	}
-	r := admin.post(userAction(e.user(viewerName), "disable"), admin.withCSRF(url.Values{"revoke_keys": {"on"}}))
+	r := admin.Post(userAction(e.user(viewerName), "disable"), admin.WithCSRF(url.Values{"revoke_keys": {"on"}}))
 	wantStatus(t, r, http.StatusOK)
 	if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "revoked their 1 API key") {
 		t.Errorf("flash = %q; want it to say 1 API key was revoked", got)
 	}
-	admin.get("/users")
-	wantStatus(t, admin.post(userAction(e.user(viewerName), "enable"), admin.withCSRF(url.Values{})), http.StatusOK)
+	admin.Get("/users")
+	wantStatus(t, admin.Post(userAction(e.user(viewerName), "enable"), admin.WithCSRF(url.Values{})), http.StatusOK)
 	if e.tokenWorks(t, cred) {
 		t.Error("vera's key works again after she was disabled with the box checked and enabled")
 	}
@@ -142,16 +144,17 @@ func everyKeyRows(d *goquery.Document) map[string]*goquery.Selection {
 }
 
 func TestAdminSeesAndRevokesEveryKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	vk, veraCred := e.giveKey(viewerName)
 	_, oscarCred := e.giveKey(operatorName)
 
 	t.Run("ListsEveryUsersKeysWithTheirOwner", func(t *testing.T) {
-		if admin.get("/users").Doc().Find(`a[data-testid="every-key-link"][href="/users/keys"]`).Length() != 1 {
+		if admin.Get("/users").Doc().Find(`a[data-testid="every-key-link"][href="/users/keys"]`).Length() != 1 {
 			t.Error("the users page does not link to every user's keys")
 		}
-		rows := everyKeyRows(admin.get("/users/keys").Doc())
+		rows := everyKeyRows(admin.Get("/users/keys").Doc())
 		for cred, owner := range map[auth.APICredentials]string{veraCred: viewerName, oscarCred: operatorName} {
 			row := rows[cred.AccessKeyID]
 			if row == nil || row.AttrOr("data-owner", "") != owner || row.AttrOr("data-active", "") != "true" ||
@@ -159,15 +162,15 @@ func TestAdminSeesAndRevokesEveryKey(t *testing.T) {
 				t.Errorf("no active row with a revoke button for %s of %s", cred.AccessKeyID, owner)
 			}
 		}
-		only := everyKeyRows(admin.get("/users/keys?user=" + viewerName).Doc())
+		only := everyKeyRows(admin.Get("/users/keys?user=" + viewerName).Doc())
 		if len(only) != 1 || only[veraCred.AccessKeyID] == nil {
 			t.Errorf("?user=vera lists %d keys; want vera's one", len(only))
 		}
 	})
 
 	t.Run("RevokeEndsTheKeyAtOnce", func(t *testing.T) {
-		admin.get("/users/keys")
-		r := admin.post("/users/keys/"+strconv.FormatInt(vk.ID, 10)+"/revoke", admin.withCSRF(url.Values{}), htmx)
+		admin.Get("/users/keys")
+		r := admin.Post("/users/keys/"+strconv.FormatInt(vk.ID, 10)+"/revoke", admin.WithCSRF(url.Values{}), htmx)
 		wantStatus(t, r, http.StatusOK)
 		if strings.Contains(r.Body, "<html") {
 			t.Error("the htmx answer is a whole page")
@@ -190,13 +193,13 @@ func TestAdminSeesAndRevokesEveryKey(t *testing.T) {
 
 	t.Run("AgainChangesNothing", func(t *testing.T) {
 		audit := e.auditTotal()
-		admin.get("/users/keys")
-		r := admin.post("/users/keys/"+strconv.FormatInt(vk.ID, 10)+"/revoke", admin.withCSRF(url.Values{}))
+		admin.Get("/users/keys")
+		r := admin.Post("/users/keys/"+strconv.FormatInt(vk.ID, 10)+"/revoke", admin.WithCSRF(url.Values{}))
 		wantStatus(t, r, http.StatusOK)
 		if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "already revoked") || e.auditTotal() != audit {
 			t.Errorf("flash = %q, audit %d → %d; want already revoked, nothing audited", got, audit, e.auditTotal())
 		}
-		wantStatus(t, admin.post("/users/keys/99999/revoke", admin.withCSRF(url.Values{})), http.StatusNotFound)
+		wantStatus(t, admin.Post("/users/keys/99999/revoke", admin.WithCSRF(url.Values{})), http.StatusNotFound)
 	})
 
 	t.Run("OthersCannot", func(t *testing.T) {
@@ -207,8 +210,8 @@ func TestAdminSeesAndRevokesEveryKey(t *testing.T) {
 		}
 		for _, name := range []string{operatorName, viewerName} {
 			c := e.signIn(name)
-			wantStatus(t, c.get("/users/keys"), http.StatusForbidden)
-			wantStatus(t, c.post("/users/keys/"+strconv.FormatInt(k.ID, 10)+"/revoke", c.withCSRF(url.Values{})), http.StatusForbidden)
+			wantStatus(t, c.Get("/users/keys"), http.StatusForbidden)
+			wantStatus(t, c.Post("/users/keys/"+strconv.FormatInt(k.ID, 10)+"/revoke", c.WithCSRF(url.Values{})), http.StatusForbidden)
 		}
 		if !e.tokenWorks(t, cred) {
 			t.Error("a non-admin revoked the admin's key")
@@ -219,21 +222,22 @@ func TestAdminSeesAndRevokesEveryKey(t *testing.T) {
 // Making and revoking one's own key is an account event like any other: in /audit, under its own
 // action, and in the CSV.
 func TestOwnKeyEventsAreAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	vera := e.signIn(viewerName)
-	vera.get("/keys")
-	r := vera.post("/keys", vera.withCSRF(url.Values{}))
+	vera.Get("/keys")
+	r := vera.Post("/keys", vera.WithCSRF(url.Values{}))
 	wantStatus(t, r, http.StatusOK)
 	accessKeyID := text(r.Doc().Find(`[data-testid="new-access-key-id"]`))
 	k, err := e.store.FindAPIKey(e.ctx, accessKeyID)
 	if err != nil {
 		t.Fatalf("FindAPIKey(%q): %v", accessKeyID, err)
 	}
-	wantStatus(t, vera.post("/keys/"+strconv.FormatInt(k.ID, 10)+"/revoke", vera.withCSRF(url.Values{})), http.StatusOK)
+	wantStatus(t, vera.Post("/keys/"+strconv.FormatInt(k.ID, 10)+"/revoke", vera.WithCSRF(url.Values{})), http.StatusOK)
 
 	for _, action := range []string{db.ActionCreateKey, db.ActionRevokeKey} {
 		t.Run(action, func(t *testing.T) {
-			d := vera.get("/audit?action=" + action).Doc()
+			d := vera.Get("/audit?action=" + action).Doc()
 			rows := d.Find(`tr[data-testid="audit-row"]`)
 			if rows.Length() != 1 || !strings.Contains(text(rows), viewerName) || !strings.Contains(text(rows), "console") ||
 				!strings.Contains(text(rows), accessKeyID) {
@@ -242,7 +246,7 @@ func TestOwnKeyEventsAreAudited(t *testing.T) {
 			if d.Find(`select[name="action"] option[value="`+action+`"]`).Length() != 1 {
 				t.Errorf("the action filter does not offer %s", action)
 			}
-			recs := readCSV(t, vera.get("/audit.csv?action="+action).Body)
+			recs := readCSV(t, vera.Get("/audit.csv?action="+action).Body)
 			col := columns(t, recs[0])
 			if len(recs) != 2 || recs[1][col["actor"]] != viewerName || recs[1][col["action"]] != action ||
 				!strings.Contains(recs[1][col["message"]], accessKeyID) {

@@ -43,6 +43,7 @@ func allLBs(e *env) []db.LBSummary {
 }
 
 func TestLBList(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn(viewerName)
 	lbs := allLBs(e)
@@ -55,13 +56,13 @@ func TestLBList(t *testing.T) {
 	}
 	search := func(t *testing.T, q url.Values) []string {
 		t.Helper()
-		r := c.get("/lbs?" + q.Encode())
+		r := c.Get("/lbs?" + q.Encode())
 		wantStatus(t, r, http.StatusOK)
 		return lbRowIDs(t, r.Doc())
 	}
 
 	t.Run("FullPageListsEveryLoadBalancer", func(t *testing.T) {
-		r := c.get("/lbs")
+		r := c.Get("/lbs")
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if d.Find("html").Length() != 1 {
@@ -113,7 +114,7 @@ func TestLBList(t *testing.T) {
 	})
 
 	t.Run("SearchWithNoMatchSaysSo", func(t *testing.T) {
-		r := c.get("/lbs?q=no-such-thing-anywhere")
+		r := c.Get("/lbs?q=no-such-thing-anywhere")
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if n := d.Find(`tr[data-testid="lb-row"]`).Length(); n != 0 {
@@ -176,7 +177,7 @@ func TestLBList(t *testing.T) {
 	})
 
 	t.Run("FilterFormKeepsWhatWasAsked", func(t *testing.T) {
-		r := c.get("/lbs?q=api&region=eu-central-1&status=active")
+		r := c.Get("/lbs?q=api&region=eu-central-1&status=active")
 		d := r.Doc()
 		if got := d.Find(`[data-testid="lb-search"]`).AttrOr("value", ""); got != "api" {
 			t.Errorf("search box = %q; want api", got)
@@ -190,10 +191,10 @@ func TestLBList(t *testing.T) {
 	})
 
 	t.Run("HTMXGetsOnlyTheTable", func(t *testing.T) {
-		r := c.get("/lbs?q=web", htmx)
+		r := c.Get("/lbs?q=web", htmx)
 		wantStatus(t, r, http.StatusOK)
 		if strings.Contains(strings.ToLower(r.Body), "<html") {
-			t.Errorf("the htmx answer has <html>:\n%s", r.snippet())
+			t.Errorf("the htmx answer has <html>:\n%s", r.Snippet())
 		}
 		d := r.Doc()
 		if n := len(lbRowIDs(t, d)); n != 3 {
@@ -211,7 +212,7 @@ func TestLBList(t *testing.T) {
 	})
 
 	t.Run("InvalidStatusIs400", func(t *testing.T) {
-		r := c.get("/lbs?status=exploded")
+		r := c.Get("/lbs?status=exploded")
 		wantStatus(t, r, http.StatusBadRequest)
 		if got := text(r.Doc().Find(`[data-testid="error"]`)); !strings.Contains(got, "status") {
 			t.Errorf("error = %q; want it to name status", got)
@@ -220,7 +221,7 @@ func TestLBList(t *testing.T) {
 
 	t.Run("BadPageIs400", func(t *testing.T) {
 		for _, p := range []string{"abc", "0", "-1", "99999999999999999999"} {
-			r := c.get("/lbs?page=" + p)
+			r := c.Get("/lbs?page=" + p)
 			if r.StatusCode != http.StatusBadRequest {
 				t.Errorf("page=%s = %d; want 400", p, r.StatusCode)
 			}
@@ -249,16 +250,17 @@ func addLoadBalancers(t *testing.T, e *env, n int) {
 }
 
 func TestLBListPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	addLoadBalancers(t, e, 40)
 	total := len(allLBs(e))
 	c := e.signIn(viewerName)
 
-	p1 := c.get("/lbs")
+	p1 := c.Get("/lbs")
 	wantStatus(t, p1, http.StatusOK)
 	d1 := p1.Doc()
 	first := lbRowIDs(t, d1)
-	p2 := c.get("/lbs?page=2")
+	p2 := c.Get("/lbs?page=2")
 	wantStatus(t, p2, http.StatusOK)
 	second := lbRowIDs(t, p2.Doc())
 
@@ -282,7 +284,7 @@ func TestLBListPaging(t *testing.T) {
 	t.Run("PagesTogetherHoldEveryRow", func(t *testing.T) {
 		seen := map[string]bool{}
 		for n := 1; ; n++ {
-			ids := lbRowIDs(t, c.get(fmt.Sprintf("/lbs?page=%d", n)).Doc())
+			ids := lbRowIDs(t, c.Get(fmt.Sprintf("/lbs?page=%d", n)).Doc())
 			if len(ids) == 0 || n > 10 {
 				break
 			}
@@ -300,7 +302,7 @@ func TestLBListPaging(t *testing.T) {
 		if next.Length() != 1 {
 			t.Fatal("page 1 has no next link")
 		}
-		d := c.get("/lbs?q=paging").Doc()
+		d := c.Get("/lbs?q=paging").Doc()
 		href := d.Find(`[data-testid="pager"] a[rel="next"]`).AttrOr("href", "")
 		u, err := url.Parse(href)
 		if err != nil || u.Query().Get("page") != "2" || u.Query().Get("q") != "paging" {
@@ -313,6 +315,7 @@ func TestLBListPaging(t *testing.T) {
 }
 
 func TestLBShow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn(viewerName)
 	lbID, big := e.bigGroup()
@@ -324,7 +327,7 @@ func TestLBShow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := c.get("/lbs/" + lbID)
+	r := c.Get("/lbs/" + lbID)
 	wantStatus(t, r, http.StatusOK)
 	d := r.Doc()
 
@@ -358,12 +361,12 @@ func TestLBShow(t *testing.T) {
 			t.Errorf("links %v lack the big group", hrefs)
 		}
 		for _, h := range hrefs {
-			wantStatus(t, c.get(h), http.StatusOK)
+			wantStatus(t, c.Get(h), http.StatusOK)
 		}
 	})
 
 	t.Run("UnknownLoadBalancerIs404NamingIt", func(t *testing.T) {
-		r := c.get("/lbs/lb-doesnotexist")
+		r := c.Get("/lbs/lb-doesnotexist")
 		wantStatus(t, r, http.StatusNotFound)
 		if got := text(r.Doc().Find(`[data-testid="error"]`)); !strings.Contains(got, "lb-doesnotexist") {
 			t.Errorf("error = %q; want it to name lb-doesnotexist", got)

@@ -8,16 +8,17 @@ import (
 // Requests with made-up method names are counted under method "other": a flood of them adds
 // no series to /metrics.
 func TestMetricsCountUnknownMethodsAsOther(t *testing.T) {
-	s := newBareSecEnv(t, nil)
+	t.Parallel()
+	s := newEnv(t)
 	c := s.browser()
 	const n = 300
 	for i := 0; i < n; i++ {
-		r := c.do(fmt.Sprintf("MADEUP%d", i), []string{"/lbs", "/login", "/no-such-page"}[i%3], nil)
+		r := c.Do(fmt.Sprintf("MADEUP%d", i), []string{"/lbs", "/login", "/no-such-page"}[i%3], nil)
 		if r.StatusCode >= 500 {
 			t.Fatalf("MADEUP%d = %d", i, r.StatusCode)
 		}
 	}
-	samples := parseMetrics(t, s.browser().get("/metrics").Body)
+	samples := parseMetrics(t, s.browser().Get("/metrics").Body)
 	known := map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true,
 		"OPTIONS": true, "CONNECT": true, "TRACE": true, "other": true}
 	seen := map[string]bool{}

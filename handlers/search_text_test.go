@@ -28,6 +28,7 @@ func searchBoxes(e *env) []searchBox {
 // without control characters, and says which box was wrong. A q of 50,010 characters reached
 // SQLite's LIKE and answered 500 ("LIKE or GLOB pattern too complex"); q=%00 matched every row.
 func TestSearchTextRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn(operatorName)
 	values := []struct {
@@ -45,8 +46,8 @@ func TestSearchTextRefusals(t *testing.T) {
 	for _, box := range searchBoxes(e) {
 		for _, v := range values {
 			t.Run(box.path+"?"+box.param+"/"+v.name, func(t *testing.T) {
-				c.t = t
-				r := c.get(box.path + "?" + url.Values{box.param: {v.value}}.Encode())
+				c.T = t
+				r := c.Get(box.path + "?" + url.Values{box.param: {v.value}}.Encode())
 				wantStatus(t, r, http.StatusBadRequest)
 				msg := text(r.Doc().Find(`[role="alert"]`))
 				if !strings.Contains(msg, "("+box.param+")") || !strings.Contains(msg, v.message) {
@@ -60,19 +61,20 @@ func TestSearchTextRefusals(t *testing.T) {
 // TestSearchTextAllowed: 128 characters of any script, and text with LIKE's wildcards, are
 // fine; the search finds what it names.
 func TestSearchTextAllowed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn(operatorName)
 	for _, box := range searchBoxes(e) {
 		for _, v := range []string{strings.Repeat("é", 128), "负载均衡 %_\\ 'x'", "\u202eweb"} {
-			c.t = t
-			r := c.get(box.path + "?" + url.Values{box.param: {v}}.Encode())
+			c.T = t
+			r := c.Get(box.path + "?" + url.Values{box.param: {v}}.Encode())
 			if r.StatusCode != http.StatusOK {
-				t.Errorf("%s?%s=%q answered %d; want 200\n%s", box.path, box.param, v, r.StatusCode, r.snippet())
+				t.Errorf("%s?%s=%q answered %d; want 200\n%s", box.path, box.param, v, r.StatusCode, r.Snippet())
 			}
 		}
 	}
 	ls := allLBs(e)
-	r := c.get("/lbs?" + url.Values{"q": {ls[0].Name}}.Encode())
+	r := c.Get("/lbs?" + url.Values{"q": {ls[0].Name}}.Encode())
 	wantStatus(t, r, http.StatusOK)
 	if ids := lbRowIDs(t, r.Doc()); !slices.Contains(ids, ls[0].ID) {
 		t.Errorf("searching for %q found %v; want %s among them", ls[0].Name, ids, ls[0].ID)

@@ -34,12 +34,13 @@ func (e *env) inventory(f db.ServerFilter) db.ServerPage {
 }
 
 func TestServerList(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.signIn(viewerName)
 	all := e.inventory(db.ServerFilter{})
 	list := func(t *testing.T, q url.Values, opts ...option) *response {
 		t.Helper()
-		r := c.get("/servers?"+q.Encode(), opts...)
+		r := c.Get("/servers?"+q.Encode(), opts...)
 		wantStatus(t, r, http.StatusOK)
 		return r
 	}
@@ -115,7 +116,7 @@ func TestServerList(t *testing.T) {
 			t.Error("the htmx answer holds more than the table")
 		}
 		if d.Find(`table[data-testid="server-table"]`).Length() != 1 || len(serverRowIDs(d)) != 50 {
-			t.Errorf("the htmx answer should be the table with 50 rows:\n%s", r.snippet())
+			t.Errorf("the htmx answer should be the table with 50 rows:\n%s", r.Snippet())
 		}
 		if href := d.Find(`[data-testid="pager"] a[rel="next"]`).AttrOr("href", ""); !strings.Contains(href, "status=Running") || !strings.Contains(href, "page=3") {
 			t.Errorf("next link %q does not keep the filter", href)
@@ -123,7 +124,7 @@ func TestServerList(t *testing.T) {
 	})
 
 	t.Run("ErrStatus", func(t *testing.T) {
-		wantStatus(t, c.get("/servers?status=Exploded"), http.StatusBadRequest)
+		wantStatus(t, c.Get("/servers?status=Exploded"), http.StatusBadRequest)
 	})
 }
 
@@ -138,22 +139,22 @@ func containsString(list []string, s string) bool {
 
 // uploadCSV posts content as the multipart file field "file" named servers.csv, with the
 // browser's CSRF token.
-func (c *client) uploadCSV(content []byte, opts ...option) *response {
-	c.t.Helper()
+func uploadCSV(c *client, content []byte, opts ...option) *response {
+	c.T.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	if err := w.WriteField("_csrf", c.csrf); err != nil {
-		c.t.Fatal(err)
+	if err := w.WriteField("_csrf", c.CSRF); err != nil {
+		c.T.Fatal(err)
 	}
 	part, err := w.CreateFormFile("file", "servers.csv")
 	if err != nil {
-		c.t.Fatal(err)
+		c.T.Fatal(err)
 	}
 	part.Write(content)
 	if err := w.Close(); err != nil {
-		c.t.Fatal(err)
+		c.T.Fatal(err)
 	}
-	return c.do(http.MethodPost, "/servers/import", &body, append(opts, header("Content-Type", w.FormDataContentType()))...)
+	return c.Do(http.MethodPost, "/servers/import", &body, append(opts, header("Content-Type", w.FormDataContentType()))...)
 }
 
 // importCSV is a file of n good servers named idPrefix000… in the subnet of a demo server, at
@@ -182,18 +183,19 @@ func (e *env) importAudit() []db.AuditEntry {
 }
 
 func TestServerImport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 
 	t.Run("OK", func(t *testing.T) {
 		csv, ids := importCSV(t, e, "i-imported", 200, 3)
-		admin.get("/servers")
-		r := admin.uploadCSV([]byte(csv))
+		admin.Get("/servers")
+		r := uploadCSV(admin, []byte(csv))
 		wantStatus(t, r, http.StatusOK)
 		if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "Imported 3 servers from servers.csv") {
 			t.Errorf("flash = %q", got)
 		}
-		shown := serverRowIDs(admin.get("/servers?q=i-imported").Doc())
+		shown := serverRowIDs(admin.Get("/servers?q=i-imported").Doc())
 		if strings.Join(shown, " ") != strings.Join(ids, " ") {
 			t.Errorf("servers shown = %v; want %v", shown, ids)
 		}
@@ -212,7 +214,7 @@ func TestServerImport(t *testing.T) {
 		lines[3] = strings.Replace(lines[3], ",ecs,", ",vm,", 1)                                           // line 4: bad type
 		lines[5] = "i-again004,imported 4,192.168.1.1," + strings.Split(lines[5], ",")[3] + ",ecs,Running" // line 6: outside the subnet
 		lines[2] = "i-again001,two fields too few,10.0.0.1,ecs"                                            // line 3: 4 fields
-		r := admin.uploadCSV([]byte(strings.Join(lines, "\n")))
+		r := uploadCSV(admin, []byte(strings.Join(lines, "\n")))
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		got := map[string]string{}
 		r.Doc().Find(`li[data-testid="import-problem"]`).Each(func(_ int, s *goquery.Selection) {
@@ -240,7 +242,7 @@ func TestServerImport(t *testing.T) {
 	})
 
 	t.Run("ErrHeader", func(t *testing.T) {
-		r := admin.uploadCSV([]byte("id,name,ip,subnet_id,type,status\ni-x1,x,10.0.0.1,vsw-1,ecs,Running\n"))
+		r := uploadCSV(admin, []byte("id,name,ip,subnet_id,type,status\ni-x1,x,10.0.0.1,vsw-1,ecs,Running\n"))
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		if got := text(r.Doc().Find(`li[data-testid="import-problem"][data-line="1"]`)); !strings.Contains(got, `unknown column "ip"`) {
 			t.Errorf("problem = %q; want the header's unknown column", got)
@@ -252,7 +254,7 @@ func TestServerImport(t *testing.T) {
 		lines := strings.Split(csv, "\n")
 		f := strings.Split(lines[1], ",")
 		reordered := "status,type,subnet_id,address,name,id\n" + strings.Join([]string{f[5], f[4], f[3], f[2], f[1], f[0]}, ",") + "\n"
-		wantStatus(t, admin.uploadCSV([]byte(reordered)), http.StatusOK)
+		wantStatus(t, uploadCSV(admin, []byte(reordered)), http.StatusOK)
 		if n := e.inventory(db.ServerFilter{Query: "i-reordered"}).Total; n != 1 {
 			t.Errorf("%d reordered servers imported; want 1", n)
 		}
@@ -262,7 +264,7 @@ func TestServerImport(t *testing.T) {
 		before := e.inventory(db.ServerFilter{}).Total
 		csv, _ := importCSV(t, e, "i-big", 230, 1)
 		big := []byte(csv + strings.Repeat("#", 1<<20))
-		r := admin.uploadCSV(big)
+		r := uploadCSV(admin, big)
 		wantStatus(t, r, http.StatusRequestEntityTooLarge)
 		if got := text(r.Doc().Find(`#file-error`)); !strings.Contains(got, "larger than 1024 KiB") {
 			t.Errorf("file error = %q; want the size limit", got)
@@ -275,8 +277,8 @@ func TestServerImport(t *testing.T) {
 	// A browser sends Sec-Fetch-Site, so the CSRF middleware does not parse the form: the
 	// handler's cap on the body is what stops the reading.
 	t.Run("ErrTooLargeFromABrowser", func(t *testing.T) {
-		admin.get("/servers")
-		r := admin.uploadCSV(bytes.Repeat([]byte("#"), 3<<19), header("Sec-Fetch-Site", "same-origin"))
+		admin.Get("/servers")
+		r := uploadCSV(admin, bytes.Repeat([]byte("#"), 3<<19), header("Sec-Fetch-Site", "same-origin"))
 		wantStatus(t, r, http.StatusRequestEntityTooLarge)
 		if got := text(r.Doc().Find(`#file-error`)); !strings.Contains(got, "larger than 1024 KiB") {
 			t.Errorf("file error = %q; want the size limit", got)
@@ -285,8 +287,8 @@ func TestServerImport(t *testing.T) {
 
 	// Past the router's own cap, nothing reads the body at all.
 	t.Run("ErrTooLargeForAnyRequest", func(t *testing.T) {
-		admin.get("/servers")
-		r := admin.uploadCSV(bytes.Repeat([]byte("#"), 4<<20), header("Sec-Fetch-Site", "same-origin"))
+		admin.Get("/servers")
+		r := uploadCSV(admin, bytes.Repeat([]byte("#"), 4<<20), header("Sec-Fetch-Site", "same-origin"))
 		wantStatus(t, r, http.StatusRequestEntityTooLarge)
 		if got := text(r.Doc().Find(`[data-testid=error]`)); !strings.Contains(got, "larger than 2 MiB") {
 			t.Errorf("error = %q; want the size limit", got)
@@ -294,8 +296,8 @@ func TestServerImport(t *testing.T) {
 	})
 
 	t.Run("ErrNoFile", func(t *testing.T) {
-		admin.get("/servers")
-		r := admin.post("/servers/import", admin.withCSRF(url.Values{}))
+		admin.Get("/servers")
+		r := admin.Post("/servers/import", admin.WithCSRF(url.Values{}))
 		if r.StatusCode != http.StatusUnprocessableEntity && r.StatusCode != http.StatusBadRequest {
 			t.Errorf("import without a file = %d; want 422 or 400", r.StatusCode)
 		}
@@ -304,19 +306,19 @@ func TestServerImport(t *testing.T) {
 	t.Run("OnlyAdmins", func(t *testing.T) {
 		for i, name := range []string{operatorName, viewerName} {
 			c := e.signIn(name)
-			d := c.get("/servers").Doc()
+			d := c.Get("/servers").Doc()
 			if d.Find(`form[data-testid="import-form"]`).Length() != 0 {
 				t.Errorf("%s sees the import form", name)
 			}
 			before := e.inventory(db.ServerFilter{}).Total
 			audit := e.auditTotal()
 			csv, _ := importCSV(t, e, "i-"+name, 240+10*i, 2)
-			wantStatus(t, c.uploadCSV([]byte(csv)), http.StatusForbidden)
+			wantStatus(t, uploadCSV(c, []byte(csv)), http.StatusForbidden)
 			if e.inventory(db.ServerFilter{}).Total != before || e.auditTotal() != audit {
 				t.Errorf("%s's refused import changed the inventory or the audit log", name)
 			}
 		}
-		if admin.get("/servers").Doc().Find(`form[data-testid="import-form"] input[name="_csrf"]`).AttrOr("value", "") == "" {
+		if admin.Get("/servers").Doc().Find(`form[data-testid="import-form"] input[name="_csrf"]`).AttrOr("value", "") == "" {
 			t.Error("the admin's import form has no _csrf")
 		}
 	})

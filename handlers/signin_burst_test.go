@@ -3,9 +3,7 @@ package handlers_test
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"sync"
@@ -14,6 +12,7 @@ import (
 
 	"lbconsole/db"
 	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 )
 
 // burstAnswer is what one sign-in of a burst was answered.
@@ -25,7 +24,7 @@ type burstAnswer struct {
 
 // signInBurst sends n sign-ins at once, each from its own browser that has loaded the login
 // page first; creds(i) is the i-th one's user name and password.
-func signInBurst(t *testing.T, s *secEnv, n int, creds func(i int) (name, password string)) []burstAnswer {
+func signInBurst(t *testing.T, s *env, n int, creds func(i int) (name, password string)) []burstAnswer {
 	t.Helper()
 	return prepareBurst(t, s, n, creds).fire(func(int) {})
 }
@@ -36,16 +35,16 @@ type burst struct {
 	posts []func() burstAnswer
 }
 
-func prepareBurst(t *testing.T, s *secEnv, n int, creds func(i int) (name, password string)) *burst {
+func prepareBurst(t *testing.T, s *env, n int, creds func(i int) (name, password string)) *burst {
 	t.Helper()
 	b := &burst{url: s.srv.URL + "/login"}
 	for i := range n {
 		c := s.browser()
-		wantStatus(t, c.get("/login"), http.StatusOK)
+		wantStatus(t, c.Get("/login"), http.StatusOK)
 		name, password := creds(i)
-		form := url.Values{"username": {name}, "password": {password}, "_csrf": {c.csrf}}
+		form := url.Values{"username": {name}, "password": {password}, "_csrf": {c.CSRF}}
 		b.posts = append(b.posts, func() burstAnswer {
-			res, err := c.http.PostForm(b.url, form)
+			res, err := c.HTTP.PostForm(b.url, form)
 			if err != nil {
 				return burstAnswer{err: err}
 			}
@@ -104,8 +103,9 @@ func tally(t *testing.T, answers []burstAnswer) map[int]int {
 // A burst of sign-ins for one account, all sent before any is answered, gets no more passwords
 // checked than the throttle allows one after another: five per account.
 func TestSignInBurstIsThrottled(t *testing.T) {
+	t.Parallel()
 	t.Run("FortyWrongPasswordsAtOnceGetFiveChecked", func(t *testing.T) {
-		s := newBareSecEnv(t, nil)
+		s := newEnv(t)
 		codes := tally(t, signInBurst(t, s, 40, func(i int) (string, string) { return operatorName, "wrong-password-" + strconv.Itoa(i) }))
 		t.Logf("answers: %v", codes)
 		if checked := codes[http.StatusUnauthorized] + codes[http.StatusSeeOther]; checked > 5 || checked == 0 {
@@ -118,7 +118,7 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 	})
 
 	t.Run("TheRightPasswordDuringABurstIsNotChecked", func(t *testing.T) {
-		s := newBareSecEnv(t, nil)
+		s := newEnv(t)
 		first429 := make(chan struct{})
 		var once sync.Once
 		done := make(chan []burstAnswer, 1)
@@ -150,7 +150,7 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 	})
 
 	t.Run("FortyUnknownNamesFromOneAddressGetTwentyChecked", func(t *testing.T) {
-		s := newBareSecEnv(t, nil)
+		s := newEnv(t)
 		// Distinct names, so that the per-address limit (20) is what holds.
 		codes := tally(t, signInBurst(t, s, 40, func(i int) (string, string) { return fmt.Sprintf("nobody-%d", i), "wrong-password" }))
 		t.Logf("answers: %v", codes)
@@ -161,7 +161,7 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 }
 
 // failedSignIns counts the failed sign-ins recorded for name.
-func failedSignIns(t *testing.T, s *secEnv, name string) int {
+func failedSignIns(t *testing.T, s *env, name string) int {
 	t.Helper()
 	all, err := s.store.ListSignIns(s.ctx, db.SignInFilter{Outcome: db.SignInFailed, UserName: name, Limit: 10_000})
 	if err != nil {
@@ -172,25 +172,19 @@ func failedSignIns(t *testing.T, s *secEnv, name string) int {
 
 // anotherConsole serves a second console on s's database and clock, as a second replica or a
 // restarted process would: it shares nothing with the first but the database.
-func anotherConsole(t *testing.T, s *secEnv) *client {
+func anotherConsole(t *testing.T, s *env) *client {
 	t.Helper()
-	router, err := handlers.New(handlers.Config{DB: s.store, CookieKey: key32('c'),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: s.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	other := &env{t: t, ctx: s.ctx, store: s.store, path: s.path, srv: srv}
+	srv := testenv.Serve(t, testenv.Router(t, handlers.Config{DB: s.store, Now: s.clock.Now}), false)
 	c := s.browser()
-	c.e = other
+	c.Base = srv.URL
 	return c
 }
 
 // The throttle is kept in the database: a console restarted on it, or a second one serving it,
 // knows the failures the first one counted.
 func TestSignInThrottleIsSharedAndSurvivesRestart(t *testing.T) {
-	s := newBareSecEnv(t, nil)
+	t.Parallel()
+	s := newEnv(t)
 	c := s.browser()
 	for i := 1; i <= 5; i++ {
 		wantStatus(t, attempt(c, operatorName, "wrong-password-"+strconv.Itoa(i)), http.StatusUnauthorized)

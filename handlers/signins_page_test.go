@@ -33,8 +33,9 @@ func signInRowsWithCount(t *testing.T, r *response) []signInRowFull {
 // Throttled sign-ins are kept as one row per client address and minute, with a count, so that a
 // flood of them cannot push the real failures out of the admin's view; the view filters.
 func TestThrottledSignInsAreAggregated(t *testing.T) {
-	s := newBareSecEnv(t, nil)
-	s.clock.now = s.clock.now.Truncate(time.Minute)
+	t.Parallel()
+	s := newEnv(t)
+	s.clock.Set(s.clock.Now().Truncate(time.Minute))
 	c := s.browser()
 	for i := 1; i <= 20; i++ {
 		wantStatus(t, attempt(c, "nobody-"+strconv.Itoa(i), "wrong-password"), http.StatusUnauthorized)
@@ -49,7 +50,7 @@ func TestThrottledSignInsAreAggregated(t *testing.T) {
 
 	s.clock.Advance(15 * time.Minute)
 	admin := s.signInAt(adminName)
-	page := admin.get("/users/sign-ins")
+	page := admin.Get("/users/sign-ins")
 	wantStatus(t, page, http.StatusOK)
 	rows := signInRowsWithCount(t, page)
 
@@ -80,7 +81,7 @@ func TestThrottledSignInsAreAggregated(t *testing.T) {
 
 	filtered := func(t *testing.T, query string) []signInRowFull {
 		t.Helper()
-		r := admin.get("/users/sign-ins?" + query)
+		r := admin.Get("/users/sign-ins?" + query)
 		wantStatus(t, r, http.StatusOK)
 		return signInRowsWithCount(t, r)
 	}
@@ -119,7 +120,7 @@ func TestThrottledSignInsAreAggregated(t *testing.T) {
 	})
 
 	t.Run("TheFormKeepsTheFilters", func(t *testing.T) {
-		d := admin.get("/users/sign-ins?outcome=throttled&user=flood-1&address=127.0.0.1").Doc()
+		d := admin.Get("/users/sign-ins?outcome=throttled&user=flood-1&address=127.0.0.1").Doc()
 		form := d.Find(`form[data-testid="signin-filter"]`)
 		if form.Length() != 1 {
 			t.Fatal("no sign-in filter form")
@@ -140,9 +141,9 @@ func TestThrottledSignInsAreAggregated(t *testing.T) {
 			"address=not-an-address":          "address",
 			"user=" + strings.Repeat("x", 65): "user",
 		} {
-			r := admin.get("/users/sign-ins?" + query)
+			r := admin.Get("/users/sign-ins?" + query)
 			if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, field) {
-				t.Errorf("GET /users/sign-ins?%s = %d; want 400 naming %s\n%s", query, r.StatusCode, field, r.snippet())
+				t.Errorf("GET /users/sign-ins?%s = %d; want 400 naming %s\n%s", query, r.StatusCode, field, r.Snippet())
 			}
 		}
 	})

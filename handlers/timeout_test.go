@@ -1,10 +1,7 @@
 package handlers_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,20 +9,16 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 )
 
 // TestRequestTimeout: a request whose work outlasts its deadline is stopped and answered
 // 503 with a message, not left holding the database.
 func TestRequestTimeout(t *testing.T) {
-	s := newSecEnv(t, nil)
-	cookie := s.signIn(adminName).sessionCookie()
-	hurried, err := handlers.New(handlers.Config{DB: s.store, CookieKey: key32('c'), Now: s.clock.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), RequestTimeout: time.Nanosecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(hurried)
-	defer srv.Close()
+	t.Parallel()
+	s := newEnv(t)
+	cookie := s.signIn(adminName).SessionCookie()
+	srv := testenv.Serve(t, testenv.Router(t, handlers.Config{DB: s.store, Now: s.clock.Now, RequestTimeout: time.Nanosecond}), false)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/lbs", nil)
 	req.AddCookie(cookie)
 	res, err := http.DefaultClient.Do(req)

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -21,9 +22,9 @@ const newPassword = "a-new-password-for-tests"
 // signInAs returns a browser signed in with the given password, or fails.
 func (e *env) signInAs(name, password string) *client {
 	e.t.Helper()
-	c := e.newClient()
-	c.get("/login")
-	r := c.post("/login", c.withCSRF(url.Values{"username": {name}, "password": {password}}))
+	c := e.browser()
+	c.Get("/login")
+	r := c.Post("/login", c.WithCSRF(url.Values{"username": {name}, "password": {password}}))
 	if r.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("sign in as %s: %d; want 303", name, r.StatusCode)
 	}
@@ -33,9 +34,9 @@ func (e *env) signInAs(name, password string) *client {
 // signInRefused checks that the name and password do not sign in.
 func (e *env) signInRefused(t *testing.T, name, password string) {
 	t.Helper()
-	c := e.newClient()
-	c.get("/login")
-	if r := c.post("/login", c.withCSRF(url.Values{"username": {name}, "password": {password}})); r.StatusCode != http.StatusUnauthorized {
+	c := e.browser()
+	c.Get("/login")
+	if r := c.Post("/login", c.WithCSRF(url.Values{"username": {name}, "password": {password}})); r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("sign in as %s = %d; want 401", name, r.StatusCode)
 	}
 }
@@ -43,7 +44,7 @@ func (e *env) signInRefused(t *testing.T, name, password string) {
 // wantSignedOut checks that the browser's session no longer lets it in.
 func wantSignedOut(t *testing.T, c *client) {
 	t.Helper()
-	r := c.get("/lbs")
+	r := c.Get("/lbs")
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
 		t.Errorf("GET /lbs = %d to %q; want 303 to /login: the session should have ended", r.StatusCode, r.Header.Get("Location"))
 	}
@@ -52,7 +53,7 @@ func wantSignedOut(t *testing.T, c *client) {
 // wantSignedIn checks that the browser's session still lets it in.
 func wantSignedIn(t *testing.T, c *client) {
 	t.Helper()
-	if r := c.get("/lbs"); r.StatusCode != http.StatusOK {
+	if r := c.Get("/lbs"); r.StatusCode != http.StatusOK {
 		t.Errorf("GET /lbs = %d; want 200: the session should be live", r.StatusCode)
 	}
 }
@@ -81,11 +82,12 @@ func userRowsByName(d *goquery.Document) map[string]*goquery.Selection {
 func fieldErrorIn(s *goquery.Selection) string { return text(s.Find(`[data-testid="field-error"]`)) }
 
 func TestUsersCreate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 
 	t.Run("AdminSeesEveryUser", func(t *testing.T) {
-		r := admin.get("/users")
+		r := admin.Get("/users")
 		wantStatus(t, r, http.StatusOK)
 		rows := userRowsByName(r.Doc())
 		for name, role := range map[string]string{adminName: "admin", operatorName: "operator", viewerName: "viewer"} {
@@ -99,8 +101,8 @@ func TestUsersCreate(t *testing.T) {
 	})
 
 	t.Run("CreatedUserCanSignIn", func(t *testing.T) {
-		admin.get("/users")
-		r := admin.post("/users", admin.withCSRF(url.Values{"name": {"dora"}, "role": {"operator"}, "password": {testPassword}, "confirm": {testPassword}}))
+		admin.Get("/users")
+		r := admin.Post("/users", admin.WithCSRF(url.Values{"name": {"dora"}, "role": {"operator"}, "password": {testPassword}, "confirm": {testPassword}}))
 		wantStatus(t, r, http.StatusOK)
 		if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "Added dora as operator") {
 			t.Errorf("flash = %q; want it to say dora was added", got)
@@ -109,7 +111,7 @@ func TestUsersCreate(t *testing.T) {
 			t.Error("no operator row for dora")
 		}
 		dora := e.signIn("dora")
-		if got := text(dora.get("/lbs").Doc().Find(`[data-testid="whoami"]`)); got != "dora (operator)" {
+		if got := text(dora.Get("/lbs").Doc().Find(`[data-testid="whoami"]`)); got != "dora (operator)" {
 			t.Errorf("whoami = %q; want dora (operator)", got)
 		}
 		a, err := e.store.ListAudit(e.ctx, db.AuditFilter{Action: db.ActionCreateUser, Source: db.SourceConsole})
@@ -119,12 +121,12 @@ func TestUsersCreate(t *testing.T) {
 	})
 
 	t.Run("HTMXGetsTheFragment", func(t *testing.T) {
-		admin.get("/users")
-		r := admin.post("/users", admin.withCSRF(url.Values{"name": {"erin"}, "role": {"viewer"}, "password": {testPassword}, "confirm": {testPassword}}), htmx)
+		admin.Get("/users")
+		r := admin.Post("/users", admin.WithCSRF(url.Values{"name": {"erin"}, "role": {"viewer"}, "password": {testPassword}, "confirm": {testPassword}}), htmx)
 		wantStatus(t, r, http.StatusOK)
 		d := r.Doc()
 		if strings.Contains(r.Body, "<html") || d.Find(`[data-testid="users-table"]`).Length() != 1 || userRowsByName(d)["erin"] == nil {
-			t.Errorf("htmx answer should be the users fragment with erin in it:\n%s", r.snippet())
+			t.Errorf("htmx answer should be the users fragment with erin in it:\n%s", r.Snippet())
 		}
 	})
 
@@ -151,8 +153,8 @@ func TestUsersCreate(t *testing.T) {
 					form[k] = v
 				}
 				form.Set(tc.field, tc.value)
-				admin.get("/users")
-				r := admin.post("/users", admin.withCSRF(form))
+				admin.Get("/users")
+				r := admin.Post("/users", admin.WithCSRF(form))
 				wantStatus(t, r, cmp.Or(tc.status, http.StatusUnprocessableEntity))
 				f := r.Doc().Find(`form[data-testid="user-create-form"]`)
 				if got := fieldErrorIn(f); !strings.Contains(got, tc.message) {
@@ -173,23 +175,24 @@ func TestUsersCreate(t *testing.T) {
 }
 
 func TestUsersChangeRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	vera := e.signIn(viewerName)
-	wantStatus(t, vera.get("/users"), http.StatusForbidden)
+	wantStatus(t, vera.Get("/users"), http.StatusForbidden)
 
-	admin.get("/users")
-	r := admin.post(userAction(e.user(viewerName), "role"), admin.withCSRF(url.Values{"role": {"admin"}}), htmx)
+	admin.Get("/users")
+	r := admin.Post(userAction(e.user(viewerName), "role"), admin.WithCSRF(url.Values{"role": {"admin"}}), htmx)
 	wantStatus(t, r, http.StatusOK)
 	if row := userRowsByName(r.Doc())[viewerName]; row == nil || row.AttrOr("data-role", "") != "admin" {
 		t.Error("vera's row does not show admin")
 	}
 	// The new role applies to vera's live session at once.
-	wantStatus(t, vera.get("/users"), http.StatusOK)
+	wantStatus(t, vera.Get("/users"), http.StatusOK)
 
 	t.Run("ErrRole", func(t *testing.T) {
-		admin.get("/users")
-		r := admin.post(userAction(e.user(operatorName), "role"), admin.withCSRF(url.Values{"role": {"superuser"}}))
+		admin.Get("/users")
+		r := admin.Post(userAction(e.user(operatorName), "role"), admin.WithCSRF(url.Values{"role": {"superuser"}}))
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		if got := fieldErrorIn(userRowsByName(r.Doc())[operatorName]); !strings.Contains(got, "pick a role") {
 			t.Errorf("oscar's row error = %q; want a message about the role", got)
@@ -200,20 +203,21 @@ func TestUsersChangeRole(t *testing.T) {
 	})
 
 	t.Run("UnknownUser", func(t *testing.T) {
-		admin.get("/users")
-		wantStatus(t, admin.post("/users/99999/role", admin.withCSRF(url.Values{"role": {"viewer"}})), http.StatusNotFound)
-		wantStatus(t, admin.post("/users/abc/disable", admin.withCSRF(url.Values{})), http.StatusNotFound)
+		admin.Get("/users")
+		wantStatus(t, admin.Post("/users/99999/role", admin.WithCSRF(url.Values{"role": {"viewer"}})), http.StatusNotFound)
+		wantStatus(t, admin.Post("/users/abc/disable", admin.WithCSRF(url.Values{})), http.StatusNotFound)
 	})
 }
 
 func TestUsersDisable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	vera1, vera2 := e.signIn(viewerName), e.signIn(viewerName)
 	wantSignedIn(t, vera1)
 
-	admin.get("/users")
-	r := admin.post(userAction(e.user(viewerName), "disable"), admin.withCSRF(url.Values{}))
+	admin.Get("/users")
+	r := admin.Post(userAction(e.user(viewerName), "disable"), admin.WithCSRF(url.Values{}))
 	wantStatus(t, r, http.StatusOK)
 	if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "ended their 2 sessions") {
 		t.Errorf("flash = %q; want it to say 2 sessions ended", got)
@@ -228,19 +232,20 @@ func TestUsersDisable(t *testing.T) {
 		t.Errorf("%d disable_user audit entries; want 1", a.Total)
 	}
 
-	admin.get("/users")
-	wantStatus(t, admin.post(userAction(e.user(viewerName), "enable"), admin.withCSRF(url.Values{})), http.StatusOK)
+	admin.Get("/users")
+	wantStatus(t, admin.Post(userAction(e.user(viewerName), "enable"), admin.WithCSRF(url.Values{})), http.StatusOK)
 	wantSignedIn(t, e.signIn(viewerName))
 }
 
 func TestUsersResetPassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	oscar := e.signIn(operatorName)
 
 	t.Run("ErrPasswordShort", func(t *testing.T) {
-		admin.get("/users")
-		r := admin.post(userAction(e.user(operatorName), "password"), admin.withCSRF(url.Values{"password": {"short"}, "confirm": {"short"}}))
+		admin.Get("/users")
+		r := admin.Post(userAction(e.user(operatorName), "password"), admin.WithCSRF(url.Values{"password": {"short"}, "confirm": {"short"}}))
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		if got := fieldErrorIn(userRowsByName(r.Doc())[operatorName]); !strings.Contains(got, "at least 12") {
 			t.Errorf("oscar's row error = %q; want the length rule", got)
@@ -248,8 +253,8 @@ func TestUsersResetPassword(t *testing.T) {
 		wantSignedIn(t, oscar)
 	})
 
-	admin.get("/users")
-	r := admin.post(userAction(e.user(operatorName), "password"), admin.withCSRF(url.Values{"password": {newPassword}, "confirm": {newPassword}}))
+	admin.Get("/users")
+	r := admin.Post(userAction(e.user(operatorName), "password"), admin.WithCSRF(url.Values{"password": {newPassword}, "confirm": {newPassword}}))
 	wantStatus(t, r, http.StatusOK)
 	wantSignedOut(t, oscar)
 	e.signInRefused(t, operatorName, testPassword)
@@ -257,6 +262,7 @@ func TestUsersResetPassword(t *testing.T) {
 }
 
 func TestUsersOwnAccountRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
 	alice := e.user(adminName)
@@ -272,8 +278,8 @@ func TestUsersOwnAccountRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			audit := e.auditTotal()
-			admin.get("/users")
-			r := admin.post(userAction(alice, tc.action), admin.withCSRF(tc.form), htmx)
+			admin.Get("/users")
+			r := admin.Post(userAction(alice, tc.action), admin.WithCSRF(tc.form), htmx)
 			wantStatus(t, r, tc.status)
 			if got := fieldErrorIn(userRowsByName(r.Doc())[adminName]); !strings.Contains(got, tc.message) {
 				t.Errorf("alice's row error = %q; want %q", got, tc.message)
@@ -285,7 +291,7 @@ func TestUsersOwnAccountRefused(t *testing.T) {
 		})
 	}
 	// The page offers no way to do it in the first place.
-	row := userRowsByName(admin.get("/users").Doc())[adminName]
+	row := userRowsByName(admin.Get("/users").Doc())[adminName]
 	if row.Find(`form[data-testid="disable-form"], form[data-testid="role-form"], form[data-testid="password-form"]`).Length() != 0 {
 		t.Error("alice's own row offers to disable, demote or reset her")
 	}
@@ -294,27 +300,28 @@ func TestUsersOwnAccountRefused(t *testing.T) {
 // Two admins who disable or demote each other at the same moment must not leave nobody to
 // manage users: the store's last-admin rule refuses whichever comes second.
 func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	if _, err := e.store.CreateUser(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bea", lb.RoleAdmin, passwordHash(t)); err != nil {
+	if _, err := e.store.CreateUser(e.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "bea", lb.RoleAdmin, testenv.PasswordHash(t)); err != nil {
 		t.Fatal(err)
 	}
 	for round, action := range []string{"disable", "role"} {
 		alice, bea := e.signIn(adminName), e.signIn("bea")
-		alice.get("/users")
-		bea.get("/users")
+		alice.Get("/users")
+		bea.Get("/users")
 		form := url.Values{"role": {"viewer"}}
 		reqs := []struct {
 			c    *client
 			path string
 			form url.Values
-		}{{alice, userAction(e.user("bea"), action), alice.withCSRF(form)}, {bea, userAction(e.user(adminName), action), bea.withCSRF(form)}}
+		}{{alice, userAction(e.user("bea"), action), alice.WithCSRF(form)}, {bea, userAction(e.user(adminName), action), bea.WithCSRF(form)}}
 		statuses := make([]int, 2)
 		var wg sync.WaitGroup
 		for i, rq := range reqs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				statuses[i] = rq.c.post(rq.path, rq.form).StatusCode
+				statuses[i] = rq.c.Post(rq.path, rq.form).StatusCode
 			}()
 		}
 		wg.Wait()
@@ -341,17 +348,18 @@ func TestUsersNeverLoseTheLastAdmin(t *testing.T) {
 }
 
 func TestUsersForbiddenToNonAdmins(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	target := e.user(viewerName)
 	for _, name := range []string{operatorName, viewerName} {
 		t.Run(name, func(t *testing.T) {
 			c := e.signIn(name)
-			r := c.get("/users")
+			r := c.Get("/users")
 			wantStatus(t, r, http.StatusForbidden)
 			if r.Doc().Find(`[data-testid="users-table"]`).Length() != 0 {
 				t.Error("the 403 page shows the users")
 			}
-			if c.get("/lbs").Doc().Find(`a[href="/users"]`).Length() != 0 {
+			if c.Get("/lbs").Doc().Find(`a[href="/users"]`).Length() != 0 {
 				t.Error("the navigation links to /users for a non-admin")
 			}
 			users, _ := e.store.CountUsers(e.ctx)
@@ -364,7 +372,7 @@ func TestUsersForbiddenToNonAdmins(t *testing.T) {
 				userAction(target, "password"):   {"password": {newPassword}, "confirm": {newPassword}},
 				userAction(e.user(name), "role"): {"role": {"admin"}},
 			} {
-				wantStatus(t, c.post(path, c.withCSRF(form)), http.StatusForbidden)
+				wantStatus(t, c.Post(path, c.WithCSRF(form)), http.StatusForbidden)
 			}
 			after, _ := e.store.CountUsers(e.ctx)
 			if u := e.user(viewerName); after != users || u.Role != lb.RoleViewer || u.Disabled || u.PasswordHash != target.PasswordHash || e.auditTotal() != audit {
@@ -378,10 +386,11 @@ func TestUsersForbiddenToNonAdmins(t *testing.T) {
 }
 
 func TestUsersNeedTheCSRFToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.signIn(adminName)
-	admin.get("/users")
-	r := admin.post(userAction(e.user(viewerName), "disable"), url.Values{})
+	admin.Get("/users")
+	r := admin.Post(userAction(e.user(viewerName), "disable"), url.Values{})
 	wantStatus(t, r, http.StatusForbidden)
 	if e.user(viewerName).Disabled {
 		t.Error("vera was disabled without a CSRF token")
@@ -389,9 +398,10 @@ func TestUsersNeedTheCSRFToken(t *testing.T) {
 }
 
 func TestAccountPassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	vera, other := e.signIn(viewerName), e.signIn(viewerName)
-	r := vera.get("/account")
+	r := vera.Get("/account")
 	wantStatus(t, r, http.StatusOK)
 	if got := text(r.Doc().Find(`[data-testid="session-count"]`)); !strings.Contains(got, "2 browsers") {
 		t.Errorf("session count = %q; want 2 browsers", got)
@@ -409,8 +419,8 @@ func TestAccountPassword(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hash := e.user(viewerName).PasswordHash
-			vera.get("/account")
-			r := vera.post("/account/password", vera.withCSRF(url.Values{"current": {tc.current}, "password": {tc.password}, "confirm": {tc.repeat}}))
+			vera.Get("/account")
+			r := vera.Post("/account/password", vera.WithCSRF(url.Values{"current": {tc.current}, "password": {tc.password}, "confirm": {tc.repeat}}))
 			wantStatus(t, r, http.StatusUnprocessableEntity)
 			if got := text(r.Doc().Find(`#` + tc.field + `-error`)); !strings.Contains(got, tc.message) {
 				t.Errorf("%s error = %q; want %q", tc.field, got, tc.message)
@@ -423,8 +433,8 @@ func TestAccountPassword(t *testing.T) {
 	}
 
 	t.Run("ChangeEndsTheOtherSessionsOnly", func(t *testing.T) {
-		vera.get("/account")
-		r := vera.post("/account/password", vera.withCSRF(url.Values{"current": {testPassword}, "password": {newPassword}, "confirm": {newPassword}}))
+		vera.Get("/account")
+		r := vera.Post("/account/password", vera.WithCSRF(url.Values{"current": {testPassword}, "password": {newPassword}, "confirm": {newPassword}}))
 		wantStatus(t, r, http.StatusOK)
 		if got := text(r.Doc().Find(`[data-testid="flash"]`)); !strings.Contains(got, "password is changed") {
 			t.Errorf("flash = %q", got)
@@ -440,15 +450,16 @@ func TestAccountPassword(t *testing.T) {
 }
 
 func TestAccountSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	one, two := e.signIn(operatorName), e.signIn(operatorName)
 	alice := e.signIn(adminName)
-	r := one.get("/account")
+	r := one.Get("/account")
 	form := r.Doc().Find(`form[data-testid="sign-out-everywhere-form"]`)
 	if form.AttrOr("action", "") != "/account/sign-out-everywhere" || form.Find(`input[name="_csrf"]`).AttrOr("value", "") == "" {
 		t.Fatal("no sign-out-everywhere form with a _csrf")
 	}
-	r = one.post("/account/sign-out-everywhere", one.withCSRF(url.Values{}))
+	r = one.Post("/account/sign-out-everywhere", one.WithCSRF(url.Values{}))
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
 		t.Fatalf("sign out everywhere = %d to %q; want 303 to /login", r.StatusCode, r.Header.Get("Location"))
 	}
