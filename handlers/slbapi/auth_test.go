@@ -52,6 +52,7 @@ func (e *env) sdkSignedURL(user string) string {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	web := e.loadBalancer("web-frontend-hz")
 

@@ -25,6 +25,7 @@ func weights(ms []lb.Member) map[string]int {
 }
 
 func TestBackendServers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	l := e.loadBalancer("api-gateway-hz")
 	c := e.client(operatorName)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDescribeLoadBalancers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client(viewerName)
 
@@ -178,6 +179,7 @@ func sorted(want, got []string) []string {
 }
 
 func TestDescribeLoadBalancerAttribute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	web := e.loadBalancer("web-frontend-hz")
 	req := slb.CreateDescribeLoadBalancerAttributeRequest()
@@ -241,6 +243,7 @@ func TestDescribeLoadBalancerAttribute(t *testing.T) {
 }
 
 func TestDescribeVServerGroups(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	api := e.loadBalancer("api-gateway-hz")
 	groups := e.vserverGroups(api)

@@ -1,21 +1,17 @@
 package slbapi_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,35 +20,19 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
-	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
 // Users of each role, and the region the SDK clients are made for.
 const (
-	adminName    = "alice"
-	operatorName = "oscar"
-	viewerName   = "vera"
-	region       = "cn-hangzhou"
+	adminName    = testenv.Admin
+	operatorName = testenv.Operator
+	viewerName   = testenv.Viewer
+	region       = testenv.Region
 )
 
-var (
-	hashOnce sync.Once
-	hashText string
-	hashErr  error
-)
-
-// passwordHash hashes one password per test binary: argon2id is slow on purpose.
-func passwordHash(t *testing.T) string {
-	t.Helper()
-	hashOnce.Do(func() { hashText, hashErr = auth.HashPassword("correct-horse-battery-staple") })
-	if hashErr != nil {
-		t.Fatalf("hash a password: %v", hashErr)
-	}
-	return hashText
-}
-
-// env is one console under test: a real SQLite file with the demo data, the real router on
+// env is one console under test: a copy of the demo database, the real router on
 // 127.0.0.1:0, and an API key for a user of each role.
 type env struct {
 	t     *testing.T
@@ -67,44 +47,17 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "console.db")
-	store, err := db.Open(ctx, path, db.Options{Key: bytes.Repeat([]byte{'k'}, 32)})
-	if err != nil {
-		t.Fatalf("db.Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
-		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
-	}
-	e := &env{t: t, ctx: ctx, store: store, path: path, users: map[string]db.User{}, keys: map[string]auth.APICredentials{}}
-	for name, role := range map[string]lb.Role{adminName: lb.RoleAdmin, operatorName: lb.RoleOperator, viewerName: lb.RoleViewer} {
-		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, passwordHash(t))
+	c := testenv.NewConsole(t, testenv.Options{})
+	e := &env{t: t, ctx: c.Ctx, store: c.Store, path: c.Path, srv: c.Server, host: c.Host,
+		users: map[string]db.User{}, keys: map[string]auth.APICredentials{}}
+	for name := range testenv.Roles {
+		u, err := c.Store.UserByName(c.Ctx, name)
 		if err != nil {
-			t.Fatalf("CreateUser(%s): %v", name, err)
+			t.Fatalf("UserByName(%s): %v", name, err)
 		}
-		cred := auth.NewAPICredentials()
-		if _, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred); err != nil {
-			t.Fatalf("CreateAPIKey(%s): %v", name, err)
-		}
-		e.users[name], e.keys[name] = u, cred
+		e.users[name], e.keys[name] = u, c.APIKey(name)
 	}
-	e.srv = serve(t, store)
-	e.host = strings.TrimPrefix(e.srv.URL, "http://")
 	return e
-}
-
-// serve runs the real router over store on 127.0.0.1:0 until the test ends.
-func serve(t *testing.T, store *db.DB) *httptest.Server {
-	t.Helper()
-	router, err := handlers.New(handlers.Config{DB: store, CookieKey: bytes.Repeat([]byte{'c'}, 32),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // client returns the real SDK's client for a user's key, pointed at the test server.
@@ -116,11 +69,10 @@ func (e *env) client(user string) *slb.Client {
 
 func (e *env) clientWith(id, secret string) *slb.Client {
 	e.t.Helper()
-	c, err := slb.NewClientWithAccessKey(region, id, secret)
+	c, err := testenv.SLBClient(e.host, id, secret) // the SDK's scheme is http unless told otherwise
 	if err != nil {
 		e.t.Fatalf("NewClientWithAccessKey: %v", err)
 	}
-	c.Domain = e.host // the SDK's scheme is http unless told otherwise
 	return c
 }
 

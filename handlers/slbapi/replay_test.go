@@ -1,12 +1,13 @@
 package slbapi_test
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"testing"
 
 	"lbconsole/db"
+	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -14,6 +15,7 @@ import (
 // started afresh on the same database file, as after a restart or on a second replica: the
 // replay must be refused there too, and remove nothing.
 func TestReplayRefusedByEveryConsole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	web := e.loadBalancer("web-frontend-hz")
 	groups := e.vserverGroups(web)
@@ -48,12 +50,8 @@ func TestReplayRefusedByEveryConsole(t *testing.T) {
 	}
 	add(e.srv.URL)
 
-	other, err := db.Open(e.ctx, e.path, db.Options{Key: bytes.Repeat([]byte{'k'}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	second := serve(t, other)
+	other := testenv.OpenStore(t, e.path, db.Options{})
+	second := testenv.Serve(t, testenv.Router(t, handlers.Config{DB: other}), false)
 	status, body := send(t, http.MethodPost, strings.Replace(captured, e.srv.URL, second.URL, 1))
 	if status != http.StatusBadRequest || errorFields(t, body)["Code"] != "SignatureNonceUsed" {
 		t.Fatalf("the removal replayed to another console: %d %s; want 400 SignatureNonceUsed", status, body)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestVServerGroups(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	l := e.loadBalancer("internal-grpc-hz")
 	c := e.client(operatorName)
