@@ -14,6 +14,7 @@ import (
 )
 
 func TestAuthRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	entries := e.auditCount()
@@ -50,6 +51,7 @@ func TestAuthRefusals(t *testing.T) {
 }
 
 func TestViewerOnlyReads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	viewer := e.client(viewerName, "/v2.0")
@@ -83,6 +85,7 @@ func TestViewerOnlyReads(t *testing.T) {
 }
 
 func TestLockedLoadBalancer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.locked.ID)
 	c := e.operator()

@@ -1,16 +1,11 @@
 package elbapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,77 +16,46 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
-	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
 // Users of each role, and whose key is revoked.
 const (
-	adminName    = "alice"
-	operatorName = "oscar"
-	viewerName   = "vera"
+	adminName    = testenv.Admin
+	operatorName = testenv.Operator
+	viewerName   = testenv.Viewer
 	revokedName  = "rex"
 )
 
-var storeKey = bytes.Repeat([]byte{'k'}, 32)
+// tokens are the REST tokens of the users, by name; withKeys fills it once per test binary.
+var tokens = map[string]string{}
 
-// template is a database seeded once per test binary with the demo data, the users and their
-// keys; every test works on its own copy.
-var template struct {
-	once   sync.Once
-	dir    string
-	path   string
-	tokens map[string]string // user name → REST token
-	err    error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if template.dir != "" {
-		os.RemoveAll(template.dir)
-	}
-	os.Exit(code)
-}
-
-func buildTemplate() error {
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "elbapi-test-")
-	if err != nil {
+// withKeys is the demo with its users, an API key for each and an operator whose key is
+// revoked: every test works on its own copy.
+var withKeys = testenv.NewTemplate(testenv.DemoUsers, func(ctx context.Context, store *db.DB) error {
+	if _, err := testenv.AddUser(ctx, store, revokedName, lb.RoleOperator); err != nil {
 		return err
 	}
-	template.dir, template.path = dir, filepath.Join(dir, "template.db")
-	store, err := db.Open(ctx, template.path, db.Options{Key: storeKey})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if _, err := store.SeedDemo(ctx); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword("correct-horse-battery-staple") // once: argon2id is slow on purpose
-	if err != nil {
-		return err
-	}
-	template.tokens = map[string]string{}
-	for name, role := range map[string]lb.Role{adminName: lb.RoleAdmin, operatorName: lb.RoleOperator, viewerName: lb.RoleViewer, revokedName: lb.RoleOperator} {
-		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, hash)
+	for _, name := range []string{adminName, operatorName, viewerName, revokedName} {
+		u, err := store.UserByName(ctx, name)
 		if err != nil {
 			return err
 		}
 		cred := auth.NewAPICredentials()
-		k, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred)
+		k, err := store.CreateAPIKey(ctx, testenv.Origin, u.ID, cred)
 		if err != nil {
 			return err
 		}
-		template.tokens[name] = cred.Token
+		tokens[name] = cred.Token
 		if name == revokedName {
-			if _, err := store.RevokeAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, k.ID); err != nil {
+			if _, err := store.RevokeAPIKey(ctx, testenv.Origin, k.ID); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
+})
 
 // env is one console under test: a copy of the seeded database, the real router and a real
 // HTTP server on 127.0.0.1, with the pools the tests work on.
@@ -138,32 +102,8 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	template.once.Do(func() { template.err = buildTemplate() })
-	if template.err != nil {
-		t.Fatalf("build the seeded template: %v", template.err)
-	}
-	raw, err := os.ReadFile(template.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "console.db")
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	store, err := db.Open(ctx, path, db.Options{Key: storeKey})
-	if err != nil {
-		t.Fatalf("db.Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	router, err := handlers.New(handlers.Config{DB: store, CookieKey: bytes.Repeat([]byte{'c'}, 32),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	e := &env{t: t, ctx: ctx, store: store, srv: srv}
+	c := testenv.NewConsole(t, testenv.Options{Template: withKeys})
+	e := &env{t: t, ctx: c.Ctx, store: c.Store, srv: c.Server}
 	e.findPools()
 	return e
 }
@@ -203,14 +143,9 @@ func (e *env) findPools() {
 // client is gophercloud's service client for the load balancer API, authenticated with the
 // named user's token, at prefix (/v2.0 or /v2).
 func (e *env) client(user, prefix string) *gophercloud.ServiceClient {
-	base := e.srv.URL + prefix + "/"
 	hc := *e.srv.Client()
 	hc.Transport = &recorder{next: hc.Transport, last: &e.last}
-	return &gophercloud.ServiceClient{
-		ProviderClient: &gophercloud.ProviderClient{TokenID: template.tokens[user], HTTPClient: hc},
-		Endpoint:       base,
-		ResourceBase:   base, // pools' URLs add lbaas/pools/…
-	}
+	return testenv.PoolClient(e.srv.URL+prefix, tokens[user], hc)
 }
 
 func (e *env) operator() *gophercloud.ServiceClient { return e.client(operatorName, "/v2.0") }

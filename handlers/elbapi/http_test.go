@@ -22,7 +22,7 @@ func (e *env) raw(method, path, contentType string, body io.Reader) (*http.Respo
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	req.Header.Set("X-Auth-Token", template.tokens[operatorName])
+	req.Header.Set("X-Auth-Token", tokens[operatorName])
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -42,6 +42,7 @@ func (e *env) raw(method, path, contentType string, body io.Reader) (*http.Respo
 }
 
 func TestContentType(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	path := "/v2.0/lbaas/pools/" + e.pool.ID + "/members"
@@ -64,6 +65,7 @@ func TestContentType(t *testing.T) {
 }
 
 func TestBodyTooLarge(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	entries := e.auditCount()
@@ -79,6 +81,7 @@ func TestBodyTooLarge(t *testing.T) {
 }
 
 func TestV2Prefix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client(operatorName, "/v2")
 	if !strings.HasPrefix(membersURL(c, e.pool.ID), e.srv.URL+"/v2/lbaas/pools/") {
@@ -104,6 +107,7 @@ func TestV2Prefix(t *testing.T) {
 }
 
 func TestRequestID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.operator()
 	tests := []struct {
@@ -145,6 +149,7 @@ func TestRequestID(t *testing.T) {
 }
 
 func TestUnknownPool(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.operator()
 	entries := e.auditCount()
@@ -167,6 +172,7 @@ func TestUnknownPool(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	members := "/v2.0/lbaas/pools/" + e.pool.ID + "/members"
 	tests := []struct {

@@ -10,6 +10,7 @@ import (
 // naming it. The list used to take the first and drop the other in silence, so that
 // ?limit=1000&limit=1 answered a thousand members to a client that may have meant one.
 func TestListMembersRepeatedPagingParameter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	base := membersURL(e.operator(), e.pool.ID)
 	for _, q := range []string{"limit=1000&limit=1", "sort_key=weight&sort_key=address", "sort_dir=asc&sort_dir=desc", "marker=a&marker=b"} {

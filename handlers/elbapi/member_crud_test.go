@@ -13,6 +13,7 @@ import (
 )
 
 func TestCreateMember(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	addrs, subnet := e.freeAddresses(1)
@@ -41,6 +42,7 @@ func TestCreateMember(t *testing.T) {
 }
 
 func TestCreateMemberRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	existing := e.members(e.pool.ID)[0]
 	addrs, _ := e.freeAddresses(1)
@@ -67,6 +69,7 @@ func TestCreateMemberRefusals(t *testing.T) {
 }
 
 func TestUpdateMember(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	m := e.members(e.pool.ID)[0]
 	zero, name := 0, "draining now"
@@ -102,6 +105,7 @@ func TestUpdateMember(t *testing.T) {
 }
 
 func TestUpdateMemberRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	m := e.members(e.pool.ID)[0]
 	before := e.members(e.pool.ID)
@@ -117,6 +121,7 @@ func TestUpdateMemberRefusals(t *testing.T) {
 }
 
 func TestDeleteMember(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	m := before[0]

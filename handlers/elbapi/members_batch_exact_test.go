@@ -19,6 +19,7 @@ import (
 // to case. The attack: {"action":"add",…,"Action":null} passed a case-sensitive duplicate check,
 // then ran as a replace-all that emptied the pool while the audit said add.
 func TestBatchCaseVariantKeys(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	addrs, _ := e.freeAddresses(1)
 	m := fmt.Sprintf(`{"address":%q,"protocol_port":8080}`, addrs[0])
@@ -50,6 +51,7 @@ func TestBatchCaseVariantKeys(t *testing.T) {
 // TestBatchAuditRecordsExecutedRequest shows that the audit entry holds the batch as it ran,
 // its effective action named, rather than bytes that another reader might take differently.
 func TestBatchAuditRecordsExecutedRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	keep := before[0]
@@ -79,6 +81,7 @@ func TestBatchAuditRecordsExecutedRequest(t *testing.T) {
 // TestBatchAdditiveOnly follows Octavia: ?additive_only=true creates or updates the members
 // listed and leaves the others alone, where a plain batch update would delete them.
 func TestBatchAdditiveOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.operator()
 	before := e.members(e.pool.ID)
@@ -137,6 +140,7 @@ func TestBatchAdditiveOnly(t *testing.T) {
 }
 
 func TestBatchAdditiveOnlyRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.operator()
 	m := e.members(e.pool.ID)[0]
@@ -165,6 +169,7 @@ func TestBatchAdditiveOnlyRefusals(t *testing.T) {
 // TestUnknownQueryParameters: a parameter an endpoint does not know is refused, never
 // ignored: a client that believes it asked for something must hear that it did not.
 func TestUnknownQueryParameters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.operator()
 	member := e.members(e.pool.ID)[0]
@@ -202,6 +207,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 // TestBatchRefusesSubnetNetworkAndBroadcast: a subnet's first and last addresses name the
 // subnet itself and its broadcast; neither can be a member.
 func TestBatchRefusesSubnetNetworkAndBroadcast(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.operator()
 	addrs, subnet := e.freeAddresses(1)

@@ -24,6 +24,7 @@ func byAddress(ms []lb.Member) map[string]lb.Member {
 }
 
 func TestBatchAdd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	addrs, subnet := e.freeAddresses(2)
@@ -66,6 +67,7 @@ func TestBatchAdd(t *testing.T) {
 }
 
 func TestBatchEmptyLists(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, action string
 		empties      bool
@@ -96,6 +98,7 @@ func TestBatchEmptyLists(t *testing.T) {
 }
 
 func TestBatchDelete(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	body := fmt.Sprintf(`{"action":"delete","members":[{"id":%q},{"id":%q},{"id":%q}]}`, before[0].ID, before[1].ID, before[0].ID)
@@ -117,6 +120,7 @@ func TestBatchDelete(t *testing.T) {
 }
 
 func TestBatchDeleteUnknownID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	other := e.members(e.other.ID)[0].ID // a member, but of another pool
@@ -132,6 +136,7 @@ func TestBatchDeleteUnknownID(t *testing.T) {
 }
 
 func TestBatchReplace(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	keep := before[0]
@@ -160,6 +165,7 @@ func TestBatchReplace(t *testing.T) {
 // TestBatchUpdateMembersNoAction drives gophercloud's own BatchUpdateMembers, which sends no
 // action (Octavia's replace) and "subnet_id": null when no subnet is given.
 func TestBatchUpdateMembersNoAction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.members(e.pool.ID)
 	keep := before[1]
@@ -193,6 +199,7 @@ func TestBatchUpdateMembersNoAction(t *testing.T) {
 }
 
 func TestBatchReplaceWithNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := pools.BatchUpdateMembers(context.Background(), e.operator(), e.pool.ID, []pools.BatchUpdateMemberOpts{}).ExtractErr(); err != nil {
 		t.Fatalf("BatchUpdateMembers: %v", err)
@@ -203,6 +210,7 @@ func TestBatchReplaceWithNothing(t *testing.T) {
 }
 
 func TestBatchRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	existing := e.members(e.pool.ID)[0]
 	addrs, subnet := e.freeAddresses(2)
@@ -258,6 +266,7 @@ func TestBatchRefusals(t *testing.T) {
 // TestBatchRefusalsAudited shows that a refusal by the domain's rules is recorded, with the
 // error kind as its outcome.
 func TestBatchRefusalsAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	addrs, _ := e.freeAddresses(1)
 	body := fmt.Sprintf(`{"action":"add","members":[{"address":%q,"protocol_port":80,"weight":101}]}`, addrs[0])
@@ -270,6 +279,7 @@ func TestBatchRefusalsAudited(t *testing.T) {
 }
 
 func TestBatchName255(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	addrs, _ := e.freeAddresses(2)
 	ascii, accented := strings.Repeat("n", 255), strings.Repeat("é", 255) // characters, not bytes

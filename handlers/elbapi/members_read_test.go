@@ -58,6 +58,7 @@ func checkMember(t *testing.T, got pools.Member, m lb.Member, pool lb.Group) {
 }
 
 func TestListMembers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	want := e.members(e.pool.ID)
 	for _, user := range []string{viewerName, operatorName, adminName} {
@@ -72,9 +73,10 @@ func TestListMembers(t *testing.T) {
 }
 
 func TestListMembersWireFormat(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	req, _ := http.NewRequest(http.MethodGet, membersURL(e.operator(), e.pool.ID), nil)
-	req.Header.Set("X-Auth-Token", template.tokens[viewerName])
+	req.Header.Set("X-Auth-Token", tokens[viewerName])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +111,7 @@ func TestListMembersWireFormat(t *testing.T) {
 }
 
 func TestListMembersPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	want := e.members(e.pool.ID)
 	pages := 0
@@ -145,6 +148,7 @@ func TestListMembersPaging(t *testing.T) {
 }
 
 func TestListMembersFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	want := e.members(e.pool.ID)
 	m := want[0]
@@ -165,6 +169,7 @@ func TestListMembersFilters(t *testing.T) {
 
 // TestListMembersBigPool lists the demo's 260-member pool through the pager.
 func TestListMembersBigPool(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var big db.GroupSummary
 	page, err := e.store.ListLoadBalancers(e.ctx, db.LBFilter{})
@@ -192,6 +197,7 @@ func TestListMembersBigPool(t *testing.T) {
 }
 
 func TestGetMember(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	m := e.members(e.pool.ID)[2]
 	got, err := pools.GetMember(context.Background(), e.client(viewerName, "/v2.0"), e.pool.ID, m.ID).Extract()
