@@ -1,14 +1,10 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -23,18 +19,17 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"lbconsole/auth"
 	"lbconsole/db"
-	"lbconsole/handlers"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
 // Every test user's password, and the users of each role that every environment has.
 const (
-	password     = "correct-horse-battery-staple"
-	adminUser    = "admin"
-	operatorUser = "operator"
-	viewerUser   = "viewer"
+	password     = testenv.Password
+	adminUser    = testenv.Admin
+	operatorUser = testenv.Operator
+	viewerUser   = testenv.Viewer
 )
 
 const (
@@ -47,15 +42,9 @@ const (
 	screenWidth, screenHeight = 1366, 900
 )
 
-var (
-	auditKey  = bytes.Repeat([]byte{'k'}, 32)
-	cookieKey = bytes.Repeat([]byte{'c'}, 32)
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
 	shared.stop()
-	seed.remove()
 	os.Exit(code)
 }
 
@@ -150,59 +139,8 @@ func (b *browserProcess) stop() {
 // ---------------------------------------------------------------------------------------------
 // The console under test.
 
-// seed is a database file with the demo data and the three users, made once per test binary;
-// each test works on a copy of it, because seeding takes a while.
-type seedDB struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-var seed seedDB
-
-func seededDB() (string, error) {
-	seed.once.Do(func() {
-		seed.dir, seed.err = os.MkdirTemp("", "lbconsole-e2e-seed-")
-		if seed.err != nil {
-			return
-		}
-		seed.path = filepath.Join(seed.dir, "seed.db")
-		seed.err = makeSeed(seed.path)
-	})
-	return seed.path, seed.err
-}
-
-func makeSeed(path string) error {
-	ctx := context.Background()
-	store, err := db.Open(ctx, path, db.Options{Key: auditKey})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
-		return fmt.Errorf("SeedDemo = %v, %v; want true, nil", seeded, err)
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	for _, u := range [][2]string{{adminUser, "admin"}, {operatorUser, "operator"}, {viewerUser, "viewer"}} {
-		if _, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u[0], lb.Role(u[1]), hash); err != nil {
-			return err
-		}
-	}
-	// Close checkpoints the WAL into the file, so that the file alone is the database.
-	return store.Close()
-}
-
-func (s *seedDB) remove() {
-	if s.dir != "" {
-		os.RemoveAll(s.dir)
-	}
-}
-
-// env is one console: a copy of the seeded database, the real router, a real HTTP server.
+// env is one console: a copy of the demo database with its users, the real router, a real
+// HTTP server.
 type env struct {
 	t     *testing.T
 	ctx   context.Context
@@ -213,29 +151,8 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	browserRoot(t) // skip (or fail in CI) before any work when there is no browser
-	src, err := seededDB()
-	if err != nil {
-		t.Fatalf("seed the demo database: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "console.db")
-	copyFile(t, src, path)
-	ctx := context.Background()
-	store, err := db.Open(ctx, path, db.Options{Key: auditKey})
-	if err != nil {
-		t.Fatalf("db.Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	router, err := handlers.New(handlers.Config{
-		DB:        store,
-		CookieKey: cookieKey,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	return &env{t: t, ctx: ctx, store: store, base: srv.URL}
+	c := testenv.NewConsole(t, testenv.Options{})
+	return &env{t: t, ctx: c.Ctx, store: c.Store, base: c.Server.URL}
 }
 
 // on returns the environment reporting to t, for use in a subtest.
@@ -250,17 +167,6 @@ func step(t *testing.T, name string, f func(t *testing.T)) {
 	t.Helper()
 	if !t.Run(name, f) {
 		t.FailNow()
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 
