@@ -87,6 +87,7 @@ func keyWorks(t *testing.T, path, accessKeyID string) bool {
 }
 
 func TestKeyCommands(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
 	console(t, goodPassword+"\n", "user", "add", "alice", "--role", "operator", "--db", path)
 	console(t, goodPassword+"\n", "user", "add", "bob", "--role", "viewer", "--db", path)
@@ -178,6 +179,7 @@ func auditCSV(t *testing.T, path string, filters ...string) []map[string]string 
 // Every account change made on the command line is in the audit log, under its own action,
 // with source cli and the operating system account that ran it.
 func TestCLIAccountEventsAreAudited(t *testing.T) {
+	t.Parallel()
 	me := "cli"
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		me = u.Username

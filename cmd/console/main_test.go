@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +22,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -72,6 +72,7 @@ func exitCode(err error) int {
 const goodPassword = "correct horse battery"
 
 func TestUserAdd(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
 
@@ -141,65 +142,13 @@ func TestUserAdd(t *testing.T) {
 	}
 }
 
-var (
-	demoOnce sync.Once
-	demoDir  string
-	demoErr  error
-)
-
-// TestMain removes the demo template that auditedDB builds once for the whole run.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if demoDir != "" {
-		os.RemoveAll(demoDir)
-	}
-	os.Exit(code)
-}
-
-// demoTemplate writes the demo data once (it takes about a second under -race) into a
-// database whose key file lies beside it, as openStore makes it.
-func demoTemplate(t *testing.T) string {
-	t.Helper()
-	demoOnce.Do(func() {
-		if demoDir, demoErr = os.MkdirTemp("", "lbconsole-cmd-test-"); demoErr != nil {
-			return
-		}
-		ctx := context.Background()
-		e, _, _ := testEnv(nil, "")
-		store, _, err := openStore(ctx, filepath.Join(demoDir, "demo.db"), e)
-		if err != nil {
-			demoErr = err
-			return
-		}
-		_, err = store.SeedDemo(ctx)
-		demoErr = errors.Join(err, store.Close())
-	})
-	if demoErr != nil {
-		t.Fatalf("unable to build the demo template: %v", demoErr)
-	}
-	return filepath.Join(demoDir, "demo.db")
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // auditedDB makes a database with demo data and three audit rows (two applied removals and a
 // refused weight), written with the key that the commands will find beside the file.
 func auditedDB(t *testing.T, e env) string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
-	template := demoTemplate(t)
-	copyFile(t, template, path)
-	copyFile(t, template+".key", path+".key")
+	testenv.Demo.CopyTo(t, path) // with the key file beside it, where the commands look
 	store, _, err := openStore(ctx, path, e)
 	if err != nil {
 		t.Fatal(err)
@@ -238,6 +187,7 @@ func auditedDB(t *testing.T, e env) string {
 }
 
 func TestAuditVerify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("an intact chain exits 0", func(t *testing.T) {
@@ -304,6 +254,7 @@ func TestAuditVerify(t *testing.T) {
 }
 
 func TestAuditExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e, _, _ := testEnv(nil, "")
 	path := auditedDB(t, e)
@@ -455,6 +406,7 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 func TestServe(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
@@ -598,6 +550,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, args := range [][]string{{"frobnicate"}, {"user"}, {"user", "rename"}, {"audit"}, {"audit", "shred"}, {"key"}, {"key", "shred"}} {
 		t.Run("an unknown command is status 2: "+strings.Join(args, " "), func(t *testing.T) {

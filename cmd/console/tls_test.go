@@ -110,6 +110,7 @@ func cookieNamed(resp *http.Response, name string) *http.Cookie {
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
 
 func TestServeTLS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	certPath, keyPath, cert := selfSigned(t, dir)
 	const password = "tls test admin password"
@@ -226,6 +227,7 @@ func TestServeTLS(t *testing.T) {
 }
 
 func TestServeTLSAndProxyFlags(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	certPath, keyPath, _ := selfSigned(t, dir)

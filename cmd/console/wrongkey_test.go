@@ -49,6 +49,7 @@ func runRefused(t *testing.T, e env, keyFrom string, args ...string) {
 // A start with another key used to succeed and audit under it, breaking the chain for good.
 // Every subcommand that opens the store now refuses it, and writes nothing.
 func TestWrongKeyIsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
 	e, _, _ := testEnv(nil, goodPassword+"\n")
@@ -104,6 +105,7 @@ func TestWrongKeyIsRefused(t *testing.T) {
 // A database made before the key check was stored takes the key of its first audit row, and
 // refuses another from its first start on.
 func TestWrongKeyOnAnOldDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e, _, _ := testEnv(nil, "")
 	path := auditedDB(t, e)
