@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/loadbalancer/v2/pools"
 
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -338,22 +338,15 @@ func newSLBClient(w *world, name string, seed uint64, id, secret string) *slbCli
 	return &slbClient{w: w, name: name, rng: rand.New(rand.NewPCG(seed, 11)), id: id, secret: secret}
 }
 
-// sdkMu serializes making SDK clients: slb.NewClientWithAccessKey fills a package-level
-// endpoint map without a lock (services/slb/endpoint.go), a race the detector reports.
-var sdkMu sync.Mutex
-
 // client returns the SDK's client for host, made anew when the server moved.
 func (c *slbClient) client(host string) (*slb.Client, error) {
 	if c.sdk != nil && c.sdkHost == host {
 		return c.sdk, nil
 	}
-	sdkMu.Lock()
-	sdk, err := slb.NewClientWithAccessKey(region, c.id, c.secret)
-	sdkMu.Unlock()
+	sdk, err := testenv.SLBClient(host, c.id, c.secret) // the SDK speaks http unless told otherwise
 	if err != nil {
 		return nil, err
 	}
-	sdk.Domain = host // the SDK speaks http unless told otherwise
 	sdk.GetConfig().WithAutoRetry(false)
 	sdk.SetConnectTimeout(2 * time.Second)
 	sdk.SetReadTimeout(c.w.timeout)
@@ -559,8 +552,7 @@ func newGopherClient(w *world, name string, seed uint64, token string) *gopherCl
 
 // service returns a service client for host that sends requestID as X-Request-Id.
 func (c *gopherClient) service(host, requestID string) *gophercloud.ServiceClient {
-	base := "http://" + host + "/v2.0/"
-	sc := &gophercloud.ServiceClient{ProviderClient: c.pc, Endpoint: base, ResourceBase: base}
+	sc := testenv.PoolService(c.pc, "http://"+host+"/v2.0")
 	if requestID != "" {
 		sc.MoreHeaders = map[string]string{"X-Request-Id": requestID}
 	}

@@ -1,13 +1,7 @@
 package stress
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -16,51 +10,18 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
-	"lbconsole/handlers"
-	"lbconsole/lb"
+	"lbconsole/internal/testenv"
 )
-
-// password is every stress user's password.
-const password = "stress-test-password-long-enough"
 
 // TestConcurrentClients runs console, SLB SDK and gophercloud clients at once against one
 // server on a real SQLite file, all on the same few groups, for LBCONSOLE_STRESS_SECONDS
-// (default 5), then checks that whatever the interleaving was, nothing was lost or doubled.
+// (default 3), then checks that whatever the interleaving was, nothing was lost or doubled.
 func TestConcurrentClients(t *testing.T) {
-	ctx := context.Background()
-	seconds := envInt(t, "LBCONSOLE_STRESS_SECONDS", 5)
-	path := filepath.Join(t.TempDir(), "stress.db")
-	store, err := db.Open(ctx, path, db.Options{Key: bytes.Repeat([]byte{'s'}, 32)})
-	if err != nil {
-		t.Fatalf("db.Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
-		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := map[string]auth.APICredentials{}
-	for name, role := range map[string]lb.Role{"admin": lb.RoleAdmin, "operator": lb.RoleOperator} {
-		u, err := store.CreateUser(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, name, role, hash)
-		if err != nil {
-			t.Fatalf("CreateUser(%s): %v", name, err)
-		}
-		cred := auth.NewAPICredentials()
-		if _, err := store.CreateAPIKey(ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, u.ID, cred); err != nil {
-			t.Fatalf("CreateAPIKey(%s): %v", name, err)
-		}
-		creds[name] = cred
-	}
-	router, err := handlers.New(handlers.Config{DB: store, CookieKey: bytes.Repeat([]byte{'c'}, 32),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
+	t.Parallel()
+	seconds := envInt(t, "LBCONSOLE_STRESS_SECONDS", 3)
+	c := testenv.NewConsole(t, testenv.Options{})
+	ctx, store, srv := c.Ctx, c.Store, c.Server
+	creds := map[string]auth.APICredentials{testenv.Admin: c.APIKey(testenv.Admin), testenv.Operator: c.APIKey(testenv.Operator)}
 
 	fx := pickFixture(t, ctx, store)
 	for _, g := range fx.targets {
@@ -73,7 +34,7 @@ func TestConcurrentClients(t *testing.T) {
 	var consoles []*consoleClient
 	for i := 0; i < 3; i++ {
 		c := newConsoleClient(w, fmt.Sprintf("console%d", i), uint64(100+i))
-		if err := c.signIn(w.host(), "operator", password); err != nil {
+		if err := c.signIn(w.host(), testenv.Operator, password); err != nil {
 			t.Fatalf("sign in: %v", err)
 		}
 		consoles = append(consoles, c)
@@ -83,7 +44,7 @@ func TestConcurrentClients(t *testing.T) {
 		steps = append(steps, c.step)
 		w.count.client(kindConsole)
 	}
-	for i, user := range []string{"operator", "operator", "admin"} {
+	for i, user := range []string{testenv.Operator, testenv.Operator, testenv.Admin} {
 		steps = append(steps, newSLBClient(w, fmt.Sprintf("slb%d", i), uint64(200+i), creds[user].AccessKeyID, creds[user].AccessKeySecret).step)
 		w.count.client(kindSLB)
 		steps = append(steps, newGopherClient(w, fmt.Sprintf("gc%d", i), uint64(300+i), creds[user].Token).step)

@@ -3,14 +3,12 @@ package stress
 import (
 	"bufio"
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,12 +23,14 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
-// exportDB is a database made for the export tests: the demo data, an admin with an API key,
-// viewers, and an audit log of several megabytes, so that a download of it outgrows what the
-// kernel's socket buffers hold and a client that stops reading really stalls the server's writes.
+// exportDB is a database made for the export tests: the demo data with its users, an API key
+// for the admin, more viewers, and an audit log of several megabytes, so that a download of it
+// outgrows what the kernel's socket buffers hold and a client that stops reading really
+// stalls the server's writes.
 type exportDB struct {
 	path    string
 	cred    auth.APICredentials // the admin's
@@ -43,42 +43,22 @@ type exportDB struct {
 // auditMessage makes each refusal's CSV row about 2 KB.
 var auditMessage = strings.Repeat("the parameter BackendServers was refused; ", 45)
 
-// seedExportDB writes the key file and the database at dir/name with rows audit entries and
+// seedExportDB writes the database at dir/name, with its key file, with rows audit entries and
 // the named viewers, through the store, before any server runs.
 func seedExportDB(t *testing.T, dir, name string, rows int, viewers []string) exportDB {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(dir, name)
-	key := make([]byte, 32)
-	for i := range key {
-		key[i] = byte(i*7 + 3)
-	}
-	if err := os.WriteFile(path+".key", []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	store, err := db.Open(ctx, path, db.Options{Key: key})
+	testenv.DemoUsers.CopyTo(t, path)
+	store, err := db.Open(ctx, path, db.Options{Key: testenv.Key()})
 	if err != nil {
 		t.Fatalf("db.Open: %v", err)
 	}
 	defer store.Close()
-	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
-		t.Fatalf("SeedDemo = %v, %v; want true, nil", seeded, err)
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := store.CreateUser(ctx, testOrigin, "admin", lb.RoleAdmin, hash)
-	if err != nil {
-		t.Fatalf("CreateUser(admin): %v", err)
-	}
-	x := exportDB{path: path, cred: auth.NewAPICredentials(), rows: rows, viewers: viewers}
-	if _, err := store.CreateAPIKey(ctx, testOrigin, admin.ID, x.cred); err != nil {
-		t.Fatalf("CreateAPIKey: %v", err)
-	}
+	x := exportDB{path: path, cred: testenv.APIKey(t, store, testenv.Admin), rows: rows, viewers: viewers}
 	for _, v := range viewers {
-		if _, err := store.CreateUser(ctx, testOrigin, v, lb.RoleViewer, hash); err != nil {
-			t.Fatalf("CreateUser(%s): %v", v, err)
+		if _, err := testenv.AddUser(ctx, store, v, lb.RoleViewer); err != nil {
+			t.Fatal(err)
 		}
 	}
 	page, err := store.ListLoadBalancers(ctx, db.LBFilter{Region: region, Status: lb.LBActive})
@@ -102,7 +82,7 @@ func seedExportDB(t *testing.T, dir, name string, rows int, viewers []string) ex
 	start := time.Now()
 	for i := 0; i < rows; i++ {
 		req := db.BatchRequest{LoadBalancerID: page.Items[i%len(page.Items)].ID, Batch: lb.Batch{Action: lb.ActionAdd},
-			Actor: "admin", Source: db.SourceSLBAPI, ClientIP: "127.0.0.1", RequestID: fmt.Sprintf("seed-%06d", i)}
+			Actor: testenv.Admin, Source: db.SourceSLBAPI, ClientIP: "127.0.0.1", RequestID: fmt.Sprintf("seed-%06d", i)}
 		if _, err := store.RecordRefusal(ctx, req, "InvalidParameter", auditMessage); err != nil {
 			t.Fatalf("RecordRefusal %d: %v", i, err)
 		}
@@ -213,7 +193,7 @@ type probe struct {
 // probes are the pages the attack froze: the load balancer list, sign-in, the REST API's
 // member list, the SLB API's DescribeLoadBalancers and readiness.
 func probes(t *testing.T, host string, x exportDB) []probe {
-	admin := signedIn(t, host, "admin")
+	admin := signedIn(t, host, testenv.Admin)
 	sdk, rest := x.apiClients(t, host)
 	get := func(c *http.Client, path string) error {
 		res, err := c.Get("http://" + host + path)
@@ -231,7 +211,7 @@ func probes(t *testing.T, host string, x exportDB) []probe {
 	return []probe{
 		{"GET /lbs", func(context.Context) error { return get(admin.http, "/lbs") }},
 		{"sign-in", func(context.Context) error {
-			return newConsoleClient(&world{timeout: 90 * time.Second}, "probe", 1).signIn(host, "admin", password)
+			return newConsoleClient(&world{timeout: 90 * time.Second}, "probe", 1).signIn(host, testenv.Admin, password)
 		}},
 		{"REST member list", func(ctx context.Context) error {
 			_, err := pools.ListMembers(rest, x.pool, nil).AllPages(ctx)
@@ -250,18 +230,13 @@ func probes(t *testing.T, host string, x exportDB) []probe {
 // apiClients returns the SLB SDK's and gophercloud's clients for host, as the admin.
 func (x exportDB) apiClients(t *testing.T, host string) (*slb.Client, *gophercloud.ServiceClient) {
 	t.Helper()
-	sdkMu.Lock()
-	sdk, err := slb.NewClientWithAccessKey(region, x.cred.AccessKeyID, x.cred.AccessKeySecret)
-	sdkMu.Unlock()
+	sdk, err := testenv.SLBClient(host, x.cred.AccessKeyID, x.cred.AccessKeySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sdk.Domain = host
 	sdk.GetConfig().WithAutoRetry(false)
 	sdk.SetReadTimeout(90 * time.Second)
-	pc := &gophercloud.ProviderClient{TokenID: x.cred.Token, HTTPClient: http.Client{Timeout: 90 * time.Second}}
-	base := "http://" + host + "/v2.0/"
-	return sdk, &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base}
+	return sdk, testenv.PoolClient("http://"+host+"/v2.0", x.cred.Token, http.Client{Timeout: 90 * time.Second})
 }
 
 // latencies are the times each probe took, and what failed.
@@ -314,6 +289,3 @@ func (l latencies) report() string {
 	}
 	return b.String()
 }
-
-// testOrigin is who the fixtures' accounts and keys are audited as being made by.
-var testOrigin = db.Origin{Actor: "test", Source: db.SourceCLI}

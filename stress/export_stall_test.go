@@ -3,11 +3,11 @@ package stress
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"lbconsole/internal/testenv"
 )
 
 // exportCap is how many audit downloads one user may run at once.
@@ -19,31 +19,27 @@ const exportCap = 2
 // Other pages must keep answering while downloads stall, one user runs at most exportCap
 // downloads at once (the rest are refused with 429 and Retry-After), a download that stops
 // reading is cut and its slot freed, and the cap holds across two servers on one database,
-// where the slots of a killed server expire by themselves.
+// where the slots of a killed server expire by themselves. The log has LBCONSOLE_EXPORT_ROWS
+// entries (default 6,000, about 12 MB of CSV); the other pages are asked LBCONSOLE_EXPORT_ROUNDS
+// times (default 5) while downloads stall.
 func TestStalledExports(t *testing.T) {
-	rounds := envInt(t, "LBCONSOLE_EXPORT_ROUNDS", 20)
+	t.Parallel()
+	rounds := envInt(t, "LBCONSOLE_EXPORT_ROUNDS", 5)
+	// Rows of about 2 KB: 6,000 make a download several times what the socket buffers hold.
 	rows := envInt(t, "LBCONSOLE_EXPORT_ROWS", 6000)
-	dir := t.TempDir()
-	bin := buildConsole(t, dir)
-	users := []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace"}
-	x := seedExportDB(t, dir, "export.db", rows, users)
-	logFile, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
+	users := []string{"bob", "carol", "dave", "erin", "faye", "frank", "grace"}
+	x := seedExportDB(t, t.TempDir(), "export.db", rows, users)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	h := &harness{t: t, bin: bin, dbPath: x.path, log: logFile, env: serverEnv()}
-	srv := h.start(ctx)
-	t.Cleanup(func() { srv.kill() })
-	ps := probes(t, srv.addr, x) // signed in before anything stalls
+	h := testenv.NewHarness(t, x.path)
+	srv := h.Start(ctx)
+	ps := probes(t, srv.Addr, x) // signed in before anything stalls
 
 	t.Run("one user's eight stalled downloads", func(t *testing.T) {
-		c := signedIn(t, srv.addr, "alice")
+		c := signedIn(t, srv.Addr, users[0])
 		var ok, refused []*download
 		for i := 0; i < 8; i++ {
-			d := startDownload(t, srv.addr, c)
+			d := startDownload(t, srv.Addr, c)
 			defer d.close()
 			switch d.status {
 			case http.StatusOK:
@@ -70,12 +66,12 @@ func TestStalledExports(t *testing.T) {
 	t.Run("four users' eight stalled downloads", func(t *testing.T) {
 		var clients []*consoleClient
 		for _, u := range users[1:5] {
-			clients = append(clients, signedIn(t, srv.addr, u))
+			clients = append(clients, signedIn(t, srv.Addr, u))
 		}
 		accepted := 0
 		for _, c := range clients {
 			for i := 0; i < exportCap; i++ {
-				d := startDownload(t, srv.addr, c)
+				d := startDownload(t, srv.Addr, c)
 				defer d.close()
 				if d.status == http.StatusOK {
 					accepted++
@@ -87,33 +83,33 @@ func TestStalledExports(t *testing.T) {
 		logf(t, "%d downloads by 4 users stalled", accepted)
 		checkOthersAnswer(t, ctx, ps, rounds)
 	})
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("the server did not stop cleanly: %v", err)
 	}
 
 	// A short stall timeout, so that the next cases do not wait a minute.
-	h.env = append(serverEnv(), "CONSOLE_EXPORT_STALL_TIMEOUT=3s")
+	h.Env = append(testenv.ServerEnv(), "CONSOLE_EXPORT_STALL_TIMEOUT=2s")
 
 	t.Run("a stalled download is cut and frees its slot", func(t *testing.T) {
-		srv := h.start(ctx)
-		defer srv.kill()
-		c := signedIn(t, srv.addr, "frank")
+		srv := h.Start(ctx)
+		defer srv.Kill()
+		c := signedIn(t, srv.Addr, "frank")
 		var stalled []*download
 		for i := 0; i < exportCap; i++ {
-			d := startDownload(t, srv.addr, c)
+			d := startDownload(t, srv.Addr, c)
 			defer d.close()
 			if d.status != http.StatusOK {
 				t.Fatalf("download %d: %d %q; want 200", i+1, d.status, d.body)
 			}
 			stalled = append(stalled, d)
 		}
-		if d := startDownload(t, srv.addr, c); d.status != http.StatusTooManyRequests {
+		if d := startDownload(t, srv.Addr, c); d.status != http.StatusTooManyRequests {
 			d.close()
 			t.Fatalf("a download beyond the cap: %d; want 429", d.status)
 		}
 		// The stalled downloads hold their slots until the server cuts them; then a new one
 		// is accepted and, read by a client that keeps reading, is complete.
-		d := waitForDownload(t, srv.addr, c, 90*time.Second)
+		d := waitForDownload(t, srv.Addr, c, 90*time.Second)
 		lines, err := d.finish()
 		if err != nil || lines != x.rows+1 {
 			t.Errorf("the download after the stalled ones: %d lines, %v; want the header and %d rows", lines, err, x.rows)
@@ -127,29 +123,29 @@ func TestStalledExports(t *testing.T) {
 	})
 
 	t.Run("the cap holds across two servers on one database", func(t *testing.T) {
-		a, b := h.start(ctx), h.start(ctx)
-		defer a.kill()
-		defer b.kill()
-		onA, onB := signedIn(t, a.addr, "grace"), signedIn(t, b.addr, "grace")
+		a, b := h.Start(ctx), h.Start(ctx)
+		defer a.Kill()
+		defer b.Kill()
+		onA, onB := signedIn(t, a.Addr, "grace"), signedIn(t, b.Addr, "grace")
 		for i := 0; i < exportCap; i++ {
-			d := startDownload(t, a.addr, onA)
+			d := startDownload(t, a.Addr, onA)
 			defer d.close()
 			if d.status != http.StatusOK {
 				t.Fatalf("download %d on the first server: %d %q; want 200", i+1, d.status, d.body)
 			}
 		}
-		if d := startDownload(t, b.addr, onB); d.status != http.StatusTooManyRequests {
+		if d := startDownload(t, b.Addr, onB); d.status != http.StatusTooManyRequests {
 			d.close()
 			t.Fatalf("a download beyond the cap on the second server: %d; want 429", d.status)
 		}
 		// A server killed mid-download never releases its slots: they expire by themselves.
-		a.kill()
-		d := waitForDownload(t, b.addr, onB, 90*time.Second)
+		a.Kill()
+		d := waitForDownload(t, b.Addr, onB, 90*time.Second)
 		if lines, err := d.finish(); err != nil || lines != x.rows+1 {
 			t.Errorf("the download after the first server died: %d lines, %v; want the header and %d rows", lines, err, x.rows)
 		}
 	})
-	h.checkLog()
+	h.CheckLog()
 }
 
 // checkOthersAnswer times the other pages while downloads stall: every one must answer, and

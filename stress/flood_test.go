@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"lbconsole/internal/testenv"
 )
 
 // maxSignInFloodRSS is the most memory the server may take at its peak under a flood of
@@ -24,31 +26,30 @@ import (
 // the checks run a few at a time.
 const maxSignInFloodRSS = 256 << 20
 
-// TestFloodsOnTheBinary runs the real binary and floods it as an outside attacker did: 200
-// concurrent sign-ins from 200 addresses (peak memory must stay bounded, and /healthz is timed
-// meanwhile), 40 concurrent wrong passwords for one account (no more than the throttle allows
-// may be checked), 20,000 requests with made-up method names (no new metric series), and a
-// flood of throttled sign-ins (a row per address and minute, not per attempt). The server
-// believes X-Forwarded-For from loopback here, so that one test client can be many addresses.
+// TestFloodsOnTheBinary runs the real binary and floods it as an outside attacker did:
+// concurrent sign-ins from as many addresses (LBCONSOLE_SIGNIN_FLOOD, default 100: peak memory
+// must stay bounded, and /healthz is timed meanwhile), 40 concurrent wrong passwords for one
+// account (no more than the throttle allows may be checked), requests with made-up method
+// names (LBCONSOLE_METHOD_FLOOD, default 5,000: no new metric series), and a flood of throttled
+// sign-ins for LBCONSOLE_THROTTLED_FLOOD_SECONDS (default 2: a row per address and minute, not
+// per attempt). The attack was 200 sign-ins, 20,000 methods and minutes of throttled sign-ins;
+// the defaults are smaller so that the suite stays quick, and the variables run the attack's
+// size. The server believes X-Forwarded-For from loopback here, so that one test client can be
+// many addresses.
 func TestFloodsOnTheBinary(t *testing.T) {
-	dir := t.TempDir()
-	bin := buildConsole(t, dir)
-	dbPath := filepath.Join(dir, "flood.db")
-	logFile, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	h := &harness{t: t, bin: bin, dbPath: dbPath, log: logFile, env: serverEnv()}
+	t.Parallel()
+	// An empty database: the server makes its first admin, "admin", with testenv's password.
+	dbPath := filepath.Join(t.TempDir(), "flood.db")
+	h := testenv.NewHarness(t, dbPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	srv := h.start(ctx, "--trusted-proxies", "127.0.0.0/8")
-	t.Cleanup(func() { srv.kill() })
-	base := "http://" + srv.addr
-	pid := srv.cmd.Process.Pid
+	srv := h.Start(ctx, "--trusted-proxies", "127.0.0.0/8")
+	base := "http://" + srv.Addr
+	pid := srv.Pid()
 
 	t.Run("ConcurrentSignInsFromManyAddresses", func(t *testing.T) {
-		n := envInt(t, "LBCONSOLE_SIGNIN_FLOOD", 200)
+		// Far more than the few passwords the server hashes at once.
+		n := envInt(t, "LBCONSOLE_SIGNIN_FLOOD", raceOr(100, 50))
 		before := vmHWM(t, pid)
 		stopHealth := timeHealthz(base)
 		codes := signInFlood(t, base, n, func(i int) (string, string, string) {
@@ -61,7 +62,7 @@ func TestFloodsOnTheBinary(t *testing.T) {
 		if codes[http.StatusUnauthorized] == 0 {
 			t.Errorf("no sign-in was checked (no 401 among %v): the test exercised nothing", codes)
 		}
-		if raceEnabled {
+		if testenv.Race() {
 			logf(t, "the race detector multiplies memory: the %d MiB bound is not checked", maxSignInFloodRSS>>20)
 		} else if peak > maxSignInFloodRSS {
 			t.Errorf("peak RSS %d MiB under %d concurrent sign-ins; want under %d MiB", peak>>20, n, maxSignInFloodRSS>>20)
@@ -83,10 +84,8 @@ func TestFloodsOnTheBinary(t *testing.T) {
 	})
 
 	t.Run("MadeUpMethods", func(t *testing.T) {
-		n := int64(20_000)
-		if raceEnabled {
-			n = 2_000 // the race detector slows each request tenfold; the point holds for any number
-		}
+		// The race detector slows each request tenfold; the point holds for any number.
+		n := int64(envInt(t, "LBCONSOLE_METHOD_FLOOD", raceOr(5_000, 1_000)))
 		var sent atomic.Int64
 		var wg sync.WaitGroup
 		client := &http.Client{Timeout: 30 * time.Second}
@@ -140,7 +139,7 @@ func TestFloodsOnTheBinary(t *testing.T) {
 
 	t.Run("ThrottledFlood", func(t *testing.T) {
 		const addr = "10.3.0.1"
-		seconds := envInt(t, "LBCONSOLE_THROTTLED_FLOOD_SECONDS", 5)
+		seconds := envInt(t, "LBCONSOLE_THROTTLED_FLOOD_SECONDS", 2)
 		// Twenty failures throttle the address; then everything it sends is refused unchecked.
 		first := newBrowser(t, base)
 		for i := 0; i < 20; i++ {
@@ -184,10 +183,10 @@ func TestFloodsOnTheBinary(t *testing.T) {
 		}
 	})
 
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("the server did not stop cleanly on SIGTERM: %v", err)
 	}
-	h.checkLog()
+	h.CheckLog()
 }
 
 var (

@@ -15,11 +15,15 @@ import (
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
 // region is where the groups under stress live; the SLB SDK clients are made for it.
-const region = "cn-hangzhou"
+const region = testenv.Region
+
+// password is every stress user's password.
+const password = testenv.Password
 
 // envInt reads a positive whole number from the environment, or returns def.
 func envInt(t testing.TB, name string, def int) int {
@@ -33,6 +37,15 @@ func envInt(t testing.TB, name string, def int) int {
 		t.Fatalf("%s=%q: want a positive whole number", name, v)
 	}
 	return n
+}
+
+// raceOr is def, or underRace when the tests run with the race detector, which slows the
+// server several times: a default that makes load makes less of it there.
+func raceOr(def, underRace int) int {
+	if testenv.Race() {
+		return underRace
+	}
+	return def
 }
 
 // target is one group the clients work on, as it was before they started.

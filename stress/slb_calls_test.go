@@ -1,7 +1,6 @@
 package stress
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
@@ -10,12 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"lbconsole/auth"
+	"lbconsole/internal/testenv"
 
 	sdkauth "github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	sdkcreds "github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
@@ -26,53 +27,13 @@ import (
 // Helpers for the tests that call the SLB API of the real binary outside the SDK's client:
 // signed URLs kept to be sent again, and floods faster than the SDK's client can make them.
 
-// addUser adds a user with the binary, the password on standard input, while the server runs.
-func (h *harness) addUser(ctx context.Context, name, role string) {
-	h.t.Helper()
-	cmd := exec.CommandContext(ctx, h.bin, "user", "add", name, "--role", role, "--db", h.dbPath)
-	cmd.Env, cmd.Stdin = h.env, strings.NewReader(password+"\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		h.t.Fatalf("console user add %s --role %s: %v\n%s", name, role, err, out)
-	}
-}
-
-// keyFor makes an API key for user with the binary, while the server runs.
-func (h *harness) keyFor(ctx context.Context, user string) credentials {
-	h.t.Helper()
-	cmd := exec.CommandContext(ctx, h.bin, "key", "create", "--user", user, "--db", h.dbPath)
-	cmd.Env = h.env
-	out, err := cmd.Output()
-	if err != nil {
-		h.t.Fatalf("console key create --user %s: %v\n%s", user, err, out)
-	}
-	var c credentials
-	for _, line := range strings.Split(string(out), "\n") {
-		k, v, _ := strings.Cut(line, ": ")
-		switch k {
-		case "AccessKeyId":
-			c.id = v
-		case "AccessKeySecret":
-			c.secret = v
-		case "Token":
-			c.token = v
-		}
-	}
-	if c.id == "" || c.secret == "" {
-		h.t.Fatalf("console key create printed %q; want AccessKeyId and AccessKeySecret lines", out)
-	}
-	return c
-}
-
 // sdkClient is the real SDK's client for a key, pointed at addr, without retries.
-func sdkClient(t testing.TB, addr string, c credentials) *slb.Client {
+func sdkClient(t testing.TB, addr string, c auth.APICredentials) *slb.Client {
 	t.Helper()
-	sdkMu.Lock()
-	sdk, err := slb.NewClientWithAccessKey(region, c.id, c.secret)
-	sdkMu.Unlock()
+	sdk, err := testenv.SLBClient(addr, c.AccessKeyID, c.AccessKeySecret)
 	if err != nil {
 		t.Fatalf("NewClientWithAccessKey: %v", err)
 	}
-	sdk.Domain = addr
 	sdk.GetConfig().WithAutoRetry(false)
 	sdk.SetConnectTimeout(5 * time.Second)
 	sdk.SetReadTimeout(30 * time.Second)
@@ -81,14 +42,14 @@ func sdkClient(t testing.TB, addr string, c credentials) *slb.Client {
 
 // sdkSignedURL signs req with the SDK's own signer, as its client would before sending it,
 // and returns the URL it would POST: what anyone on the path could capture and send again.
-func sdkSignedURL(t testing.TB, addr string, c credentials, req requests.AcsRequest) string {
+func sdkSignedURL(t testing.TB, addr string, c auth.APICredentials, req requests.AcsRequest) string {
 	t.Helper()
 	req.SetDomain(addr)
 	req.SetScheme("http")
 	if err := requests.InitParams(req); err != nil {
 		t.Fatal(err)
 	}
-	if err := sdkauth.Sign(req, nil, region, sdkcreds.NewStaticAKCredentialsProvider(c.id, c.secret)); err != nil {
+	if err := sdkauth.Sign(req, nil, region, sdkcreds.NewStaticAKCredentialsProvider(c.AccessKeyID, c.AccessKeySecret)); err != nil {
 		t.Fatal(err)
 	}
 	return req.BuildUrl()
@@ -135,14 +96,14 @@ func postSLB(client *http.Client, u string) (slbAnswer, error) {
 // signer signs calls of one key the way the SDK's rpc_signature_composer.go does, without the
 // SDK's client around it, so that a flood is not limited by the client's speed.
 type signer struct {
-	cred credentials
+	cred auth.APICredentials
 	host string
 }
 
 // url returns the POST URL of a call with params plus the common parameters.
 func (s signer) url(params map[string]string) string {
 	p := map[string]string{"Version": "2014-05-15", "Format": "JSON", "SignatureMethod": "HMAC-SHA1",
-		"SignatureVersion": "1.0", "SignatureType": "", "RegionId": region, "AccessKeyId": s.cred.id,
+		"SignatureVersion": "1.0", "SignatureType": "", "RegionId": region, "AccessKeyId": s.cred.AccessKeyID,
 		"Timestamp": time.Now().UTC().Format("2006-01-02T15:04:05Z")}
 	for k, v := range params {
 		p[k] = v
@@ -157,7 +118,7 @@ func (s signer) url(params map[string]string) string {
 		pairs = append(pairs, rfc3986(k)+"="+rfc3986(p[k]))
 	}
 	query := strings.Join(pairs, "&")
-	m := hmac.New(sha1.New, []byte(s.cred.secret+"&"))
+	m := hmac.New(sha1.New, []byte(s.cred.AccessKeySecret+"&"))
 	m.Write([]byte("POST&%2F&" + rfc3986(query)))
 	return "http://" + s.host + "/?" + query + "&Signature=" + rfc3986(base64.StdEncoding.EncodeToString(m.Sum(nil)))
 }

@@ -2,52 +2,39 @@ package stress
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 
+	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
-// newHarness builds the binary and prepares a database file and a server log in a temporary
-// directory.
-func newHarness(t *testing.T, name string) *harness {
+// newHarness prepares to run the binary on a copy of the demo database with its users, named
+// name.db in a directory of the test's own.
+func newHarness(t *testing.T, name string) *testenv.Harness {
 	t.Helper()
-	dir := t.TempDir()
-	bin := buildConsole(t, dir)
-	logFile, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { logFile.Close() })
-	return &harness{t: t, bin: bin, dbPath: filepath.Join(dir, name+".db"), log: logFile, env: serverEnv()}
+	path := filepath.Join(t.TempDir(), name+".db")
+	testenv.DemoUsers.CopyTo(t, path)
+	return testenv.NewHarness(t, path)
 }
 
-// fixture opens the database the server serves, beside it, and picks groups and servers.
-func (h *harness) fixture(ctx context.Context) fixture {
-	h.t.Helper()
-	key, err := os.ReadFile(h.dbPath + ".key")
+// fixtureOf opens the database at path, which a server may be serving, and picks groups and
+// servers.
+func fixtureOf(t *testing.T, ctx context.Context, path string) fixture {
+	t.Helper()
+	store, err := db.Open(ctx, path, db.Options{Key: testenv.Key()})
 	if err != nil {
-		h.t.Fatalf("the server left no key file beside the database: %v", err)
-	}
-	storeKey, err := hex.DecodeString(strings.TrimSpace(string(key)))
-	if err != nil {
-		h.t.Fatalf("key file: %v", err)
-	}
-	store, err := db.Open(ctx, h.dbPath, db.Options{Key: storeKey})
-	if err != nil {
-		h.t.Fatalf("db.Open: %v", err)
+		t.Fatalf("db.Open: %v", err)
 	}
 	defer store.Close()
-	return pickFixture(h.t, ctx, store)
+	return pickFixture(t, ctx, store)
 }
 
 // TestSLBReplayAcrossRestartAndProcesses captures a signed RemoveVServerGroupBackendServers as
@@ -56,44 +43,43 @@ func (h *harness) fixture(ctx context.Context) fixture {
 // same time, both ways. Each replay must be refused with SignatureNonceUsed and must leave the
 // server it would remove in the group.
 func TestSLBReplayAcrossRestartAndProcesses(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	h := newHarness(t, "replay")
-	srv := h.start(ctx, "--demo")
-	t.Cleanup(func() { srv.kill() })
-	cred := h.keyCreate(ctx)
-	g, server := replayTarget(t, h.fixture(ctx))
+	srv := h.Start(ctx)
+	cred := h.KeyCreate(ctx, testenv.Admin)
+	g, server := replayTarget(t, fixtureOf(t, ctx, h.DBPath))
 	r := &replayer{t: t, cred: cred, group: g.Group.ID, server: server.ID, port: g.Port}
-	r.add(srv.addr)
+	r.add(srv.Addr)
 
 	// The captured call works once, on the server it was made for.
-	captured := r.removal(srv.addr)
+	captured := r.removal(srv.Addr)
 	r.send(captured, http.StatusOK, "")
-	r.wantMember(srv.addr, false, "after the captured removal")
-	r.add(srv.addr)
+	r.wantMember(srv.Addr, false, "after the captured removal")
+	r.add(srv.Addr)
 
-	srv.kill()
-	srv = h.start(ctx)
-	r.send(onHost(t, captured, srv.addr), http.StatusBadRequest, "SignatureNonceUsed")
-	r.wantMember(srv.addr, true, "after the removal was replayed to the restarted server")
+	srv.Kill()
+	srv = h.Start(ctx)
+	r.send(onHost(t, captured, srv.Addr), http.StatusBadRequest, "SignatureNonceUsed")
+	r.wantMember(srv.Addr, true, "after the removal was replayed to the restarted server")
 	logf(t, "replay after SIGKILL and restart: refused with SignatureNonceUsed; %s:%d still in %s", server.ID, g.Port, g.Group.ID)
 
-	second := h.start(ctx)
-	t.Cleanup(func() { second.kill() })
-	for _, hop := range []struct{ from, to *proc }{{srv, second}, {second, srv}} {
-		captured := r.removal(hop.from.addr)
+	second := h.Start(ctx)
+	for _, hop := range []struct{ from, to *testenv.Process }{{srv, second}, {second, srv}} {
+		captured := r.removal(hop.from.Addr)
 		r.send(captured, http.StatusOK, "")
-		r.add(hop.from.addr)
-		r.send(onHost(t, captured, hop.to.addr), http.StatusBadRequest, "SignatureNonceUsed")
-		r.wantMember(hop.to.addr, true, "after a removal made for one server was replayed to the other")
+		r.add(hop.from.Addr)
+		r.send(onHost(t, captured, hop.to.Addr), http.StatusBadRequest, "SignatureNonceUsed")
+		r.wantMember(hop.to.Addr, true, "after a removal made for one server was replayed to the other")
 	}
 	logf(t, "replay to a second server on the same database, both ways: refused with SignatureNonceUsed")
-	for _, p := range []*proc{srv, second} {
-		if err := p.stop(); err != nil {
+	for _, p := range []*testenv.Process{srv, second} {
+		if err := p.Stop(); err != nil {
 			t.Errorf("a server did not stop cleanly on SIGTERM: %v", err)
 		}
 	}
-	h.checkLog()
+	h.CheckLog()
 }
 
 // replayTarget picks a group and a running server of its VPC that is not in it.
@@ -116,7 +102,7 @@ func replayTarget(t *testing.T, fx fixture) (target, lb.Server) {
 // replayer makes, sends and checks the calls of the replay test, on one group and server.
 type replayer struct {
 	t      *testing.T
-	cred   credentials
+	cred   auth.APICredentials
 	group  string
 	server string
 	port   int

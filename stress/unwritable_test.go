@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"lbconsole/internal/testenv"
+
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 	"github.com/gophercloud/gophercloud/v2"
@@ -28,11 +30,12 @@ import (
 // writes answer 503 rather than 500, /readyz says not ready, and once room is made all is well
 // again. A real full disk: SQLite gets ENOSPC from the kernel, as it does on a full volume.
 func TestFullDisk(t *testing.T) {
+	t.Parallel()
 	if err := exec.Command("unshare", "--user", "--map-root-user", "--mount", "true").Run(); err != nil {
 		t.Skipf("this test mounts a tmpfs in a user namespace, which this machine does not allow (unshare: %v)", err)
 	}
 	dir := t.TempDir()
-	bin := buildConsole(t, dir)
+	bin := testenv.Binary(t)
 	seed := filepath.Join(dir, "seed")
 	mnt := filepath.Join(dir, "disk")
 	for _, d := range []string{seed, mnt} {
@@ -45,16 +48,16 @@ func TestFullDisk(t *testing.T) {
 	// database, in namespaces of its own: the mount is its alone and goes with it.
 	wrapper := writeScript(t, dir, "console-on-tmpfs", fmt.Sprintf(`exec unshare --user --map-root-user --mount sh -c '
 mount -t tmpfs -o size=32m tmpfs %[1]q && cp %[2]q/full.db %[2]q/full.db.key %[1]q/ && exec "$@"' sh %[3]q "$@"`, mnt, seed, bin))
-	h := &harness{t: t, bin: wrapper, dbPath: filepath.Join(mnt, "full.db"), log: serverLog(t, dir), env: serverEnv()}
+	h := &testenv.Harness{T: t, Bin: wrapper, DBPath: filepath.Join(mnt, "full.db"), Log: testenv.ServerLog(t, dir), Env: testenv.ServerEnv()}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	srv := h.start(ctx)
-	defer srv.kill()
+	srv := h.Start(ctx)
+	defer srv.Kill()
 	// The tmpfs as the test sees it: through the server's root, in its mount namespace.
-	filler := fmt.Sprintf("/proc/%d/root%s/filler", srv.cmd.Process.Pid, mnt)
+	filler := fmt.Sprintf("/proc/%d/root%s/filler", srv.Pid(), mnt)
 
-	sdk, rest := x.apiClients(t, srv.addr)
-	admin := signedIn(t, srv.addr, "admin") // before the disk fills: signing in writes a session
+	sdk, rest := x.apiClients(t, srv.Addr)
+	admin := signedIn(t, srv.Addr, testenv.Admin) // before the disk fills: signing in writes a session
 	if a := refusedAdd(sdk, x.pool); a.status != http.StatusBadRequest {
 		t.Fatalf("with room on the disk, a weight of 500 answered %d %s; want 400", a.status, a.code)
 	}
@@ -79,28 +82,28 @@ mount -t tmpfs -o size=32m tmpfs %[1]q && cp %[2]q/full.db %[2]q/full.db.key %[1
 	if unavailable == 0 {
 		t.Error("no SLB call was answered 503 on a full disk: the test exercised nothing")
 	}
-	waitReady(t, srv.addr, http.StatusServiceUnavailable, "cannot take writes")
-	if got := metricSum(t, srv.addr, "lbconsole_audit_write_failures_total"); got < float64(unavailable) {
+	waitReady(t, srv.Addr, http.StatusServiceUnavailable, "cannot take writes")
+	if got := metricSum(t, srv.Addr, "lbconsole_audit_write_failures_total"); got < float64(unavailable) {
 		t.Errorf("lbconsole_audit_write_failures_total = %v; want at least the %d calls answered 503", got, unavailable)
 	}
-	checkWritesUnavailable(t, ctx, srv.addr, x, rest, admin)
+	checkWritesUnavailable(t, ctx, srv.Addr, x, rest, admin)
 
 	// Room again: ready, refusals answered as such and audited, with every earlier 400.
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	waitReady(t, srv.addr, http.StatusOK, "ready")
+	waitReady(t, srv.Addr, http.StatusOK, "ready")
 	after := refusedAdd(sdk, x.pool)
 	if after.status != http.StatusBadRequest {
 		t.Errorf("with room again, a weight of 500 answered %d %s; want 400", after.status, after.code)
 	}
-	csv := admin.getBody(t, srv.addr, "/audit.csv?source=slb-api")
+	csv := admin.getBody(t, srv.Addr, "/audit.csv?source=slb-api")
 	for _, a := range append(answers, after) {
 		if a.status == http.StatusBadRequest && !strings.Contains(csv, a.requestID) {
 			t.Errorf("the SLB call %s was answered 400 (refused) but is not in the audit log", a.requestID)
 		}
 	}
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("the server did not stop cleanly: %v", err)
 	}
 }
@@ -109,28 +112,29 @@ mount -t tmpfs -o size=32m tmpfs %[1]q && cp %[2]q/full.db %[2]q/full.db.key %[1
 // wrong chmod or a restore from read-only media: it serves reads, says not ready, and
 // answers every write 503, never 500 and never a refusal it could not record.
 func TestReadOnlyDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	bin := buildConsole(t, dir)
+	bin := testenv.Binary(t)
 	x := seedExportDB(t, dir, "ro.db", 50, nil)
 	if err := os.Chmod(x.path, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, bin: bin, dbPath: x.path, log: serverLog(t, dir), env: serverEnv()}
+	h := &testenv.Harness{T: t, Bin: bin, DBPath: x.path, Log: testenv.ServerLog(t, dir), Env: testenv.ServerEnv()}
 	if os.Geteuid() == 0 {
 		// Root writes whatever the mode says; in a user namespace that maps no one, it is
 		// the file's owner without root's powers, and the mode holds.
 		if err := exec.Command("unshare", "--user", "true").Run(); err != nil {
 			t.Skipf("as root, this test needs a user namespace to make a file read-only, which this machine does not allow (unshare: %v)", err)
 		}
-		h.bin = writeScript(t, dir, "console-not-root", fmt.Sprintf(`exec unshare --user %q "$@"`, bin))
+		h.Bin = writeScript(t, dir, "console-not-root", fmt.Sprintf(`exec unshare --user %q "$@"`, bin))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	srv := h.start(ctx)
-	defer srv.kill()
-	sdk, rest := x.apiClients(t, srv.addr)
+	srv := h.Start(ctx)
+	defer srv.Kill()
+	sdk, rest := x.apiClients(t, srv.Addr)
 
-	waitReady(t, srv.addr, http.StatusServiceUnavailable, "cannot take writes")
+	waitReady(t, srv.Addr, http.StatusServiceUnavailable, "cannot take writes")
 	req := slb.CreateDescribeLoadBalancersRequest()
 	req.RegionId = region
 	if _, err := sdk.DescribeLoadBalancers(req); err != nil {
@@ -142,11 +146,11 @@ func TestReadOnlyDatabase(t *testing.T) {
 	if status := restCreate(ctx, rest, x.pool); status != http.StatusServiceUnavailable {
 		t.Errorf("on a read-only database, a REST member create answered %d; want 503", status)
 	}
-	c := newConsoleClient(&world{timeout: 60 * time.Second}, "admin", 1)
-	if err := c.signIn(srv.addr, "admin", password); err == nil || !strings.Contains(err.Error(), "503") {
+	c := newConsoleClient(&world{timeout: 60 * time.Second}, testenv.Admin, 1)
+	if err := c.signIn(srv.Addr, testenv.Admin, password); err == nil || !strings.Contains(err.Error(), "503") {
 		t.Errorf("signing in on a read-only database: %v; want 503, as no session can be written", err)
 	}
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("the server did not stop cleanly: %v", err)
 	}
 }
@@ -306,15 +310,4 @@ func writeScript(t *testing.T, dir, name, body string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// serverLog is the file every run of a test's server appends its standard error to.
-func serverLog(t *testing.T, dir string) *os.File {
-	t.Helper()
-	f, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
 }
