@@ -214,7 +214,9 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 	}
 	var kept []Member
 	for _, s := range specs {
-		m, err := p.resolve(s)
+		// Whether the server may join is asked only of members that join: one that stays
+		// (stopped since it joined, say) keeps its place.
+		m, err := p.resolveEntry(s, false)
 		if err != nil {
 			return err
 		}
@@ -225,6 +227,9 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		wanted[k] = true
 		i, ok := index[k]
 		if !ok {
+			if err := p.checkJoining(s); err != nil {
+				return err
+			}
 			kept = append(kept, m)
 			p.diff.Added = append(p.diff.Added, m)
 			continue

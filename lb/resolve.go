@@ -4,7 +4,12 @@ package lb
 // must keep: an inventory server that exists, runs and sits in the load balancer's VPC, or an
 // IPv4 address inside a subnet of that VPC; a port in range (none in the default list); a
 // weight in range; a description within its limit.
-func (p *planner) resolve(s Spec) (Member, error) {
+func (p *planner) resolve(s Spec) (Member, error) { return p.resolveEntry(s, true) }
+
+// resolveEntry is resolve, checking whether the entry's server may join only when joining is
+// set: a server that is already a member stays one when it stops, and a list that keeps it
+// must not be refused for it (see checkJoining).
+func (p *planner) resolveEntry(s Spec, joining bool) (Member, error) {
 	m := Member{
 		GroupID: p.t.Group.ID,
 		Type:    TypeECS,
@@ -14,7 +19,7 @@ func (p *planner) resolve(s Spec) (Member, error) {
 	var err error
 	switch {
 	case s.ServerID != "":
-		err = p.resolveServer(&m, s)
+		err = p.resolveServer(&m, s, joining)
 	case s.Address != "":
 		err = p.resolveAddress(&m, s)
 	default:
@@ -30,13 +35,15 @@ func (p *planner) resolve(s Spec) (Member, error) {
 	return m, nil
 }
 
-func (p *planner) resolveServer(m *Member, s Spec) error {
+func (p *planner) resolveServer(m *Member, s Spec, joining bool) error {
 	srv, ok := p.servers[s.ServerID]
 	if !ok {
 		return Errorf(KindNotFound, FieldServerID, "server %s does not exist in the inventory", s.ServerID)
 	}
-	if err := CheckCandidate(p.t.LoadBalancer, srv); err != nil {
-		return err
+	if joining {
+		if err := CheckCandidate(p.t.LoadBalancer, srv); err != nil {
+			return err
+		}
 	}
 	sn, ok := p.subnets[srv.SubnetID]
 	if !ok {
@@ -47,6 +54,15 @@ func (p *planner) resolveServer(m *Member, s Spec) error {
 		return Errorf(KindInvalid, FieldServerState, "server %s cannot join: its %s", srv.ID, err.Error())
 	}
 	m.ServerID, m.Address, m.SubnetID, m.Type = srv.ID, srv.Address, srv.SubnetID, srv.Type
+	return nil
+}
+
+// checkJoining applies to an entry that adds a member the rule resolveEntry left out: its
+// server must be running and in the load balancer's VPC.
+func (p *planner) checkJoining(s Spec) error {
+	if srv, ok := p.servers[s.ServerID]; ok && s.ServerID != "" {
+		return CheckCandidate(p.t.LoadBalancer, srv)
+	}
 	return nil
 }
 
