@@ -31,8 +31,9 @@ func checkID(id string) string {
 	return ""
 }
 
-// checkName enforces a name's length in characters, valid UTF-8 and no control characters, so
-// that a name shows the same in the console, the CSV export and the APIs.
+// checkName enforces a name's length in characters and text fit to show (lb.TextFault: valid
+// UTF-8, no control characters, no bidirectional controls), so that a name shows the same in
+// the console, the CSV export and the APIs, and as the APIs would allow it.
 func checkName(name string, required bool, limit int) string {
 	switch {
 	case name == "" && required:
@@ -41,6 +42,8 @@ func checkName(name string, required bool, limit int) string {
 		return "name is not valid UTF-8"
 	case strings.ContainsFunc(name, unicode.IsControl):
 		return fmt.Sprintf("name %q holds a control character (such as a line break)", clip(name))
+	case lb.TextFault(name) != "":
+		return "name " + lb.TextFault(name)
 	}
 	if n := utf8.RuneCountInString(name); n > limit {
 		return fmt.Sprintf("name is %d characters long: at most %d are allowed", n, limit)
