@@ -118,9 +118,11 @@ func checkGroupName(name string) error {
 	return nil
 }
 
+// insertGroup writes a group made through an API. Its data-plane settings take the schema's
+// defaults, and its backend is its name, as a fleet file's group that gives none.
 func insertGroup(ctx context.Context, q queryer, g lb.Group) error {
-	_, err := q.ExecContext(ctx, "INSERT INTO groups (id, lb_id, name, kind, version, created) VALUES (?,?,?,?,?,?)",
-		g.ID, g.LoadBalancerID, g.Name, string(g.Kind), g.Version, formatTime(g.Created))
+	_, err := q.ExecContext(ctx, "INSERT INTO groups (id, lb_id, name, kind, version, created, backend) VALUES (?,?,?,?,?,?,?)",
+		g.ID, g.LoadBalancerID, g.Name, string(g.Kind), g.Version, formatTime(g.Created), g.Name)
 	if err != nil {
 		return fmt.Errorf("db: unable to create group %s: %w", g.ID, err)
 	}
