@@ -51,18 +51,27 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 	var refusal error
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = d.plan(ctx, tx, req)
-		if _, isRule := lb.AsError(err); err != nil && !isRule {
-			return err
-		}
-		refusal = err
-		return d.commitPlan(ctx, tx, req, &res, refusal, 0)
+		res, refusal, err = d.applyBatch(ctx, tx, req)
+		return err
 	})
 	d.batchDone(req.Source, string(req.Batch.Action), refusal, err)
 	if err != nil {
 		return BatchResult{}, err
 	}
 	return res, refusal
+}
+
+// applyBatch is ApplyBatch inside a write transaction the caller holds: it plans the batch on
+// the state tx sees, writes it unless a rule refuses it, and appends its audit entry, applied
+// or refused. It returns the refusal (an *lb.Error) apart from err, which is any other failure,
+// after which the caller must roll back.
+func (d *DB) applyBatch(ctx context.Context, tx *sql.Tx, req BatchRequest) (BatchResult, error, error) {
+	res, err := d.plan(ctx, tx, req)
+	if _, isRule := lb.AsError(err); err != nil && !isRule {
+		return res, nil, err
+	}
+	refusal := err
+	return res, refusal, d.commitPlan(ctx, tx, req, &res, refusal, 0)
 }
 
 // batchDone tells the observer how a batch attempt ended: its outcome, or, when err is set,
@@ -84,11 +93,8 @@ func outcomeOf(refusal error) string {
 
 // commitPlan writes a planned change, unless it was refused, and its audit entry.
 func (d *DB) commitPlan(ctx context.Context, tx *sql.Tx, req BatchRequest, res *BatchResult, refusal error, reverts int64) error {
-	if refusal == nil && !res.Diff.Empty() {
-		if err := writeDiff(ctx, tx, res.Group.ID, res.Diff); err != nil {
-			return err
-		}
-		if err := bumpVersion(ctx, tx, &res.Group); err != nil {
+	if refusal == nil {
+		if err := writePlanned(ctx, tx, res); err != nil {
 			return err
 		}
 	}
@@ -97,6 +103,18 @@ func (d *DB) commitPlan(ctx context.Context, tx *sql.Tx, req BatchRequest, res *
 	var err error
 	res.Seq, err = d.appendAudit(ctx, tx, e)
 	return err
+}
+
+// writePlanned writes a planned change to the group's members and moves its version, when the
+// change is not empty.
+func writePlanned(ctx context.Context, tx *sql.Tx, res *BatchResult) error {
+	if res.Diff.Empty() {
+		return nil
+	}
+	if err := writeDiff(ctx, tx, res.Group.ID, res.Diff); err != nil {
+		return err
+	}
+	return bumpVersion(ctx, tx, &res.Group)
 }
 
 // PreviewBatch plans a batch on the current state without changing or auditing anything.
