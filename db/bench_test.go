@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/demo"
 	"lbconsole/lb"
 )
 
@@ -25,8 +26,8 @@ func seeded(b *testing.B) (store *db.DB, big, small lb.Group) {
 		b.Fatalf("db.Open: %v", err)
 	}
 	b.Cleanup(func() { store.Close() })
-	if ok, err := store.SeedDemo(ctx); err != nil || !ok {
-		b.Fatalf("SeedDemo = %v, %v", ok, err)
+	if ok, err := demo.Seed(ctx, store); err != nil || !ok {
+		b.Fatalf("demo.Seed = %v, %v", ok, err)
 	}
 	page, err := store.ListLoadBalancers(ctx, db.LBFilter{Status: lb.LBActive})
 	if err != nil {

@@ -72,6 +72,10 @@ func emptyDB(t *testing.T, opts Options) (*DB, string) {
 	return openAt(t, path, opts), path
 }
 
+// SeedDemoForTests is demo.Seed, set by demo_hook_test.go: package demo imports db, so only
+// db's external tests can import it.
+var SeedDemoForTests func(context.Context, *DB) (bool, error)
+
 var (
 	templateOnce sync.Once
 	templateDir  string
@@ -95,9 +99,9 @@ func seededPath(t *testing.T) string {
 			templateErr = err
 			return
 		}
-		seeded, err := d.SeedDemo(ctx)
+		seeded, err := SeedDemoForTests(ctx, d)
 		if err == nil && !seeded {
-			err = errors.New("SeedDemo on an empty database reported false")
+			err = errors.New("demo.Seed on an empty database reported false")
 		}
 		templateErr = errors.Join(err, d.Close())
 	})

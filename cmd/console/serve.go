@@ -14,6 +14,7 @@ import (
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/demo"
 	"lbconsole/handlers"
 	"lbconsole/lb"
 )
@@ -170,7 +171,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, read
 }
 
 func seedDemo(ctx context.Context, store *db.DB, log *slog.Logger) error {
-	seeded, err := store.SeedDemo(ctx)
+	seeded, err := demo.Seed(ctx, store)
 	if err != nil {
 		return err
 	}

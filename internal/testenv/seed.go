@@ -5,12 +5,13 @@ import (
 	"errors"
 
 	"lbconsole/db"
+	"lbconsole/demo"
 )
 
 // SeedDemo fills an empty store with the demo data. It is the tests' only way to the demo:
 // the templates call it once per test binary.
 func SeedDemo(ctx context.Context, store *db.DB) error {
-	seeded, err := store.SeedDemo(ctx)
+	seeded, err := demo.Seed(ctx, store)
 	if err == nil && !seeded {
 		err = errors.New("the store already held data: the demo was not seeded")
 	}
