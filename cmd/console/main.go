@@ -1,5 +1,5 @@
 // Command console runs lbconsole: the web console and APIs (serve, the default), and the
-// administrative subcommands (user, key, audit).
+// administrative subcommands (user, key, audit, fleet).
 package main
 
 import (
@@ -56,7 +56,9 @@ const usage = `usage:
   console key revoke ACCESS_KEY_ID_OR_ID
   console audit verify
   console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
-Every subcommand takes --db (env CONSOLE_DB).`
+  console fleet apply [--dry-run] [--prune] FILE       (YAML or JSON; - reads standard input; prints the plan, then applies it)
+  console fleet export [--format yaml|json]            (the fleet, in the schema fleet apply reads)
+Every subcommand takes --db (env CONSOLE_DB). Status 1: refused by the rules, nothing changed; 2: bad usage or no database.`
 
 // run runs the subcommand that args name. A refusal by the rules (an *lb.Error, the store's
 // included: a user that does not exist, a name that is taken) ends the program with status 1
@@ -83,6 +85,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return auditCommand(ctx, args[1:], e)
 	case "key":
 		return keyCommand(ctx, args[1:], e)
+	case "fleet":
+		return fleetCommand(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprintln(e.Stdout, usage)
 		return nil

@@ -113,7 +113,12 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, stmt := range []string{"DROP TABLE key_checks", "PRAGMA user_version = 6"} {
+	// Version 6 had none of what later migrations add, which Open adds again.
+	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes"}
+	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
+		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column)
+	}
+	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
