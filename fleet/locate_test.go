@@ -48,10 +48,10 @@ load_balancers:
 		want       map[string]int // where → line
 	}{
 		{"YAML", yamlFile, map[string]int{
-			"servers[i-web-1].address": 5,
-			"load_balancers[lb-web].dataplane.haproxy.runtime_api[1]": 15,
+			"servers[i-web-1].address":                                     5,
+			"load_balancers[lb-web].dataplane.haproxy.runtime_api[1]":      15,
 			"load_balancers[lb-web].groups[rsp-web].health_check.interval": 22,
-			"load_balancers[lb-web].groups[rsp-web].members[1].weight": 25,
+			"load_balancers[lb-web].groups[rsp-web].members[1].weight":     25,
 		}},
 		{"JSON", jsonFile, map[string]int{"load_balancers[lb-web].vpc": 5}},
 	} {
