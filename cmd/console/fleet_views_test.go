@@ -162,7 +162,7 @@ func (c *consoleReader) view() []lbView {
 		id, _ := row.Attr("data-id")
 		cells := row.Find("td")
 		l := lbView{ID: id, Name: text(cells.Eq(0)), Region: text(cells.Eq(2)), Address: text(cells.Eq(3).Find("code")), Status: text(cells.Eq(4))}
-		c.page("/lbs/"+id).Find("a[data-testid=group-link]").Each(func(_ int, link *goquery.Selection) {
+		c.page("/lbs/" + id).Find("a[data-testid=group-link]").Each(func(_ int, link *goquery.Selection) {
 			href, _ := link.Attr("href")
 			l.Groups = append(l.Groups, c.group(href, text(link)))
 		})
