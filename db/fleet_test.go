@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -92,6 +93,27 @@ func TestExportFleetRoundTrip(t *testing.T) {
 			before.unchanged(t, d)
 		})
 	}
+	t.Run("the README's complete example", func(t *testing.T) {
+		data, err := os.ReadFile("../docs/fleet-example.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := fleet.Parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := emptyDB(t, Options{})
+		if p := applyFleet(t, d, doc, ApplyOptions{}); len(p.Members) != 3 || len(p.LoadBalancers.Create) != 2 {
+			t.Errorf("plan: %s", planText(t, p))
+		}
+		before := takeSnapshot(t, d)
+		for _, again := range []fleet.Document{doc, roundTrip(t, before.fleet, fleet.FormatJSON)} {
+			if p := applyFleet(t, d, again, ApplyOptions{Prune: true}); !p.Empty() {
+				t.Errorf("applied again: %s", planText(t, p))
+			}
+		}
+		before.unchanged(t, d)
+	})
 	t.Run("the demo, after batches from every interface", func(t *testing.T) {
 		d, _ := seededDB(t, Options{})
 		big := bigGroup(t, d)
