@@ -160,7 +160,7 @@ func (d *DB) chainHash(e AuditEntry) string {
 }
 
 // appendAudit adds e at the end of the chain, inside the caller's write transaction.
-func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
+func (d *DB) appendAudit(ctx context.Context, tx queryer, e AuditEntry) (int64, error) {
 	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&e.Seq, &e.PrevHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("db: unable to read the end of the audit chain: %w", err)

@@ -65,7 +65,7 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 // the state tx sees, writes it unless a rule refuses it, and appends its audit entry, applied
 // or refused. It returns the refusal (an *lb.Error) apart from err, which is any other failure,
 // after which the caller must roll back.
-func (d *DB) applyBatch(ctx context.Context, tx *sql.Tx, req BatchRequest) (BatchResult, error, error) {
+func (d *DB) applyBatch(ctx context.Context, tx queryer, req BatchRequest) (BatchResult, error, error) {
 	res, err := d.plan(ctx, tx, req)
 	if _, isRule := lb.AsError(err); err != nil && !isRule {
 		return res, nil, err
@@ -92,7 +92,7 @@ func outcomeOf(refusal error) string {
 }
 
 // commitPlan writes a planned change, unless it was refused, and its audit entry.
-func (d *DB) commitPlan(ctx context.Context, tx *sql.Tx, req BatchRequest, res *BatchResult, refusal error, reverts int64) error {
+func (d *DB) commitPlan(ctx context.Context, tx queryer, req BatchRequest, res *BatchResult, refusal error, reverts int64) error {
 	if refusal == nil {
 		if err := writePlanned(ctx, tx, res); err != nil {
 			return err
@@ -107,7 +107,7 @@ func (d *DB) commitPlan(ctx context.Context, tx *sql.Tx, req BatchRequest, res *
 
 // writePlanned writes a planned change to the group's members and moves its version, when the
 // change is not empty.
-func writePlanned(ctx context.Context, tx *sql.Tx, res *BatchResult) error {
+func writePlanned(ctx context.Context, tx queryer, res *BatchResult) error {
 	if res.Diff.Empty() {
 		return nil
 	}
@@ -216,7 +216,7 @@ func subnetsOfVPC(ctx context.Context, q queryer, vpcID string) ([]lb.Subnet, er
 	return querySubnets(ctx, q, "SELECT id, vpc_id, name, cidr FROM subnets WHERE vpc_id = ? ORDER BY id", vpcID)
 }
 
-func writeDiff(ctx context.Context, tx *sql.Tx, groupID string, diff lb.Diff) error {
+func writeDiff(ctx context.Context, tx queryer, groupID string, diff lb.Diff) error {
 	for _, m := range diff.Removed {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM members WHERE id = ? AND group_id = ?", m.ID, groupID); err != nil {
 			return fmt.Errorf("db: unable to remove member %s: %w", m.ID, err)
@@ -247,7 +247,7 @@ func insertMember(ctx context.Context, q queryer, groupID string, m lb.Member) e
 	return nil
 }
 
-func bumpVersion(ctx context.Context, tx *sql.Tx, g *lb.Group) error {
+func bumpVersion(ctx context.Context, tx queryer, g *lb.Group) error {
 	err := tx.QueryRowContext(ctx, "UPDATE groups SET version = version + 1 WHERE id = ? RETURNING version", g.ID).Scan(&g.Version)
 	if err != nil {
 		return fmt.Errorf("db: unable to move the version of %s: %w", g.ID, err)
