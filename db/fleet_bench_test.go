@@ -16,7 +16,7 @@ import (
 // 25,000 groups and 150,000 members). Each iteration starts from a new database; making the
 // file is not timed.
 func BenchmarkApplyFleet(b *testing.B) {
-	for _, size := range [][2]int{{200, 2000}, {10000, 100000}} {
+	for _, size := range [][2]int{{200, 2000}, {2000, 20000}, {10000, 100000}} {
 		b.Run(fmt.Sprintf("%dLBs_%dservers", size[0], size[1]), func(b *testing.B) {
 			doc := fleet.Generate(size[0], size[1], 1)
 			ctx := context.Background()
