@@ -48,21 +48,31 @@ func Marshal(doc Document, format string) ([]byte, error) {
 // chunks of a list, indented under its key, read back the same.
 const yamlChunk = 64
 
+// writeYAML writes each list of the document a chunk at a time, building the nodes of one
+// chunk only: the nodes of a whole 100,000-server document would take a gigabyte.
 func writeYAML(buf *bytes.Buffer, doc Document) error {
-	root := toNode(reflect.ValueOf(doc), false)
-	if len(root.Content) == 0 {
-		buf.WriteString("{}\n")
-		return nil
-	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		key, list := root.Content[i], root.Content[i+1]
-		buf.WriteString(key.Value + ":\n")
-		for start := 0; start < len(list.Content); start += yamlChunk {
-			chunk := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: list.Content[start:min(start+yamlChunk, len(list.Content))]}
+	v := reflect.ValueOf(doc)
+	written := false
+	for i := range v.NumField() {
+		list := v.Field(i)
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
+		if list.Len() == 0 {
+			continue // omitempty
+		}
+		written = true
+		buf.WriteString(name + ":\n")
+		for start := 0; start < list.Len(); start += yamlChunk {
+			chunk := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+			for j := start; j < min(start+yamlChunk, list.Len()); j++ {
+				chunk.Content = append(chunk.Content, toNode(list.Index(j), false))
+			}
 			if err := encodeIndented(buf, chunk); err != nil {
 				return err
 			}
 		}
+	}
+	if !written {
+		buf.WriteString("{}\n")
 	}
 	return nil
 }
