@@ -13,6 +13,7 @@ import (
 
 	"lbconsole/db"
 	"lbconsole/fleet"
+	"lbconsole/handlers/requestid"
 )
 
 func fleetCommand(ctx context.Context, args []string, e env) error {
@@ -58,8 +59,9 @@ func fleetApply(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
+	// One request id for every audit entry of this apply, so that they can be found together.
 	o := cliOrigin()
-	o.Source = db.SourceFleet
+	o.Source, o.RequestID = db.SourceFleet, requestid.New()
 	plan, err := store.ApplyFleet(ctx, o, doc, opts)
 	if err != nil {
 		return refusedFile(name, data, err)
@@ -73,6 +75,7 @@ func fleetApply(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.Stdout, "dry run: nothing was changed")
 	default:
 		fmt.Fprintln(e.Stdout, "applied: "+appliedSummary(plan))
+		fmt.Fprintln(e.Stdout, "audited with request id "+o.RequestID)
 	}
 	return nil
 }

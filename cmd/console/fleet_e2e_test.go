@@ -220,10 +220,19 @@ func TestFleetEndToEnd(t *testing.T) {
 		if !reflect.DeepEqual(count, want) {
 			t.Errorf("fleet entries by action = %v, want %v", count, want)
 		}
+		editID := strings.TrimSpace(out[strings.LastIndex(out, "audited with request id ")+len("audited with request id "):])
+		var edit []string
 		for _, r := range rows {
 			if r["action"] == "delete_server" && (r["servers"] != "i-web-2" || r["message"] != "delete server i-web-2") {
 				t.Errorf("delete_server row: %v", r)
 			}
+			if r["request_id"] == editID {
+				edit = append(edit, r["action"]+" "+r["group"]+r["load_balancer"])
+			}
+		}
+		if want := []string{"update_load_balancer lb-web", "update_group rsp-web-httpslb-web", "replace_all dfl-weblb-web",
+			"replace_all rsp-web-httplb-web", "delete_server "}; !reflect.DeepEqual(edit, want) {
+			t.Errorf("entries of the edit's request id %q: %q, want %q", editID, edit, want)
 		}
 		page := console.page("/audit?source=fleet&action=update_load_balancer")
 		if n := page.Find("tr[data-testid=audit-row]").Length(); n != 1 {

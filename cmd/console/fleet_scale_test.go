@@ -37,7 +37,8 @@ func TestFleetApplyScale(t *testing.T) {
 		file := writeFile(t, dir, "fleet."+format, string(data))
 		dbPath := filepath.Join(dir, format+".db")
 		wall, peak, out := measuredRun(t, "fleet", "apply", "--db", dbPath, file)
-		last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\n")+1:]
+		last := out[strings.LastIndex(out, "applied: "):]
+		last, _, _ = strings.Cut(last, "\n")
 		t.Logf("%s: apply %d load balancers, %d servers (%.1f MB file): %s, peak RSS %d MiB; %s",
 			format, nLBs, nServers, float64(len(data))/1e6, wall.Round(time.Millisecond), peak>>20, strings.TrimSpace(last))
 		wall, peak, out = measuredRun(t, "fleet", "apply", "--db", dbPath, file)
