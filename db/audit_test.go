@@ -96,7 +96,7 @@ func TestAuditChain(t *testing.T) {
 	t.Run("an edited row is reported by its seq", func(t *testing.T) {
 		d, _ := withAudit(t, 5, Options{})
 		for _, stmt := range []string{
-			"DROP TRIGGER audit_log_no_update",
+			dropTrigger("audit_log_no_update"),
 			"UPDATE audit_log SET actor = 'mallory' WHERE seq = 3",
 		} {
 			if _, err := d.write.ExecContext(ctx, stmt); err != nil {
@@ -115,7 +115,7 @@ func TestAuditChain(t *testing.T) {
 	t.Run("a deleted row is reported at the row after the gap", func(t *testing.T) {
 		d, _ := withAudit(t, 5, Options{})
 		for _, stmt := range []string{
-			"DROP TRIGGER audit_log_no_delete",
+			dropTrigger("audit_log_no_delete"),
 			"DELETE FROM audit_log WHERE seq = 3",
 		} {
 			if _, err := d.write.ExecContext(ctx, stmt); err != nil {

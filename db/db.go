@@ -1,11 +1,15 @@
-// Package db keeps lbconsole's state in SQLite: the inventory, load balancers, groups and
-// members, users and sessions, and the audit log. It speaks SQL and the domain's terms (package
-// lb), never HTTP.
+// Package db keeps lbconsole's state in SQLite, or in PostgreSQL for several consoles sharing
+// one database: the inventory, load balancers, groups and members, users and sessions, and the
+// audit log. It speaks SQL and the domain's terms (package lb), never HTTP.
 //
-// One connection writes, opened with _txlock=immediate so that a transaction that reads and then
-// writes takes the write lock up front and never fails half way with SQLITE_BUSY; a pool of
-// read-only connections serves the pages. The database runs in WAL mode, so readers never wait
-// for the writer.
+// On SQLite one connection writes, opened with _txlock=immediate so that a transaction that
+// reads and then writes takes the write lock up front and never fails half way with
+// SQLITE_BUSY; a pool of read-only connections serves the pages. The database runs in WAL mode,
+// so readers never wait for the writer. On PostgreSQL every write transaction takes one
+// advisory lock first, which serializes writes across consoles the same way (postgres.go).
+//
+// The store's SQL is written once for both (rebind.go says how); Open picks the dialect from
+// the DSN, and the dialect value is all that the rest of the package knows of the difference.
 package db
 
 import (
@@ -53,6 +57,7 @@ func (noObserver) WriteWait(time.Duration)          {}
 
 // DB is the store.
 type DB struct {
+	dialect  dialect
 	write    *sql.DB
 	read     *sql.DB
 	ready    readiness
@@ -62,19 +67,15 @@ type DB struct {
 	now      func() time.Time
 }
 
-// Open opens (creating if needed) the database at path and brings its schema up to date. It
-// refuses, with ErrWrongKey, a key other than the one the database was made with.
-func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+// Open opens the store at dsn and brings its schema up to date: a postgres:// or
+// postgresql:// URL is a PostgreSQL database (see IsPostgres), anything else the path of a
+// SQLite file, created if needed. It refuses, with ErrWrongKey, a key other than the one the
+// database was made with.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if len(opts.Key) < 32 {
 		return nil, errors.New("db: unable to open: the key must be at least 32 bytes")
 	}
-	write, err := sql.Open("sqlite", dsn(path, false, busyTimeout))
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to open %s: %w", path, err)
-	}
-	write.SetMaxOpenConns(1)
-	write.SetConnMaxIdleTime(0)
-	d := &DB{write: write, auditKey: auth.DeriveKey(opts.Key, "audit-chain"), sealKey: auth.DeriveKey(opts.Key, "api-secrets"), now: opts.Now}
+	d := &DB{auditKey: auth.DeriveKey(opts.Key, "audit-chain"), sealKey: auth.DeriveKey(opts.Key, "api-secrets"), now: opts.Now}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -82,28 +83,55 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if d.observe == nil {
 		d.observe = noObserver{}
 	}
-	if err := d.migrate(ctx); err != nil {
-		write.Close()
+	open := d.openSQLite
+	if IsPostgres(dsn) {
+		d.dialect, open = postgresDialect, d.openPostgres
+	}
+	if err := open(ctx, dsn); err != nil {
+		d.Close()
 		return nil, err
 	}
 	// Every caller (server, command line, tests) is refused a wrong key here, before it can
 	// write anything under it.
 	if err := d.checkKey(ctx, opts.Key); err != nil {
-		write.Close()
-		return nil, err
-	}
-	read, err := sql.Open("sqlite", dsn(path, true, busyTimeout))
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("db: unable to open %s for reading: %w", path, err)
-	}
-	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	d.read = read
-	if err := d.ready.open(path); err != nil {
 		d.Close()
 		return nil, err
 	}
 	return d, nil
+}
+
+// dialect is what the store does differently on each database.
+type dialect struct {
+	name string
+	// readTx are the options of a read transaction: one snapshot, no writes.
+	readTx sql.TxOptions
+	// writeLock, when set, is the statement every write transaction runs first, with
+	// writeLockKey, to take its turn among all writers.
+	writeLock string
+}
+
+var sqliteDialect = dialect{name: "sqlite", readTx: sql.TxOptions{ReadOnly: true}}
+
+// openSQLite opens the pools on the SQLite file at path and migrates it.
+func (d *DB) openSQLite(ctx context.Context, path string) error {
+	d.dialect = sqliteDialect
+	write, err := sql.Open("sqlite", dsn(path, false, busyTimeout))
+	if err != nil {
+		return fmt.Errorf("db: unable to open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	d.write = write
+	if err := d.migrate(ctx); err != nil {
+		return err
+	}
+	read, err := sql.Open("sqlite", dsn(path, true, busyTimeout))
+	if err != nil {
+		return fmt.Errorf("db: unable to open %s for reading: %w", path, err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	d.read = read
+	return d.ready.open(path)
 }
 
 // writerCacheKiB is the page cache of the writer connection, in KiB.
@@ -135,17 +163,25 @@ func dsn(path string, readOnly bool, busy time.Duration) string {
 // closes.
 func (d *DB) Close() error {
 	var errs []error
-	if d.read != nil {
-		errs = append(errs, d.read.Close())
+	for _, pool := range []*sql.DB{d.read, d.write} {
+		if pool != nil {
+			errs = append(errs, pool.Close())
+		}
 	}
-	errs = append(errs, d.ready.close(), d.write.Close())
-	return errors.Join(errs...)
+	return errors.Join(append(errs, d.ready.close())...)
 }
 
-// inWriteTx runs fn in an immediate transaction on the writer and commits if fn returns nil.
+// inWriteTx runs fn in a write transaction, its turn among writers taken up front (an
+// immediate transaction on SQLite's writer, the write lock on PostgreSQL), and commits if fn
+// returns nil.
 func (d *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	start := time.Now()
 	tx, err := d.write.BeginTx(ctx, nil)
+	if err == nil && d.dialect.writeLock != "" {
+		if _, err = tx.ExecContext(ctx, d.dialect.writeLock, writeLockKey); err != nil {
+			tx.Rollback()
+		}
+	}
 	d.observe.WriteWait(time.Since(start))
 	if err != nil {
 		return fmt.Errorf("db: unable to begin: %w", err)
@@ -162,7 +198,7 @@ func (d *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // inReadTx runs fn in a read transaction, so that what it reads is one consistent snapshot.
 func (d *DB) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := d.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := d.read.BeginTx(ctx, &d.dialect.readTx)
 	if err != nil {
 		return fmt.Errorf("db: unable to begin reading: %w", err)
 	}

@@ -2,7 +2,9 @@ package db
 
 import (
 	"errors"
+	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -11,16 +13,30 @@ import (
 
 // This file is the one place that reads the database's error codes: a broken constraint becomes
 // a kind of *lb.Error, a failing disk the answer of IsUnavailable. It reads SQLite's result
-// codes today; PostgreSQL's SQLSTATEs (23505, 23503, 23514, 23502; 53100, 25006) join them here.
+// codes and PostgreSQL's SQLSTATEs alike: an error comes from one or the other.
 
 // IsUnavailable reports whether err comes from storage that cannot take a write: a full disk,
 // a read-only database file or file system, or failing storage. Nothing was written, and the
 // same request can succeed once an operator has made room, so the interfaces answer 503 (try
 // again later) rather than blame the request or hide the failure.
+//
+// On PostgreSQL the same goes for a server that cannot be reached or is shutting down, a full
+// disk or too many connections (SQLSTATE classes 08, 53 and 57P), and a read-only server (a
+// standby, 25006).
 func IsUnavailable(err error) bool {
 	switch sqliteCode(err) & 0xff {
 	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
 		return true
+	}
+	var connect *pgconn.ConnectError
+	if errors.As(err, &connect) {
+		return true
+	}
+	code := pgCode(err)
+	for _, prefix := range []string{"08", "53", "57P", "25006"} {
+		if strings.HasPrefix(code, prefix) {
+			return true
+		}
 	}
 	return false
 }
@@ -38,7 +54,24 @@ func constraintKind(err error) lb.Kind {
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
 		return lb.KindInvalid
 	}
+	switch pgCode(err) {
+	case "23505": // unique_violation
+		return lb.KindConflict
+	case "23503": // foreign_key_violation
+		return lb.KindNotFound
+	case "23514", "23502": // check_violation, not_null_violation
+		return lb.KindInvalid
+	}
 	return ""
+}
+
+// pgCode is the SQLSTATE of the PostgreSQL error in err's chain, or "".
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	return pe.Code
 }
 
 // sqliteCode is the extended result code of the SQLite error in err's chain, or zero.

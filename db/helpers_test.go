@@ -14,15 +14,17 @@ import (
 	"testing"
 	"time"
 
+	"lbconsole/internal/pgtest"
 	"lbconsole/lb"
 )
 
 // testKey is the audit key every test store is opened with, unless a test says otherwise.
 var testKey = bytes.Repeat([]byte("0123456789abcdef"), 2)
 
-// TestMain removes the seeded template that seededPath builds once for the whole run.
+// TestMain removes the seeded template that seededPath builds once for the whole run, and stops
+// the PostgreSQL cluster that tests on PostgreSQL start.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m)
 	if templateDir != "" {
 		os.RemoveAll(templateDir)
 	}
@@ -65,9 +67,14 @@ func openAt(t *testing.T, path string, opts Options) *DB {
 	return d
 }
 
-// emptyDB opens a fresh database in the test's temporary directory.
+// emptyDB opens a fresh database: a file in the test's temporary directory or, on
+// PostgreSQL, a database of its own. It returns the store and the DSN to open it again with.
 func emptyDB(t *testing.T, opts Options) (*DB, string) {
 	t.Helper()
+	if onPostgres() {
+		url := migratedPG.NewDB(t)
+		return openAt(t, url, opts), url
+	}
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
 	return openAt(t, path, opts), path
 }
@@ -87,6 +94,9 @@ var (
 // once per test run and copied, because seeding under -race takes about a second.
 func seededPath(t *testing.T) string {
 	t.Helper()
+	if onPostgres() {
+		return seededPG.NewDB(t)
+	}
 	templateOnce.Do(func() {
 		templateDir, templateErr = os.MkdirTemp("", "lbconsole-db-test-")
 		if templateErr != nil {

@@ -40,12 +40,13 @@ func wantWrongKey(t *testing.T, path string, key []byte, why string) {
 // version 6, no key_checks table, and none of what later migrations add, which Open adds again.
 func makeOld(t *testing.T, path string) {
 	t.Helper()
+	sqliteOnly(t, "a PostgreSQL database has had key checks from its start")
 	raw, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes"}
+	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes", "DROP TABLE leases"}
 	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column) // added by 0009
 	}

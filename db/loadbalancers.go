@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 
 	"lbconsole/lb"
@@ -86,9 +87,11 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// limitOrAll is a LIMIT of n rows, or of every row when n is not positive: the largest
+// integer, as PostgreSQL takes no LIMIT -1.
 func limitOrAll(n int) int {
 	if n <= 0 {
-		return -1
+		return math.MaxInt64
 	}
 	return n
 }
