@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"lbconsole/internal/pgtest"
@@ -70,4 +71,18 @@ func dropTrigger(name string) string {
 		return "DROP TRIGGER " + name + " ON audit_log"
 	}
 	return "DROP TRIGGER " + name
+}
+
+// eachBackend runs test on SQLite and on PostgreSQL, each time with the DSN of a new, empty
+// database (a file path, or a URL of a migrated PostgreSQL database) that the test opens, as
+// often as it needs stores: two stores on one DSN stand for two console processes.
+func eachBackend(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		test(t, filepath.Join(t.TempDir(), "lbconsole.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		test(t, migratedPG.NewDB(t))
+	})
 }
