@@ -97,6 +97,12 @@ func seededPath(t *testing.T) string {
 	if onPostgres() {
 		return seededPG.NewDB(t)
 	}
+	return seededSQLitePath(t)
+}
+
+// seededSQLitePath is seededPath on SQLite, whatever the tests' backend.
+func seededSQLitePath(t *testing.T) string {
+	t.Helper()
 	templateOnce.Do(func() {
 		templateDir, templateErr = os.MkdirTemp("", "lbconsole-db-test-")
 		if templateErr != nil {

@@ -22,12 +22,12 @@ func auditCommand(ctx context.Context, args []string, e env) error {
 
 // auditVerify exits 0 when the chain is intact and 1 naming the first bad row otherwise.
 func auditVerify(ctx context.Context, args []string, e env) error {
-	var dbPath string
-	fs := newFlags("audit verify", e, &dbPath)
+	var dbf dbFlags
+	fs := newFlags("audit verify", e, &dbf)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	store, _, err := openExisting(ctx, dbPath, e)
+	store, _, err := openExisting(ctx, dbf, e)
 	if err != nil {
 		return err
 	}
@@ -51,9 +51,9 @@ func auditVerify(ctx context.Context, args []string, e env) error {
 // auditExport writes the CSV of the console's download: the same filters, read by the same
 // function, and the same rows in the same order.
 func auditExport(ctx context.Context, args []string, e env) error {
-	var dbPath string
+	var dbf dbFlags
 	var p export.Params
-	fs := newFlags("audit export", e, &dbPath)
+	fs := newFlags("audit export", e, &dbf)
 	fs.StringVar(&p.Actor, "actor", "", "only this actor")
 	fs.StringVar(&p.Source, "source", "", "only this source: console, slb-api, pool-api")
 	fs.StringVar(&p.Action, "action", "", "only this action")
@@ -70,7 +70,7 @@ func auditExport(ctx context.Context, args []string, e env) error {
 		// The message starts with the parameter's name, which is the flag's.
 		return exitError{code: 2, msg: "--" + err.Error()}
 	}
-	store, _, err := openExisting(ctx, dbPath, e)
+	store, _, err := openExisting(ctx, dbf, e)
 	if err != nil {
 		return err
 	}

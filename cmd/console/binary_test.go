@@ -126,5 +126,6 @@ func startServer(t *testing.T, dbPath, adminPassword string) *server {
 	return nil
 }
 
-// TestMain removes the binary and the templates that the tests build once and share.
-func TestMain(m *testing.M) { testenv.Main(m) }
+// TestMain removes the binary and the templates that the tests build once and share, and stops
+// the PostgreSQL cluster of the tests that run on PostgreSQL.
+func TestMain(m *testing.M) { testenv.MainPostgres(m) }

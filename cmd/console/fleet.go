@@ -34,9 +34,9 @@ func fleetCommand(ctx context.Context, args []string, e env) error {
 // and ends with status 1, one problem a line, each naming the object, the field and the line
 // of the file; a file that cannot be read, or a wrong flag, ends with status 2.
 func fleetApply(ctx context.Context, args []string, e env) error {
-	var dbPath string
+	var dbf dbFlags
 	var opts db.ApplyOptions
-	fs := newFlags("fleet apply", e, &dbPath)
+	fs := newFlags("fleet apply", e, &dbf)
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing")
 	fs.BoolVar(&opts.Prune, "prune", false, "delete what the file does not name")
 	files, err := parseInterspersed(fs, args)
@@ -54,7 +54,7 @@ func fleetApply(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return refusedFile(name, data, err)
 	}
-	store, _, err := openStore(ctx, dbPath, e)
+	store, _, err := openStore(ctx, dbf, e)
 	if err != nil {
 		return err
 	}
@@ -140,8 +140,9 @@ func readFleetFile(path string, stdin io.Reader) (string, []byte, error) {
 // fleetExport writes the fleet to standard output in the schema fleet apply reads: applying
 // the export changes nothing.
 func fleetExport(ctx context.Context, args []string, e env) error {
-	var dbPath, format string
-	fs := newFlags("fleet export", e, &dbPath)
+	var dbf dbFlags
+	var format string
+	fs := newFlags("fleet export", e, &dbf)
 	fs.StringVar(&format, "format", fleet.FormatYAML, "yaml or json")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -151,7 +152,7 @@ func fleetExport(ctx context.Context, args []string, e env) error {
 	if format != fleet.FormatYAML && format != fleet.FormatJSON {
 		return exitError{code: 2, msg: fmt.Sprintf("--format %q: give yaml or json", format)}
 	}
-	store, _, err := openExisting(ctx, dbPath, e)
+	store, _, err := openExisting(ctx, dbf, e)
 	if err != nil {
 		return err
 	}

@@ -25,15 +25,16 @@ func keyCommand(ctx context.Context, args []string, e env) error {
 }
 
 func keyCreate(ctx context.Context, args []string, e env) error {
-	var dbPath, user string
-	fs := newFlags("key create", e, &dbPath)
+	var dbf dbFlags
+	var user string
+	fs := newFlags("key create", e, &dbf)
 	fs.StringVar(&user, "user", "", "the user the key acts as")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 || user == "" {
 		return exitError{code: 2, msg: "usage: console key create --user NAME"}
 	}
-	store, _, err := openExisting(ctx, dbPath, e)
+	store, _, err := openExisting(ctx, dbf, e)
 	if err != nil {
 		return err
 	}
@@ -53,15 +54,16 @@ func keyCreate(ctx context.Context, args []string, e env) error {
 // keyList prints every key, or one user's, one line each, with a header: what an admin needs
 // to find the key to revoke.
 func keyList(ctx context.Context, args []string, e env) error {
-	var dbPath, user string
-	fs := newFlags("key list", e, &dbPath)
+	var dbf dbFlags
+	var user string
+	fs := newFlags("key list", e, &dbf)
 	fs.StringVar(&user, "user", "", "only this user's keys")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return exitError{code: 2, msg: "usage: console key list [--user NAME]"}
 	}
-	store, _, err := openExisting(ctx, dbPath, e)
+	store, _, err := openExisting(ctx, dbf, e)
 	if err != nil {
 		return err
 	}
@@ -90,8 +92,8 @@ func keyList(ctx context.Context, args []string, e env) error {
 // keyRevoke ends one key at once, named by its number or its AccessKeyId. A key already
 // revoked is the end wanted, so it exits 0 and says so.
 func keyRevoke(ctx context.Context, args []string, e env) error {
-	var dbPath string
-	fs := newFlags("key revoke", e, &dbPath)
+	var dbf dbFlags
+	fs := newFlags("key revoke", e, &dbf)
 	refs, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -99,7 +101,7 @@ func keyRevoke(ctx context.Context, args []string, e env) error {
 	if len(refs) != 1 || refs[0] == "" {
 		return exitError{code: 2, msg: "usage: console key revoke ACCESS_KEY_ID_OR_ID"}
 	}
-	store, _, err := openExisting(ctx, dbPath, e)
+	store, _, err := openExisting(ctx, dbf, e)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func keyLines(t *testing.T, out string) map[string][]string {
 func keyWorks(t *testing.T, path, accessKeyID string) bool {
 	t.Helper()
 	e, _, _ := testEnv(nil, "")
-	store, _, err := openStore(context.Background(), path, e)
+	store, _, err := openStore(context.Background(), dbFlags{db: path}, e)
 	if err != nil {
 		t.Fatal(err)
 	}

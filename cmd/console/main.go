@@ -58,7 +58,11 @@ const usage = `usage:
   console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
   console fleet apply [--dry-run] [--prune] FILE       (YAML or JSON; - reads standard input; prints the plan, then applies it)
   console fleet export [--format yaml|json]            (the fleet, in the schema fleet apply reads)
-Every subcommand takes --db (env CONSOLE_DB). Status 1: refused by the rules, nothing changed; 2: bad usage or no database.`
+  console migrate --from FILE.db --to postgres://…     (copies a SQLite database into a new PostgreSQL one)
+Every subcommand takes --db (env CONSOLE_DB): a SQLite file, or a postgres://USER@HOST/DB URL that
+several consoles share. The master key: --key-file (env CONSOLE_KEY_FILE) or CONSOLE_SECRET_KEY,
+in hex or base64; SQLite also keeps it in DB.key beside the database, PostgreSQL needs it given.
+Status 1: refused by the rules, nothing changed; 2: bad usage or no database.`
 
 // run runs the subcommand that args name. A refusal by the rules (an *lb.Error, the store's
 // included: a user that does not exist, a name that is taken) ends the program with status 1
@@ -87,6 +91,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return keyCommand(ctx, args[1:], e)
 	case "fleet":
 		return fleetCommand(ctx, args[1:], e)
+	case "migrate":
+		return migrateCommand(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprintln(e.Stdout, usage)
 		return nil

@@ -84,7 +84,7 @@ func TestUserAdd(t *testing.T) {
 		if !strings.Contains(stdout.String(), "alice") {
 			t.Errorf("stdout = %q, want it to name alice", stdout.String())
 		}
-		store, _, err := openStore(ctx, path, e)
+		store, _, err := openStore(ctx, dbFlags{db: path}, e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestUserAdd(t *testing.T) {
 			if err != nil && !strings.Contains(err.Error(), tc.inMessage) {
 				t.Errorf("message = %q, want it to mention %q", err.Error(), tc.inMessage)
 			}
-			store, _, err := openStore(ctx, path, e)
+			store, _, err := openStore(ctx, dbFlags{db: path}, e)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +149,7 @@ func auditedDB(t *testing.T, e env) string {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lbconsole.db")
 	testenv.Demo.CopyTo(t, path) // with the key file beside it, where the commands look
-	store, _, err := openStore(ctx, path, e)
+	store, _, err := openStore(ctx, dbFlags{db: path}, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,7 +446,7 @@ func TestServe(t *testing.T) {
 		if password == nil {
 			t.Fatalf("no password in %q", out)
 		}
-		store, _, err := openStore(ctx, path, e)
+		store, _, err := openStore(ctx, dbFlags{db: path}, e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -465,7 +465,7 @@ func TestServe(t *testing.T) {
 	})
 
 	t.Run("a second start keeps the admin and does not seed again", func(t *testing.T) {
-		store, _, err := openStore(ctx, path, env{Getenv: func(string) string { return "" }})
+		store, _, err := openStore(ctx, dbFlags{db: path}, env{Getenv: func(string) string { return "" }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -488,7 +488,7 @@ func TestServe(t *testing.T) {
 			t.Errorf("stdout = %q, want the plain sign-in hint and no new admin password", out)
 		}
 
-		store, _, err = openStore(ctx, path, e)
+		store, _, err = openStore(ctx, dbFlags{db: path}, e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -524,7 +524,7 @@ func TestServe(t *testing.T) {
 		if strings.Contains(out+stderr.String(), chosen) {
 			t.Errorf("the chosen password appears in the output: %q", out)
 		}
-		store, _, err := openStore(ctx, path, e)
+		store, _, err := openStore(ctx, dbFlags{db: path}, e)
 		if err != nil {
 			t.Fatal(err)
 		}

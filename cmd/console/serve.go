@@ -24,7 +24,8 @@ const shutdownGrace = 15 * time.Second
 
 // serveConfig is serve's command line.
 type serveConfig struct {
-	dbPath, addr    string
+	dbf             dbFlags
+	addr            string
 	demo            bool
 	tlsCert, tlsKey string
 	trustedProxies  string
@@ -36,7 +37,7 @@ type serveConfig struct {
 
 func parseServe(args []string, e env) (serveConfig, error) {
 	var c serveConfig
-	fs := newFlags("serve", e, &c.dbPath)
+	fs := newFlags("serve", e, &c.dbf)
 	fs.StringVar(&c.addr, "addr", envOr(e, "CONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env CONSOLE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with demo data")
 	fs.StringVar(&c.tlsCert, "tls-cert", e.Getenv("CONSOLE_TLS_CERT"), "serve HTTPS with this certificate (PEM; env CONSOLE_TLS_CERT)")
@@ -107,7 +108,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
 	metrics := handlers.NewMetrics()
-	store, key, err := open(ctx, cfg.dbPath, e, true, metrics)
+	store, key, err := open(ctx, cfg.dbf, e, true, metrics)
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		}
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
-	fmt.Fprintf(e.Stdout, "lbconsole is serving on %s://%s (database %s)\n%s\n", scheme, ln.Addr(), cfg.dbPath, signIn)
+	fmt.Fprintf(e.Stdout, "lbconsole is serving on %s://%s (database %s)\n%s\n", scheme, ln.Addr(), db.Redacted(cfg.dbf.db), signIn)
 	return serveUntilDone(ctx, srv, ln, e.Ready)
 }
 

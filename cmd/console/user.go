@@ -25,8 +25,9 @@ func userCommand(ctx context.Context, args []string, e env) error {
 }
 
 func userAdd(ctx context.Context, args []string, e env) error {
-	var dbPath, role string
-	fs := newFlags("user add", e, &dbPath)
+	var dbf dbFlags
+	var role string
+	fs := newFlags("user add", e, &dbf)
 	fs.StringVar(&role, "role", string(lb.RoleViewer), "viewer, operator or admin")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -39,7 +40,7 @@ func userAdd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
-	hash, store, err := newPasswordAndStore(ctx, dbPath, e)
+	hash, store, err := newPasswordAndStore(ctx, dbf, e)
 	if err != nil {
 		return err
 	}
@@ -52,9 +53,9 @@ func userAdd(ctx context.Context, args []string, e env) error {
 }
 
 func userPasswd(ctx context.Context, args []string, e env) error {
-	var dbPath string
+	var dbf dbFlags
 	var revokeKeys bool
-	fs := newFlags("user passwd", e, &dbPath)
+	fs := newFlags("user passwd", e, &dbf)
 	fs.BoolVar(&revokeKeys, "revoke-keys", false, "also revoke the user's API keys")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -63,7 +64,7 @@ func userPasswd(ctx context.Context, args []string, e env) error {
 	if len(names) != 1 {
 		return exitError{code: 2, msg: "give one user name"}
 	}
-	hash, store, err := newPasswordAndStore(ctx, dbPath, e)
+	hash, store, err := newPasswordAndStore(ctx, dbf, e)
 	if err != nil {
 		return err
 	}
@@ -105,12 +106,12 @@ func noteKeptKeys(ctx context.Context, store *db.DB, e env, name string) error {
 
 // newPasswordAndStore reads and hashes the new password, then opens the store: a password that
 // is refused opens nothing.
-func newPasswordAndStore(ctx context.Context, dbPath string, e env) (string, *db.DB, error) {
+func newPasswordAndStore(ctx context.Context, dbf dbFlags, e env) (string, *db.DB, error) {
 	hash, err := readNewPassword(e)
 	if err != nil {
 		return "", nil, err
 	}
-	store, _, err := openStore(ctx, dbPath, e)
+	store, _, err := openStore(ctx, dbf, e)
 	return hash, store, err
 }
 

@@ -114,7 +114,7 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Version 6 had none of what later migrations add, which Open adds again.
-	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes"}
+	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes", "DROP TABLE leases"}
 	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column)
 	}
