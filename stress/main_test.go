@@ -6,5 +6,6 @@ import (
 	"lbconsole/internal/testenv"
 )
 
-// TestMain removes the binary that the tests build once and share.
-func TestMain(m *testing.M) { testenv.Main(m) }
+// TestMain removes the binary that the tests build once and share, and stops the PostgreSQL
+// cluster of the replica tests.
+func TestMain(m *testing.M) { testenv.MainPostgres(m) }
