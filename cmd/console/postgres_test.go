@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"lbconsole/internal/pgtest"
 	"lbconsole/internal/testenv"
@@ -188,4 +189,51 @@ func TestMigrateToPostgres(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReplicasStartTogether starts three consoles at the same moment on a new PostgreSQL
+// database, as a deployment's replicas start: all three serve, one admin is made, and the
+// schema is applied once.
+func TestReplicasStartTogether(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const replicas = 3
+	ready := make(chan string, replicas)
+	done := make(chan error, replicas)
+	outs := make([]*syncBuffer, replicas)
+	for i := range replicas {
+		e, stdout, _ := testEnv(map[string]string{"CONSOLE_SECRET_KEY": pgKey}, "")
+		e.Ready, outs[i] = ready, stdout
+		go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", url}, e) }()
+	}
+	for range replicas {
+		select {
+		case <-ready:
+		case err := <-done:
+			t.Fatalf("a replica stopped before serving: %v", err)
+		case <-time.After(time.Minute):
+			t.Fatal("the replicas did not all serve within a minute")
+		}
+	}
+	cancel()
+	for range replicas {
+		if err := <-done; err != nil {
+			t.Errorf("a replica ended with %v", err)
+		}
+	}
+	passwords := 0
+	for _, out := range outs {
+		if strings.Contains(out.String(), "Sign in as user admin with password") {
+			passwords++
+		}
+	}
+	if passwords != 1 {
+		t.Errorf("%d replicas printed an admin password; want exactly 1, the one that made the admin", passwords)
+	}
+	e, _, _ := testEnv(map[string]string{"CONSOLE_SECRET_KEY": pgKey}, "")
+	if err := run(context.Background(), []string{"key", "list", "--user", "admin", "--db", url}, e); err != nil {
+		t.Errorf("key list --user admin: %v (want the one admin to exist)", err)
+	}
 }

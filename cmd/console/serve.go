@@ -186,12 +186,13 @@ func seedDemo(ctx context.Context, store *db.DB, log *slog.Logger) error {
 
 // ensureAdmin creates the first admin when there are no users, and says how to sign in.
 func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
+	const signIn = "Sign in with your user name and password. (Forgot the admin password? Run: console user passwd admin)"
 	n, err := store.CountUsers(ctx)
 	if err != nil {
 		return "", err
 	}
 	if n > 0 {
-		return "Sign in with your user name and password. (Forgot the admin password? Run: console user passwd admin)", nil
+		return signIn, nil
 	}
 	password := e.Getenv("CONSOLE_ADMIN_PASSWORD")
 	shown := "the password in CONSOLE_ADMIN_PASSWORD"
@@ -205,7 +206,13 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := store.CreateUser(ctx, cliOrigin(), "admin", lb.RoleAdmin, hash); err != nil {
+	_, err = store.CreateUser(ctx, cliOrigin(), "admin", lb.RoleAdmin, hash)
+	if lb.ErrorKind(err) == lb.KindConflict {
+		// Another replica, started at the same moment on the same new database, made the
+		// admin first: its password is the one it printed.
+		return signIn, nil
+	}
+	if err != nil {
 		return "", err
 	}
 	return "Sign in as user admin with " + shown, nil
