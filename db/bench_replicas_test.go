@@ -109,4 +109,3 @@ func benchTargets(b *testing.B, store *db.DB) []benchTarget {
 	}
 	return out
 }
-
