@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -21,8 +22,9 @@ const replicaCount = 3
 
 // TestReplicasOnPostgres runs three real consoles on one PostgreSQL database, as a deployment
 // that outgrew one machine does. First what they must share: an SLB call captured on one
-// replica is refused as a replay on the others, and a burst of wrong passwords for one account
-// spread over all three gets its password checked no more often than on one console. Then
+// replica is refused as a replay on the others; a session started on one serves on another
+// and, ended on a third, ends on all; a burst of wrong passwords for one account spread over
+// all three gets its password checked no more often than on one console. Then
 // console, SLB SDK and gophercloud clients, a few on each replica, apply batches to the same
 // groups while replicas are killed with SIGKILL at random moments and restarted,
 // LBCONSOLE_REPLICA_KILLS times (default 6, 3 under the race detector). Whatever the
@@ -33,9 +35,9 @@ const replicaCount = 3
 func TestReplicasOnPostgres(t *testing.T) {
 	t.Parallel()
 	kills := envInt(t, "LBCONSOLE_REPLICA_KILLS", raceOr(6, 3))
-	url := testenv.PostgresDemoUsers(t)
-	h := testenv.NewPostgresHarness(t, url)
-	fx := fixtureOf(t, context.Background(), url)
+	dsn := testenv.PostgresDemoUsers(t)
+	h := testenv.NewPostgresHarness(t, dsn)
+	fx := fixtureOf(t, context.Background(), dsn)
 
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), replicasBound)
@@ -58,6 +60,25 @@ func TestReplicasOnPostgres(t *testing.T) {
 			r.wantMember(p.Addr, true, "after a removal made on one replica was replayed to another")
 		}
 		logf(t, "a removal captured on one replica, replayed to the other two: refused with SignatureNonceUsed")
+	})
+
+	t.Run("ASessionStartedOnOneReplicaEndsOnAnother", func(t *testing.T) {
+		w := &world{timeout: 30 * time.Second}
+		c := newConsoleClient(w, "session", 1)
+		if err := c.signIn(replicas[0].Addr, testenv.Operator, password); err != nil {
+			t.Fatal(err)
+		}
+		p, err := c.do(http.MethodGet, "http://"+replicas[1].Addr+"/lbs", nil, "")
+		if err != nil || p.status != http.StatusOK || p.csrf == "" {
+			t.Fatalf("GET /lbs on another replica with the session of the first: %v, %v; want 200 with a CSRF token", p, err)
+		}
+		if p, err = c.do(http.MethodPost, "http://"+replicas[2].Addr+"/logout", url.Values{"_csrf": {p.csrf}}, ""); err != nil || p.status != http.StatusSeeOther {
+			t.Fatalf("POST /logout on the third replica: %v, %v; want 303", p, err)
+		}
+		if p, err = c.do(http.MethodGet, "http://"+replicas[0].Addr+"/lbs", nil, ""); err != nil || p.status != http.StatusSeeOther {
+			t.Errorf("GET /lbs on the first replica after signing out on the third: %v, %v; want 303 to sign in", p, err)
+		}
+		logf(t, "a session started on one replica served on a second and ended on the third: signed out on all")
 	})
 
 	t.Run("ASignInBurstOverReplicasIsThrottled", func(t *testing.T) {
@@ -165,7 +186,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 
 	logf(t, "console audit verify: %s", h.AuditVerify())
 	h.CheckLog()
-	store, err := db.Open(context.Background(), url, db.Options{Key: testenv.Key()})
+	store, err := db.Open(context.Background(), dsn, db.Options{Key: testenv.Key()})
 	if err != nil {
 		t.Fatalf("db.Open after the last stop: %v", err)
 	}
