@@ -62,6 +62,9 @@ const poolMaxConnsParam = "pool_max_conns"
 // consoles take 33 of the server's default 100.
 const defaultMaxConns = 10
 
+// defaultConnectTimeout bounds a new connection to PostgreSQL when the URL does not.
+const defaultConnectTimeout = 10 * time.Second
+
 // openPostgres connects the store's pools to the database at dsn and brings its schema up to
 // date. Of maxConns connections a quarter write (writes take turns anyway), one answers the
 // readiness probe, and the rest read.
@@ -73,6 +76,12 @@ func (d *DB) openPostgres(ctx context.Context, dsn string) error {
 	maxConns, err := takeMaxConns(cfg)
 	if err != nil {
 		return fmt.Errorf("db: unable to use the PostgreSQL URL %s: %w", Redacted(dsn), err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		// A server that does not answer (a host that is down) makes a request fail in
+		// seconds, not after the system's minutes of TCP retries. connect_timeout in the URL
+		// says otherwise.
+		cfg.ConnectTimeout = defaultConnectTimeout
 	}
 	if err := migratePostgres(ctx, cfg); err != nil {
 		return err
