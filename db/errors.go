@@ -2,6 +2,8 @@ package db
 
 import (
 	"errors"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -20,16 +22,19 @@ import (
 // same request can succeed once an operator has made room, so the interfaces answer 503 (try
 // again later) rather than blame the request or hide the failure.
 //
-// On PostgreSQL the same goes for a server that cannot be reached or is shutting down, a full
-// disk or too many connections (SQLSTATE classes 08, 53 and 57P), and a read-only server (a
-// standby, 25006).
+// On PostgreSQL the same goes for a server that cannot be reached, whose connection broke or
+// that is shutting down, a full disk or too many connections (SQLSTATE classes 08, 53 and
+// 57P), and a read-only server (a standby, 25006).
 func IsUnavailable(err error) bool {
 	switch sqliteCode(err) & 0xff {
 	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
 		return true
 	}
+	// A connection that could not be made or broke half way: the server is down or
+	// unreachable, and nothing of the transaction was committed.
 	var connect *pgconn.ConnectError
-	if errors.As(err, &connect) {
+	var broken net.Error
+	if errors.As(err, &connect) || errors.As(err, &broken) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
 	code := pgCode(err)

@@ -91,7 +91,7 @@ func escapeLike(s string) string {
 // integer, as PostgreSQL takes no LIMIT -1.
 func limitOrAll(n int) int {
 	if n <= 0 {
-		return math.MaxInt64
+		return math.MaxInt
 	}
 	return n
 }

@@ -274,6 +274,29 @@ func TestPostgresErrors(t *testing.T) {
 			t.Errorf("the error shows the password: %v", err)
 		}
 	})
+	t.Run("AConnectionEndedMidTransactionIsUnavailable", func(t *testing.T) {
+		err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+			var pid int
+			if err := tx.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+				return err
+			}
+			// As a server restarting, or an administrator, would end it.
+			if _, err := d.read.ExecContext(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
+				t.Fatal(err)
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO regions (id, name) VALUES ('xx', 'nowhere')")
+			return err
+		})
+		if err == nil || !IsUnavailable(err) {
+			t.Errorf("a write whose connection was ended: err = %v; IsUnavailable = %v, want true", err, IsUnavailable(err))
+		}
+		if n := count(t, d, "SELECT count(*) FROM regions WHERE id = 'xx'"); n != 0 {
+			t.Errorf("the ended transaction left %d regions", n)
+		}
+		if _, err := d.CreateUser(ctx, testOrigin, "after-the-end", lb.RoleViewer, "h"); err != nil {
+			t.Errorf("a write after the connection ended: %v; want the pool to have moved on to a new one", err)
+		}
+	})
 	t.Run("AnAppendOnlyRefusalIsNoKind", func(t *testing.T) {
 		if _, err := d.RecordRefusal(ctx, BatchRequest{Actor: "ann", Source: SourceConsole}, "InvalidParameter", "no"); err != nil {
 			t.Fatal(err)
