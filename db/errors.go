@@ -24,7 +24,8 @@ import (
 //
 // On PostgreSQL the same goes for a server that cannot be reached, whose connection broke or
 // that is shutting down, a full disk or too many connections (SQLSTATE classes 08, 53 and
-// 57P), and a read-only server (a standby, 25006).
+// 57P), a read-only server (a standby, 25006), and a transaction the server ended for idling
+// (25P03: a console that stalled while holding the write lock).
 func IsUnavailable(err error) bool {
 	switch sqliteCode(err) & 0xff {
 	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
@@ -38,7 +39,7 @@ func IsUnavailable(err error) bool {
 		return true
 	}
 	code := pgCode(err)
-	for _, prefix := range []string{"08", "53", "57P", "25006"} {
+	for _, prefix := range []string{"08", "53", "57P", "25006", "25P03"} {
 		if strings.HasPrefix(code, prefix) {
 			return true
 		}

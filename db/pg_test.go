@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"lbconsole/internal/pgtest"
 	"lbconsole/lb"
@@ -367,5 +368,33 @@ func TestIsPostgresAndRedacted(t *testing.T) {
 		if got := Redacted(tt.dsn); got != tt.shown {
 			t.Errorf("Redacted(%q) = %q; want %q", tt.dsn, got, tt.shown)
 		}
+	}
+}
+
+// TestPostgresHungWriterLosesTheLock holds the write lock in a transaction that then goes
+// idle, as a console cut off by the network or hung would: the server ends that transaction
+// (after idle_in_transaction_session_timeout, a minute unless the URL says otherwise; a second
+// here), so that the other consoles' writes go on.
+func TestPostgresHungWriterLosesTheLock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := migratedPG.NewDB(t)
+	hung := openAt(t, url+"&idle_in_transaction_session_timeout=1s", Options{})
+	other := openAt(t, url, Options{})
+	tx, err := hung.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, postgresDialect.writeLock, writeLockKey); err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := other.CreateUser(wait, testOrigin, "ann", lb.RoleAdmin, "h"); err != nil {
+		t.Fatalf("a write on another console while one hangs holding the lock: %v; want it to go through once the server ends the hung transaction", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO regions (id, name) VALUES ('xx', 'nowhere')"); err == nil || !IsUnavailable(err) {
+		t.Errorf("the hung transaction, woken: err = %v; want it ended, unavailable", err)
 	}
 }

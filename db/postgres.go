@@ -89,9 +89,12 @@ func (d *DB) openPostgres(ctx context.Context, dsn string) error {
 	writers := max(1, maxConns/4)
 	readers := max(1, maxConns-writers-1)
 	write := cfg.Copy()
-	// A console that stops answering mid-transaction (a network cut; a killed process is
-	// noticed at once) would hold the write lock: the server ends such a transaction.
-	setDefault(write.RuntimeParams, "idle_in_transaction_session_timeout", "30s")
+	// A console that stops answering mid-transaction would hold the write lock, and every
+	// console's writes would wait: the server ends such a transaction after a minute. (A
+	// killed console's connections close, and the server rolls back at once; this is for a
+	// console cut off by the network, or hung. No write transaction leaves its connection
+	// idle for long: the largest fleet apply plans in seconds.)
+	setDefault(write.RuntimeParams, "idle_in_transaction_session_timeout", "1min")
 	d.write = openPool(write, writers)
 	read := cfg.Copy()
 	// As SQLite's read pool is query_only: a write through it is refused.
