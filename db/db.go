@@ -57,8 +57,11 @@ func (noObserver) WriteWait(time.Duration)          {}
 
 // DB is the store.
 type DB struct {
-	dialect  dialect
-	write    *sql.DB
+	dialect dialect
+	// writeTurn, when set, lets one write transaction of this process at a time begin: see
+	// takeWriteTurn.
+	writeTurn chan struct{}
+	write     *sql.DB
 	read     *sql.DB
 	ready    readiness
 	auditKey []byte
@@ -176,6 +179,12 @@ func (d *DB) Close() error {
 // returns nil.
 func (d *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	start := time.Now()
+	release, err := d.takeWriteTurn(ctx)
+	if err != nil {
+		d.observe.WriteWait(time.Since(start))
+		return fmt.Errorf("db: unable to begin: %w", err)
+	}
+	defer release()
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err == nil && d.dialect.writeLock != "" {
 		if _, err = tx.ExecContext(ctx, d.dialect.writeLock, writeLockKey); err != nil {

@@ -398,3 +398,21 @@ func TestPostgresHungWriterLosesTheLock(t *testing.T) {
 		t.Errorf("the hung transaction, woken: err = %v; want it ended, unavailable", err)
 	}
 }
+
+// TestPostgresWriteTurnHonoursTheContext: a write waiting for its console's turn gives up when
+// its request does, rather than wait on for a long write ahead of it.
+func TestPostgresWriteTurnHonoursTheContext(t *testing.T) {
+	t.Parallel()
+	d, _ := pgDB(t, Options{})
+	d.writeTurn <- struct{}{} // a long write transaction of this console is under way
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := d.CreateUser(ctx, testOrigin, "ann", lb.RoleAdmin, "h")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a write behind a long one, its request gone: %v; want the request's deadline", err)
+	}
+	<-d.writeTurn // the long one ends
+	if _, err := d.CreateUser(context.Background(), testOrigin, "ann", lb.RoleAdmin, "h"); err != nil {
+		t.Errorf("the next write: %v", err)
+	}
+}

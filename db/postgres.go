@@ -96,12 +96,35 @@ func (d *DB) openPostgres(ctx context.Context, dsn string) error {
 	// idle for long: the largest fleet apply plans in seconds.)
 	setDefault(write.RuntimeParams, "idle_in_transaction_session_timeout", "1min")
 	d.write = openPool(write, writers)
+	d.writeTurn = make(chan struct{}, 1)
 	read := cfg.Copy()
 	// As SQLite's read pool is query_only: a write through it is refused.
 	read.RuntimeParams["default_transaction_read_only"] = "on"
 	d.read = openPool(read, readers)
 	d.ready.conn = openPool(write, 1)
 	return nil
+}
+
+// takeWriteTurn waits until no other write transaction of this process is under way and
+// returns the function that ends the turn; without writeTurn (SQLite, whose one writer
+// connection already takes turns) it returns at once.
+//
+// On PostgreSQL write transactions take turns on the write lock anyway; waiting for the turn
+// here first keeps at most one transaction per console queued on that lock in the server, and
+// the others in this process, where a turn passes far more cheaply: with twelve writers,
+// three stores on one database applied about 50% more batches a second this way, one store
+// about 25% more (BenchmarkBatchesPerSecond). Statements outside transactions (a session's
+// last use) do not wait for it.
+func (d *DB) takeWriteTurn(ctx context.Context) (func(), error) {
+	if d.writeTurn == nil {
+		return func() {}, nil
+	}
+	select {
+	case d.writeTurn <- struct{}{}:
+		return func() { <-d.writeTurn }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // takeMaxConns removes pool_max_conns from cfg's settings and returns it, or the default.
