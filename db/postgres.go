@@ -83,6 +83,10 @@ func (d *DB) openPostgres(ctx context.Context, dsn string) error {
 		// says otherwise.
 		cfg.ConnectTimeout = defaultConnectTimeout
 	}
+	// The store's LIKE … ESCAPE '\' means one backslash only with standard strings, the
+	// default since PostgreSQL 9.1: a server set otherwise is overruled for the store's
+	// connections.
+	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	if err := migratePostgres(ctx, cfg); err != nil {
 		return err
 	}

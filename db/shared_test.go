@@ -86,3 +86,38 @@ func TestSharedAcrossConsoles(t *testing.T) {
 		})
 	})
 }
+
+// TestLikeIgnoresASCIICaseOnly: a search matches whatever the case of ASCII letters, as
+// SQLite's LIKE does, and PostgreSQL's ILIKE on "C" text does the same, folding no other
+// letters: both backends find the same rows.
+func TestLikeIgnoresASCIICaseOnly(t *testing.T) {
+	ctx := context.Background()
+	for _, be := range []struct {
+		name string
+		dsn  func(*testing.T) string
+	}{{"sqlite", seededSQLitePath}, {"postgres", func(t *testing.T) string { return seededPG.NewDB(t) }}} {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			d := openAt(t, be.dsn(t), Options{})
+			lower, err := d.ListLoadBalancers(ctx, LBFilter{Query: "checkout"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			upper, err := d.ListLoadBalancers(ctx, LBFilter{Query: "CheckOut"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lower.Total == 0 || upper.Total != lower.Total {
+				t.Errorf("searching CheckOut found %d load balancers, checkout %d; want the same, more than none", upper.Total, lower.Total)
+			}
+			if _, err := d.write.ExecContext(ctx, "INSERT INTO regions (id, name) VALUES ('eu-zrh', 'Zürich')"); err != nil {
+				t.Fatal(err)
+			}
+			for pattern, want := range map[string]int{"zürich": 1, "ZÜRICH": 0, "%RICH": 1, "%ÜRICH": 0} {
+				if n := count(t, d, "SELECT count(*) FROM regions WHERE name LIKE ? ESCAPE '\\'", pattern); n != want {
+					t.Errorf("name LIKE %q matched %d regions; want %d", pattern, n, want)
+				}
+			}
+		})
+	}
+}
