@@ -62,12 +62,12 @@ type DB struct {
 	// takeWriteTurn.
 	writeTurn chan struct{}
 	write     *sql.DB
-	read     *sql.DB
-	ready    readiness
-	auditKey []byte
-	sealKey  []byte // seals the SLB API secrets
-	observe  Observer
-	now      func() time.Time
+	read      *sql.DB
+	ready     readiness
+	auditKey  []byte
+	sealKey   []byte // seals the SLB API secrets
+	observe   Observer
+	now       func() time.Time
 }
 
 // Open opens the store at dsn and brings its schema up to date: a postgres:// or
