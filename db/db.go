@@ -57,17 +57,18 @@ func (noObserver) WriteWait(time.Duration)          {}
 
 // DB is the store.
 type DB struct {
-	dialect dialect
+	dialect  dialect
+	write    *sql.DB
+	read     *sql.DB
+	ready    readiness
+	auditKey []byte
+	sealKey  []byte // seals the SLB API secrets
+	observe  Observer
+	now      func() time.Time
+
 	// writeTurn, when set, lets one write transaction of this process at a time begin: see
 	// takeWriteTurn.
 	writeTurn chan struct{}
-	write     *sql.DB
-	read      *sql.DB
-	ready     readiness
-	auditKey  []byte
-	sealKey   []byte // seals the SLB API secrets
-	observe   Observer
-	now       func() time.Time
 }
 
 // Open opens the store at dsn and brings its schema up to date: a postgres:// or
