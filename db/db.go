@@ -8,8 +8,9 @@
 // so readers never wait for the writer. On PostgreSQL every write transaction takes one
 // advisory lock first, which serializes writes across consoles the same way (postgres.go).
 //
-// The store's SQL is written once for both (rebind.go says how); Open picks the dialect from
-// the DSN, and the dialect value is all that the rest of the package knows of the difference.
+// The store's SQL is written once for both (rebind.go says how). Open picks the database from
+// the DSN and sets up what differs (the pools, the dialect value that the transaction helpers
+// read); no store method asks which database it runs on.
 package db
 
 import (
