@@ -58,6 +58,9 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 	if err != nil {
 		return BatchResult{}, err
 	}
+	if refusal == nil && !res.Diff.Empty() {
+		d.dataplaneChanged(res.LoadBalancer.ID)
+	}
 	return res, refusal
 }
 

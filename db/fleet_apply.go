@@ -81,6 +81,9 @@ func (d *DB) changeFleet(ctx context.Context, o Origin, dryRun bool, plan func(c
 	for range p.Members {
 		d.observe.BatchDone(o.Source, string(lb.ActionReplaceAll), OutcomeOK)
 	}
+	if !p.Empty() {
+		d.dataplaneChanged()
+	}
 	return p, nil
 }
 

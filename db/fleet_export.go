@@ -104,7 +104,9 @@ func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, 
 
 // exportMembers returns every member, by group.
 func exportMembers(ctx context.Context, q queryer) (map[string][]fleet.Member, error) {
-	rows, err := q.QueryContext(ctx, "SELECT group_id, server_id, address, port, weight, description FROM members ORDER BY group_id, server_id, address, port")
+	rows, err := q.QueryContext(ctx, `SELECT m.group_id, m.server_id, m.address, m.port, m.weight, m.description,
+		coalesce((SELECT min(a.name) FROM dataplane_adopted a WHERE a.group_id = m.group_id AND a.member_id = m.id), '')
+		FROM members m ORDER BY m.group_id, m.server_id, m.address, m.port`)
 	if err != nil {
 		return nil, wrapRead("the members", err)
 	}
@@ -114,7 +116,7 @@ func exportMembers(ctx context.Context, q queryer) (map[string][]fleet.Member, e
 		var group, description string
 		var weight int
 		var m fleet.Member
-		if err := rows.Scan(&group, &m.Server, &m.Address, &m.Port, &weight, &description); err != nil {
+		if err := rows.Scan(&group, &m.Server, &m.Address, &m.Port, &weight, &description, &m.HAProxyServer); err != nil {
 			return nil, wrapRead("the members", err)
 		}
 		m.Weight = &weight

@@ -44,6 +44,9 @@ func (d *DB) RevertAudit(ctx context.Context, rr RevertRequest) (BatchResult, er
 	if err != nil {
 		return BatchResult{}, err
 	}
+	if refusal == nil && !res.Diff.Empty() {
+		d.dataplaneChanged(res.LoadBalancer.ID)
+	}
 	return res, refusal
 }
 

@@ -22,6 +22,8 @@ type Plan struct {
 	// Members are the replace-all batches, one per group whose list in the file differs from
 	// its members.
 	Members []MemberBatch
+	// Adoptions are the haproxy_server names to record, after the member batches.
+	Adoptions []Adoption
 }
 
 // Changes are the creates, updates and deletes of one kind.
@@ -53,7 +55,7 @@ type PlacedGroup struct {
 // Empty reports whether the plan changes nothing.
 func (p Plan) Empty() bool {
 	return p.Regions.empty() && p.VPCs.empty() && p.Subnets.empty() && p.Servers.empty() &&
-		p.LoadBalancers.empty() && p.Groups.empty() && len(p.Members) == 0
+		p.LoadBalancers.empty() && p.Groups.empty() && len(p.Members) == 0 && len(p.Adoptions) == 0
 }
 
 func (c Changes[T]) empty() bool { return len(c.Create)+len(c.Update)+len(c.Delete) == 0 }
@@ -98,6 +100,7 @@ func MakePlan(current, desired Document, prune bool) (Plan, error) {
 		return Plan{}, refused
 	}
 	p.Members = batches
+	p.Adoptions = adoptions(w, cur)
 	return p, nil
 }
 
