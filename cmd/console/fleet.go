@@ -25,6 +25,8 @@ func fleetCommand(ctx context.Context, args []string, e env) error {
 		return fleetApply(ctx, args[1:], e)
 	case "export":
 		return fleetExport(ctx, args[1:], e)
+	case "adopt":
+		return fleetAdopt(ctx, args[1:], e)
 	}
 	return exitError{code: 2, msg: fmt.Sprintf("unknown fleet command %q\n%s", args[0], usage)}
 }

@@ -48,7 +48,7 @@ type exitError struct {
 func (e exitError) Error() string { return e.msg }
 
 const usage = `usage:
-  console [serve] [--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo]
+  console [serve] [--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo] [--demo-haproxy] [--reconcile-interval 5s]
   console user add NAME --role viewer|operator|admin   (password on standard input)
   console user passwd NAME [--revoke-keys]             (password on standard input)
   console key create --user NAME                       (prints AccessKeyId, AccessKeySecret and Token)
@@ -58,6 +58,8 @@ const usage = `usage:
   console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
   console fleet apply [--dry-run] [--prune] FILE       (YAML or JSON; - reads standard input; prints the plan, then applies it)
   console fleet export [--format yaml|json]            (the fleet, in the schema fleet apply reads)
+  console fleet adopt --runtime-api ADDR [--lb ID] [--format yaml|json]
+                                                       (fleet entries that adopt what a running HAProxy has)
 Every subcommand takes --db (env CONSOLE_DB). Status 1: refused by the rules, nothing changed; 2: bad usage or no database.`
 
 // run runs the subcommand that args name. A refusal by the rules (an *lb.Error, the store's
