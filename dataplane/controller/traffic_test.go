@@ -113,4 +113,3 @@ func TestRestartedHAProxyIsRefilledWithinTwoIntervals(t *testing.T) {
 	t.Logf("every member served again %v after the restart", time.Since(restarted).Round(time.Millisecond))
 	r.converged(t)
 }
-
