@@ -115,6 +115,9 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 	}
 	// Version 6 had none of what later migrations add, which Open adds again.
 	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes"}
+	for _, table := range []string{"dataplane_node_status", "dataplane_node_state", "dataplane_converged", "dataplane_member_health", "dataplane_leaving", "dataplane_adopted"} {
+		stmts = append(stmts, "DROP TABLE "+table) // added by 0010
+	}
 	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column)
 	}
