@@ -16,8 +16,10 @@ type NodeStatus struct {
 	// Status is the last pass's (in-sync, converging, drift-corrected, unreachable, held), or
 	// "" when no pass has been recorded yet.
 	Status  dataplane.Status
-	Pending int    // operations that failed plus servers waiting (a drain, a replacement)
-	Error   string // why the pass did nothing (unreachable, held), or its first failed operation
+	Pending int // operations that failed plus servers waiting (a drain, a replacement)
+	// Error is why the pass did nothing (unreachable, held), or its first failed operation, or
+	// what needs a person (a backend missing from haproxy.cfg).
+	Error string
 	// UnreachableSince is the first pass of the current run of unreachable ones; zero otherwise.
 	UnreachableSince time.Time
 	// InSyncSince is the first pass of the current run of in-sync ones; zero otherwise.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"lbconsole/dataplane"
@@ -67,10 +68,7 @@ func (d *DB) RecordPass(ctx context.Context, n Node, rep dataplane.Report) ([]Co
 
 func recordStatus(ctx context.Context, tx queryer, n Node, rep dataplane.Report) error {
 	started := formatTime(rep.Started)
-	errText, since, drift := "", "", ""
-	if rep.Err != nil {
-		errText = clipText(rep.Err.Error(), maxErrorText)
-	}
+	errText, since, drift := clipText(passError(rep), maxErrorText), "", ""
 	if rep.Status == dataplane.StatusUnreachable {
 		since = formatTime(rep.Since)
 	}
@@ -94,6 +92,19 @@ func recordStatus(ctx context.Context, tx queryer, n Node, rep dataplane.Report)
 				ELSE excluded.in_sync_since END,
 			last_pass = excluded.last_pass, pass_us = excluded.pass_us`,
 		n.LoadBalancerID, n.RuntimeAPI, string(rep.Status), rep.Pending, errText, since, drift, started, started, rep.Duration.Microseconds())
+}
+
+// passError is what stopped or held up the pass: its error, or else what needs a person (a
+// backend missing from haproxy.cfg, a health check of the wrong kind).
+func passError(rep dataplane.Report) string {
+	if rep.Err != nil {
+		return rep.Err.Error()
+	}
+	var msgs []string
+	for _, p := range rep.Problems {
+		msgs = append(msgs, p.Message)
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // backendGroups maps the backends of a load balancer's groups to the groups.

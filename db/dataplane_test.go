@@ -259,6 +259,12 @@ func TestNodeStatusAndHealthAcrossPasses(t *testing.T) {
 	if s := nodeStatus(t, d, nodeA); !s.UnreachableSince.IsZero() || !s.InSyncSince.Equal(t0.Add(time.Minute)) || s.Error != "" {
 		t.Errorf("reached again %+v; want in sync since then, no longer unreachable", s)
 	}
+	stuck := webReport(t, d, nodeA, dataplane.StatusConverging, t0.Add(2*time.Minute))
+	stuck.Problems = []dataplane.Problem{{Backend: "be_default", Message: "the node has no backend be_default: add it to haproxy.cfg"}}
+	recordPass(t, d, nodeA, stuck)
+	if s := nodeStatus(t, d, nodeA); s.Status != dataplane.StatusConverging || s.Error != stuck.Problems[0].Message || !s.InSyncSince.IsZero() {
+		t.Errorf("held up by a missing backend %+v; want converging, saying what a person must do", s)
+	}
 }
 
 // The audit entry of a batch says when each node first ran it, or why not yet; the latency is
