@@ -20,6 +20,9 @@ type runner struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	last   dataplane.Status // the previous pass's, on the runner's goroutine only
+	// followed says that the previous pass was a follow-up (see followUp), on the runner's
+	// goroutine only.
+	followed bool
 }
 
 // start makes and starts the reconciler of node n under parent. A node whose address cannot be
@@ -85,6 +88,23 @@ func (c *Controller) report(r *runner, rep dataplane.Report) {
 	c.cfg.Metrics.pass(r.node, rep, converged)
 	c.logPass(r, rep)
 	r.last = rep.Status
+	r.followUp(rep)
+}
+
+// followUp asks for the next pass at once, rather than after the settle wait, when this one
+// applied every one of its operations and nothing waits: the node has most likely converged,
+// and the next pass confirms it (and records the version) a settle wait sooner. A follow-up
+// never follows a follow-up, so operations that HAProxy takes without effect cannot make the
+// passes run flat out.
+func (r *runner) followUp(rep dataplane.Report) {
+	progressed := len(rep.Outcomes) > 0 && rep.Pending == 0 && len(rep.Problems) == 0 &&
+		(rep.Status == dataplane.StatusConverging || rep.Status == dataplane.StatusDriftCorrected)
+	if progressed && !r.followed {
+		r.followed = true
+		r.rec.Kick()
+		return
+	}
+	r.followed = false
 }
 
 // logPass logs a change of status, drift corrected and failed operations; a quiet pass logs
