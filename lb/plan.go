@@ -226,6 +226,12 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		}
 		wanted[k] = true
 		i, ok := index[k]
+		if s.MemberID != "" && (!ok || p.next[i].ID != s.MemberID) {
+			// An entry read from the group earlier names the member it was: if another member
+			// holds its place now, or none, the group changed since it was read.
+			return Errorf(KindConflict, FieldMemberID, "member %s is no longer the member at %s in group %s: the group changed since it was read; read it again",
+				s.MemberID, s.Label(), p.t.Group.ID)
+		}
 		if !ok {
 			if err := p.checkJoining(s); err != nil {
 				return err
