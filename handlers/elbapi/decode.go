@@ -94,12 +94,13 @@ func (f memberFields) spec(label string) (lb.Spec, error) {
 	return s, nil
 }
 
-// decoded is a body turned into a batch, with the project ids it named (the handler checks
-// those against the pool, which the decoder does not know) and the request as it will run,
-// for the audit log.
+// decoded is a body turned into a batch, with the project and pool ids it named (the handler
+// checks those against the pool, which the decoder does not know) and the request as it will
+// run, for the audit log.
 type decoded struct {
 	batch    lb.Batch
 	projects []string
+	pools    []string
 	request  string
 }
 
@@ -112,7 +113,7 @@ func (d *decoded) addProject(p *string) {
 // newBatch returns a batch with the REST API's limits: 200 members, weight 1 by default,
 // names up to 255 characters.
 func newBatch(action lb.Action) lb.Batch {
-	return lb.Batch{Action: action, Limit: lb.MaxRESTEntries, DefaultWeight: 1, DescriptionLimit: lb.MaxNameLen}
+	return lb.Batch{Action: action, Limit: lb.MaxRESTEntries, DefaultWeight: restDefaultWeight, DescriptionLimit: lb.MaxNameLen}
 }
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown fields, keys that are
@@ -172,7 +173,7 @@ func jsonError(err error) error {
 // fieldPath is encoding/json's path to a field without the embedded structs' Go names.
 func fieldPath(path string) string {
 	parts := strings.Split(path, ".")
-	parts = slices.DeleteFunc(parts, func(p string) bool { return p == "memberFields" || p == "octaviaFields" })
+	parts = slices.DeleteFunc(parts, func(p string) bool { return p == "memberFields" || p == "octaviaFields" || p == "readBack" })
 	return strings.Join(parts, ".")
 }
 

@@ -38,8 +38,9 @@ type updateBody struct {
 	Member *updateFields `json:"member"`
 }
 
-// decodeUpdate reads a member update into a set-weights batch on memberID. It reports false
-// when the body changes nothing (only Octavia settings at the values lbconsole honours).
+// decodeUpdate reads a member update into a set-weights batch on memberID; a null weight or
+// name resets it (see resetNulls). It reports false when the body changes nothing (only
+// Octavia settings at the values lbconsole honours).
 func decodeUpdate(body []byte, memberID string) (decoded, bool, error) {
 	var in updateBody
 	if err := decodeStrict(body, &in); err != nil {
@@ -51,6 +52,7 @@ func decodeUpdate(body []byte, memberID string) (decoded, bool, error) {
 	if err := in.Member.check("member"); err != nil {
 		return decoded{}, false, err
 	}
+	resetNulls(body, in.Member)
 	out := decoded{batch: newBatch(lb.ActionSetWeights), request: encodeRequest(in)}
 	out.batch.New = []lb.Spec{{MemberID: memberID, Weight: in.Member.Weight, Description: in.Member.Name}}
 	return out, in.Member.Weight != nil || in.Member.Name != nil, nil

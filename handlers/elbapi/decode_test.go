@@ -140,7 +140,9 @@ func TestDecodeBatchTolerates(t *testing.T) {
 		{"EmptyReplace", `{"members":[]}`},
 		{"EmptyDelete", `{"members":[],"action":"delete"}`},
 		{"DeleteIgnoresOtherFields", `{"members":[{"id":"m1","address":"10.0.0.1","protocol_port":80,"weight":3}],"action":"delete"}`},
-		{"Exactly200", `{"members":[` + strings.TrimSuffix(strings.Repeat(`{"address":"10.0.0.1","protocol_port":80},`, 200), ",") + `]}`},
+		{"Exactly200", `{"members":[` + strings.TrimSuffix(strings.Repeat(`{"id":"m1"},`, 200), ",") + `],"action":"delete"}`},
+		{"ReadBackFieldsOfAReplace", `{"members":[{"id":"m1","name":"web","address":"10.0.0.1","protocol_port":80,"subnet_id":"vsw-1","pool_id":"rsp-1","project_id":"lb-1","weight":1,"admin_state_up":true,"provisioning_status":"ACTIVE","operating_status":"NO_MONITOR","backup":false,"monitor_address":null,"monitor_port":null,"tags":[],"created_at":"2024-01-02T03:04:05","updated_at":"2024-01-02T03:04:05"}]}`},
+		{"ReadBackFieldsOfADelete", `{"members":[{"id":"m1","pool_id":"rsp-1","provisioning_status":"ACTIVE","operating_status":"DRAINING","created_at":"x","updated_at":"y"}],"action":"delete"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
