@@ -768,7 +768,8 @@ func hstRESTCases() []hstCase {
 		restCase("rest: batch with a malformed query string", 400, k("query"), "", restQuery("additive_only=%zz", `{"members":[]}`)),
 		restCase("rest: delete a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodDelete, "dry_run=true", "")),
 		restCase("rest: update a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodPut, "dry_run=1", `{"member":{"weight":0}}`)),
-		restCase("rest: get a member with fields=id", 400, k("query parameter"), "", restMemberQuery(http.MethodGet, "fields=id", "")),
+		restCase("rest: get a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodGet, "cascade=true", "")),
+		restCase("rest: get a member with fields=colour", 400, k("fields", "colour"), "", restMemberQuery(http.MethodGet, "fields=colour", "")),
 		restCase("rest: create with an unknown query parameter", 400, k("query parameter"), "", func(t *testing.T, fx *hstFixture) *response {
 			return fx.rest(t, http.MethodPost, fx.poolPath(fx.pool.ID)+"?dry_run=true", "application/json", fmt.Sprintf(`{"member":{"address":%q,"protocol_port":%d}}`, fx.addr(), fx.port()))
 		}),

@@ -6,17 +6,25 @@ import (
 	"lbconsole/lb"
 )
 
-// getMember answers GET …/pools/{pool_id}/members/{member_id}.
+// getMember answers GET …/pools/{pool_id}/members/{member_id}. It takes fields=, and
+// pool_id=, which openstacksdk's find_member sends: the URL's pool, or a 400 naming both.
 func (a *api) getMember(w http.ResponseWriter, r *http.Request) error {
-	pool, _, err := a.poolCall(r)
+	q, fields, err := oneQuery(memberSchema, r, "pool_id")
 	if err != nil {
+		return err
+	}
+	pool, err := a.pool(r)
+	if err != nil {
+		return err
+	}
+	if err := checkPools(pool, q["pool_id"]); err != nil {
 		return err
 	}
 	m, err := a.member(r, pool)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, memberEnvelope{Member: viewMember(pool, m)})
+	writeOne(w, "member", viewMember(pool, m), fields)
 	return nil
 }
 

@@ -81,14 +81,9 @@ func viewMember(pool lb.Group, m lb.Member) memberJSON {
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// memberEnvelope and membersEnvelope are the bodies of one member and of a list.
+// memberEnvelope is the body of one member.
 type memberEnvelope struct {
 	Member memberJSON `json:"member"`
-}
-
-type membersEnvelope struct {
-	Members []memberJSON `json:"members"`
-	Links   []link       `json:"members_links"`
 }
 
 // link is an Octavia pagination link; gophercloud's pager follows the one with rel "next".
