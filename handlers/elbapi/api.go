@@ -45,6 +45,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	for _, p := range prefixes {
+		a.mountReads(mux, p)
 		members, member := p+"/pools/{pool}/members", p+"/pools/{pool}/members/{member}"
 		mux.Handle("GET "+members, a.handle(a.listMembers))
 		mux.Handle("POST "+members, a.handle(a.createMember))
