@@ -60,6 +60,12 @@ var routeTable = []routeRule{
 	{path: "/*", methods: echoNotFound, access: accessUnmatched},
 	{path: "/v2.0/lbaas/*", methods: echoAny, access: accessCloudAPI},
 	{path: "/v2/lbaas/*", methods: echoAny, access: accessCloudAPI},
+	// OpenStack's version document, public, for a GET that asks for JSON (see elbapi's
+	// TestVersionDiscovery); to anything else these paths are the session group's catch-all.
+	{path: "/v2.0", methods: echoAny, access: accessUnmatched},
+	{path: "/v2.0/", methods: echoAny, access: accessUnmatched},
+	{path: "/v2", methods: echoAny, access: accessUnmatched},
+	{path: "/v2/", methods: echoAny, access: accessUnmatched},
 	{path: "/healthz", methods: []string{"GET"}, access: accessPublic},
 	{path: "/readyz", methods: []string{"GET"}, access: accessPublic},
 	{path: "/metrics", methods: []string{"GET"}, access: accessPublic},

@@ -38,7 +38,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	pool := echo.WrapHandler(elbapi.New(elbapi.Config{DB: h.db, Logger: h.log, ClientIP: e.IPExtractor}))
 	e.Any("/v2.0/lbaas/*", pool)
 	e.Any("/v2/lbaas/*", pool)
-	e.Any("/", h.root(slb))
+	h.mountVersions(e, h.root(slb)) // "/" among them
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
