@@ -230,9 +230,12 @@ func TestOpenStackSDK(t *testing.T) {
 		Weight       int    `json:"weight"`
 	}
 	var out struct {
-		LoadBalancers []struct{ ID, Name, ProvisioningStatus string } `json:"load_balancers"`
-		Discovered    map[string]int                                  `json:"discovered"`
-		Pool          struct {
+		LoadBalancers []struct {
+			ID                 string `json:"id"`
+			ProvisioningStatus string `json:"provisioning_status"`
+		} `json:"load_balancers"`
+		Discovered map[string]int `json:"discovered"`
+		Pool       struct {
 			ID, Name      string
 			LoadBalancers []string `json:"loadbalancers"`
 		} `json:"pool"`
@@ -253,6 +256,11 @@ func TestOpenStackSDK(t *testing.T) {
 
 	if len(out.LoadBalancers) != len(lbs) {
 		t.Errorf("load_balancers() listed %d; the store has %d", len(out.LoadBalancers), len(lbs))
+	}
+	for i, l := range out.LoadBalancers {
+		if i < len(lbs) && (l.ID != lbs[i].ID || l.ProvisioningStatus != "ACTIVE") {
+			t.Errorf("load_balancers()[%d] = %+v; want %s, ACTIVE", i, l, lbs[i].ID)
+		}
 	}
 	for form, n := range out.Discovered {
 		if n != len(lbs) {
