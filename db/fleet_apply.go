@@ -21,7 +21,15 @@ type ApplyOptions struct {
 	// DryRun plans the file and applies it, then rolls everything back: the plan it returns,
 	// or the error, is what the same apply would give, and nothing changes.
 	DryRun bool
+	// ExpectPlan, when set, is the Digest of the plan someone previewed: the apply is refused
+	// with ErrPlanChanged, changing nothing, when the file plans otherwise on the database as
+	// it is now. It is checked inside the transaction that applies the plan.
+	ExpectPlan string
 }
+
+// ErrPlanChanged refuses an apply whose plan is no longer the one previewed.
+var ErrPlanChanged = &lb.Error{Kind: lb.KindConflict, Field: "plan",
+	Message: "the database has changed since the preview, and the file now plans other changes: nothing was applied; check the new plan and apply again"}
 
 // ApplyFleet makes the database what the fleet file desired says, in one write transaction:
 // it reads the current state, validates the whole file against it and plans the change with
@@ -37,7 +45,11 @@ type ApplyOptions struct {
 // refusals are *lb.Error.
 func (d *DB) ApplyFleet(ctx context.Context, o Origin, desired fleet.Document, opts ApplyOptions) (fleet.Plan, error) {
 	return d.changeFleet(ctx, o, opts.DryRun, func(current fleet.Document) (fleet.Plan, error) {
-		return fleet.ValidateAndPlan(current, desired, opts.Prune)
+		p, err := fleet.ValidateAndPlan(current, desired, opts.Prune)
+		if err == nil && opts.ExpectPlan != "" && p.Digest() != opts.ExpectPlan {
+			return fleet.Plan{}, ErrPlanChanged
+		}
+		return p, err
 	})
 }
 

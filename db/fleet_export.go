@@ -29,26 +29,40 @@ func (d *DB) ExportFleet(ctx context.Context) (fleet.Document, error) {
 	return doc, err
 }
 
+// The columns of each kind of fleet object, shared by the export and the lookups of one object.
+const (
+	fleetRegionSelect = "SELECT id, name FROM regions"
+	fleetVPCSelect    = "SELECT id, region_id, name, cidr FROM vpcs"
+	fleetSubnetSelect = "SELECT id, vpc_id, name, cidr FROM subnets"
+	fleetServerSelect = "SELECT id, name, address, subnet_id, type, status FROM servers"
+	fleetLBSelect     = "SELECT id, name, region_id, coalesce(vpc_id, ''), address, address_type, status FROM load_balancers"
+)
+
+func fleetRegionDest(r *fleet.Region) []any { return []any{&r.ID, &r.Name} }
+func fleetVPCDest(v *fleet.VPC) []any       { return []any{&v.ID, &v.Region, &v.Name, &v.CIDR} }
+func fleetSubnetDest(s *fleet.Subnet) []any { return []any{&s.ID, &s.VPC, &s.Name, &s.CIDR} }
+func fleetServerDest(s *fleet.Server) []any {
+	return []any{&s.ID, &s.Name, &s.Address, &s.Subnet, &s.Type, &s.Status}
+}
+func fleetLBDest(l *fleet.LoadBalancer) []any {
+	return []any{&l.ID, &l.Name, &l.Region, &l.VPC, &l.Address, &l.AddressType, &l.Status}
+}
+
 // exportFleet reads the fleet through q: inside the write transaction of an apply, it is the
 // current state the file is planned against.
 func exportFleet(ctx context.Context, q queryer) (fleet.Document, error) {
 	var doc fleet.Document
 	var err error
-	if doc.Regions, err = queryAll(ctx, q, "the regions", func(r *fleet.Region) []any { return []any{&r.ID, &r.Name} },
-		"SELECT id, name FROM regions ORDER BY id"); err != nil {
+	if doc.Regions, err = queryAll(ctx, q, "the regions", fleetRegionDest, fleetRegionSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
-	if doc.VPCs, err = queryAll(ctx, q, "the VPCs", func(v *fleet.VPC) []any { return []any{&v.ID, &v.Region, &v.Name, &v.CIDR} },
-		"SELECT id, region_id, name, cidr FROM vpcs ORDER BY id"); err != nil {
+	if doc.VPCs, err = queryAll(ctx, q, "the VPCs", fleetVPCDest, fleetVPCSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
-	if doc.Subnets, err = queryAll(ctx, q, "the subnets", func(s *fleet.Subnet) []any { return []any{&s.ID, &s.VPC, &s.Name, &s.CIDR} },
-		"SELECT id, vpc_id, name, cidr FROM subnets ORDER BY id"); err != nil {
+	if doc.Subnets, err = queryAll(ctx, q, "the subnets", fleetSubnetDest, fleetSubnetSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
-	if doc.Servers, err = queryAll(ctx, q, "the servers", func(s *fleet.Server) []any {
-		return []any{&s.ID, &s.Name, &s.Address, &s.Subnet, &s.Type, &s.Status}
-	}, "SELECT id, name, address, subnet_id, type, status FROM servers ORDER BY id"); err != nil {
+	if doc.Servers, err = queryAll(ctx, q, "the servers", fleetServerDest, fleetServerSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
 	if doc.LoadBalancers, err = exportLoadBalancers(ctx, q); err != nil {
@@ -58,9 +72,7 @@ func exportFleet(ctx context.Context, q queryer) (fleet.Document, error) {
 }
 
 func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, error) {
-	lbs, err := queryAll(ctx, q, "the load balancers", func(l *fleet.LoadBalancer) []any {
-		return []any{&l.ID, &l.Name, &l.Region, &l.VPC, &l.Address, &l.AddressType, &l.Status}
-	}, "SELECT id, name, region_id, coalesce(vpc_id, ''), address, address_type, status FROM load_balancers ORDER BY id")
+	lbs, err := queryAll(ctx, q, "the load balancers", fleetLBDest, fleetLBSelect+" ORDER BY id")
 	if err != nil {
 		return nil, err
 	}

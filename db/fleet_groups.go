@@ -52,7 +52,7 @@ func (d *DB) DeleteGroup(ctx context.Context, o Origin, groupID string) (fleet.P
 		if _, _, err := writableVServerGroup(current, groupID); err != nil {
 			return fleet.Plan{}, err
 		}
-		desired, _ := without(current, fleet.KindGroup, groupID)
+		desired, _ := fleet.Without(current, fleet.KindGroup, groupID)
 		p, err := fleet.MakePlan(current, desired, true)
 		return p, asRuleError(err, lb.FieldGroup)
 	})
