@@ -65,21 +65,11 @@ func (d *DB) changeFleet(ctx context.Context, o Origin, dryRun bool, plan func(c
 	}
 	var p fleet.Plan
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
-		current, err := exportFleet(ctx, tx)
-		if err != nil {
+		var err error
+		if p, err = d.changeFleetIn(ctx, tx, &o, plan); err != nil {
 			return err
 		}
-		if p, err = plan(current); err != nil {
-			return err
-		}
-		if p.Empty() {
-			return nil
-		}
-		a := newFleetApplier(d, tx, &o, current, p)
-		if err := a.apply(ctx, p); err != nil {
-			return err
-		}
-		if dryRun {
+		if dryRun && !p.Empty() {
 			return errDryRun
 		}
 		return nil
@@ -97,6 +87,20 @@ func (d *DB) changeFleet(ctx context.Context, o Origin, dryRun bool, plan func(c
 		d.dataplaneChanged()
 	}
 	return p, nil
+}
+
+// changeFleetIn is changeFleet inside a write transaction the caller holds, which must roll
+// back on an error.
+func (d *DB) changeFleetIn(ctx context.Context, tx *sql.Tx, o *Origin, plan func(current fleet.Document) (fleet.Plan, error)) (fleet.Plan, error) {
+	current, err := exportFleet(ctx, tx)
+	if err != nil {
+		return fleet.Plan{}, err
+	}
+	p, err := plan(current)
+	if err != nil || p.Empty() {
+		return p, err
+	}
+	return p, newFleetApplier(d, tx, o, current, p).apply(ctx, p)
 }
 
 // SeedFleet fills an empty database (one without regions or load balancers) with the fleet

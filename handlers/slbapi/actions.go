@@ -27,4 +27,5 @@ var actions = map[string]action{
 	"SetVServerGroupAttribute":         {changes: lb.ActionSetWeights, run: (*api).setVServerGroupAttribute},
 	"RemoveVServerGroupBackendServers": {changes: lb.ActionRemove, run: (*api).removeVServerGroupBackendServers},
 	"ModifyVServerGroupBackendServers": {changes: lb.ActionReplace, run: (*api).modifyVServerGroupBackendServers},
+	"DeleteVServerGroup":               {changes: db.ActionDeleteGroup, run: (*api).deleteVServerGroup},
 }
