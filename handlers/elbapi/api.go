@@ -55,6 +55,8 @@ func New(cfg Config) http.Handler {
 		mux.Handle("PUT "+member, a.handle(a.updateMember))
 		mux.Handle("DELETE "+member, a.handle(a.deleteMember))
 		mux.Handle(member, a.handle(methodNotAllowed("GET, HEAD, PUT, DELETE")))
+		mux.Handle("POST "+p+"/pools", a.handle(a.createPool))
+		mux.Handle("DELETE "+p+"/pools/{pool}", a.handle(a.deletePool))
 	}
 	mux.Handle("/", a.handle(notFound))
 	return withRequestID(a.authenticate(mux))
