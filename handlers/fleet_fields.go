@@ -23,9 +23,9 @@ import (
 type valueKind int
 
 const (
-	textValue  valueKind = iota // a string, left out when empty
-	numberValue                 // a whole number; what is not one goes in as text, for Parse to refuse
-	linesValue                  // a list of strings, one a line, blank lines dropped
+	textValue   valueKind = iota // a string, left out when empty
+	numberValue                  // a whole number; what is not one goes in as text, for Parse to refuse
+	linesValue                   // a list of strings, one a line, blank lines dropped
 )
 
 // fieldSpec is one input of an object's form.

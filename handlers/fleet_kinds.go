@@ -37,7 +37,9 @@ func idSpec(example string) fieldSpec {
 	return fieldSpec{name: "id", label: "ID", input: "text", placeholder: example, help: idHelp, required: true, fixed: true}
 }
 
-func nameSpec() fieldSpec { return fieldSpec{name: "name", label: "Name", input: "text", required: true} }
+func nameSpec() fieldSpec {
+	return fieldSpec{name: "name", label: "Name", input: "text", required: true}
+}
 
 // objectKinds are the kinds with admin pages of their own, in the order they depend on each
 // other. Groups live on their load balancer's pages (see groupSpecs).
@@ -102,7 +104,7 @@ var objectKinds = []*objectKind{
 				help: "a locked load balancer accepts no change"},
 			{name: "dataplane.haproxy.runtime_api", label: "HAProxy nodes (Runtime API)", input: "textarea", value: linesValue,
 				placeholder: "unix:/run/haproxy/admin.sock\ntcp:127.0.0.1:9999",
-				help: "one a line, unix:/absolute/path or tcp:host:port; none makes the load balancer a record only"}},
+				help:        "one a line, unix:/absolute/path or tcp:host:port; none makes the load balancer a record only"}},
 		object:     func(d fleet.Document) any { return d.LoadBalancers[0] },
 		confirm:    true,
 		deleteNote: "Its groups and their members are deleted with it. A locked load balancer is not deleted: unlock it first.",

@@ -77,7 +77,7 @@ func readImportFile(c echo.Context) (data []byte, name string, status int, msg s
 // upload is what an upload form takes: at most max bytes, refused as tooLarge beyond; missing
 // asks for the file, and fallback names one sent without a name.
 type upload struct {
-	max                        int
+	max                         int
 	tooLarge, missing, fallback string
 }
 
