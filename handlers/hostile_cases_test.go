@@ -535,7 +535,10 @@ func hstSLBCases() []hstCase {
 		}),
 		slbCase("slb: Modify with an old server not in the group", 400, k("server", "not"), "", slbWith("Action", "ModifyVServerGroupBackendServers", "VServerGroupId", "$POOL",
 			"OldBackendServers", `[{"ServerId":"$CAND","Port":1}]`, "NewBackendServers", `[{"ServerId":"$CAND","Port":2}]`)),
-		slbCase("slb: rename a VServer group to an XSS payload", 400, k("VServerGroupName"), hstScript, slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", hstScript)),
+		// Renames work since the fleet issue; markup in a name is text, shown escaped, so what a
+		// rename must refuse is a name that would not show as it is.
+		slbCase("slb: rename a VServer group to a name with an RTL override", 400, k("name", "bidirectional"), "", slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", "web"+hstRTL+"1")),
+		slbCase("slb: rename a VServer group to a name with NUL", 400, k("name"), "", slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", "web\x00prod")),
 		slbCase("slb: CreateVServerGroup name 10k characters", 400, k("name"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", strings.Repeat("g", 10_000))),
 		slbCase("slb: CreateVServerGroup name with NUL", 400, k("name"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", "web\x00prod")),
 		slbCase("slb: CreateVServerGroup name with RTL override", 400, k("name", "bidirectional"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", "web"+hstRTL+"1")),

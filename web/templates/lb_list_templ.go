@@ -279,7 +279,7 @@ func lbEmpty(m LBListPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<p class=\"flash warn\" data-testid=\"empty-fleet\">No load balancers yet: an admin describes the fleet first. Ask one.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<p class=\"flash warn\" data-testid=\"empty-fleet\">No load balancers yet: ask an admin to describe the fleet.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
