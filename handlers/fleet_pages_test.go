@@ -143,3 +143,21 @@ func TestFleetPagesCreateEditDelete(t *testing.T) {
 		wantStatus(t, admin.Get("/fleet/regions/eu-west-1"), http.StatusNotFound)
 	})
 }
+
+// Markup in a name is text: stored as typed, shown escaped, in the table and in the form.
+func TestFleetPagesEscapeNames(t *testing.T) {
+	t.Parallel()
+	e := newFleetEnv(t, testenv.EmptyUsers)
+	admin := e.signInAt(adminName)
+	const name = `<script>alert("x")</script>`
+	wantRedirect(t, postForm(admin, "/fleet/regions", "/fleet/regions", url.Values{"id": {"eu-x"}, "name": {name}}), "/fleet/regions/eu-x?done=created")
+	for _, path := range []string{"/fleet/regions", "/fleet/regions/eu-x"} {
+		r := admin.Get(path)
+		if strings.Contains(r.Body, "<script>alert") {
+			t.Errorf("%s shows the name as markup", path)
+		}
+		if !strings.Contains(text(r.Doc().Find("main")), name) && fieldValue(r, "name") != name {
+			t.Errorf("%s does not show the name as text", path)
+		}
+	}
+}
