@@ -106,7 +106,9 @@ func TestAdminDescribesAFleet(t *testing.T) {
 		p.fillForm(map[string]string{"id": "lb-e2e", "name": "e2e web", "address": "203.0.113.40"},
 			map[string]string{"region": "eu-e2e-1", "vpc": "vpc-e2e", "address_type": "internet", "status": "active"}, "Created load balancer lb-e2e")
 		p.click(`[data-testid=add-group]`)
-		p.waitVisible(`[data-testid=fleet-form] [name=id]`)
+		// The load balancer's page has a form too: wait for the group's.
+		p.waitUntil("the new group's form is open", `location.pathname === "/fleet/lbs/lb-e2e/groups" && document.readyState === "complete"`)
+		p.waitVisible(`[data-testid=fleet-form] [name="health_check.type"]`)
 		p.fillForm(map[string]string{"id": "rsp-e2e", "name": "e2e-http", "health_check.interval": "3s", "drain_timeout": "10s"},
 			map[string]string{"kind": "vserver", "health_check.type": "http"}, "Created group rsp-e2e")
 	})
