@@ -14,7 +14,8 @@ import (
 // store methods (and audit actions, create_group and delete_group) as the SLB API's
 // CreateVServerGroup and DeleteVServerGroup.
 
-// poolProtocols are the pool protocols accepted: those HAProxy, lbconsole's data plane,
+// poolProtocols are the pool protocols accepted (and not kept: a group has none, so GET and the
+// create's answer show null): those HAProxy, lbconsole's data plane,
 // balances. Octavia's UDP and SCTP are refused rather than accepted and never served.
 var poolProtocols = []string{"HTTP", "HTTPS", "TCP", "PROXY", "PROXYV2"}
 
@@ -116,7 +117,7 @@ func (a *api) createPool(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, createdPoolEnvelope{Pool: viewCreatedPool(res.Group, *f.Protocol)})
+	writeJSON(w, http.StatusCreated, map[string]poolJSON{"pool": viewPool(db.PoolMembers{Group: res.Group})})
 	return nil
 }
 
@@ -133,45 +134,4 @@ func (a *api) deletePool(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// createdPoolJSON is a new pool as Octavia shows one. Its project is its load balancer, as
-// its members' is; it has no listener, no members yet and no monitor.
-type createdPoolJSON struct {
-	ID                 string    `json:"id"`
-	Name               string    `json:"name"`
-	Description        string    `json:"description"`
-	Protocol           string    `json:"protocol"`
-	LBAlgorithm        string    `json:"lb_algorithm"`
-	AdminStateUp       bool      `json:"admin_state_up"`
-	ProjectID          string    `json:"project_id"`
-	LoadBalancers      []idJSON  `json:"loadbalancers"`
-	Listeners          []idJSON  `json:"listeners"`
-	Members            []idJSON  `json:"members"`
-	HealthMonitorID    *string   `json:"healthmonitor_id"`
-	SessionPersistence *struct{} `json:"session_persistence"`
-	TLSEnabled         bool      `json:"tls_enabled"`
-	Tags               []string  `json:"tags"`
-	ProvisioningStatus string    `json:"provisioning_status"`
-	OperatingStatus    string    `json:"operating_status"`
-	CreatedAt          string    `json:"created_at"`
-	UpdatedAt          string    `json:"updated_at"`
-}
-
-type idJSON struct {
-	ID string `json:"id"`
-}
-
-type createdPoolEnvelope struct {
-	Pool createdPoolJSON `json:"pool"`
-}
-
-// viewCreatedPool shows g, just created and empty, as a pool of protocol.
-func viewCreatedPool(g lb.Group, protocol string) createdPoolJSON {
-	return createdPoolJSON{
-		ID: g.ID, Name: g.Name, Protocol: protocol, LBAlgorithm: roundRobin, AdminStateUp: true, ProjectID: g.LoadBalancerID,
-		LoadBalancers: []idJSON{{ID: g.LoadBalancerID}}, Listeners: []idJSON{}, Members: []idJSON{}, Tags: []string{},
-		ProvisioningStatus: provisioningActive, OperatingStatus: operatingNoMonitor,
-		CreatedAt: formatTime(g.Created), UpdatedAt: formatTime(g.Created),
-	}
 }

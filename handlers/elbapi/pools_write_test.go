@@ -3,6 +3,7 @@ package elbapi_test
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -29,10 +30,14 @@ func TestCreatePool(t *testing.T) {
 		if e.last.get() != http.StatusCreated {
 			t.Errorf("%s: status %d, want 201", prefix, e.last.get())
 		}
-		if !strings.HasPrefix(created.ID, "rsp-") || created.Name != "api-"+strings.Trim(prefix, "/.") || created.Protocol != "HTTP" ||
+		if !strings.HasPrefix(created.ID, "rsp-") || created.Name != "api-"+strings.Trim(prefix, "/.") || created.Protocol != "" ||
 			created.LBMethod != "ROUND_ROBIN" || !created.AdminStateUp || len(created.Loadbalancers) != 1 ||
 			created.Loadbalancers[0].ID != e.lb.ID || created.ProjectID != e.lb.ID || len(created.Members) != 0 || created.ProvisioningStatus != "ACTIVE" {
 			t.Errorf("%s: created %+v", prefix, created)
+		}
+		// The answer is the pool as GET shows it from then on: groups keep no protocol.
+		if got, err := pools.Get(ctx, c, created.ID).Extract(); err != nil || !reflect.DeepEqual(got, created) {
+			t.Errorf("%s: GET shows %+v, %v; the create answered %+v", prefix, got, err, created)
 		}
 		g, err := e.store.GetPool(e.ctx, created.ID)
 		if err != nil || g.LoadBalancerID != e.lb.ID || g.Name != created.Name || g.Kind != lb.KindVServer {

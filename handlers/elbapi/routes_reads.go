@@ -13,7 +13,7 @@ func (a *api) mountReads(mux *http.ServeMux, p string) {
 	mux.Handle(oneLB, a.handle(methodNotAllowed("GET, HEAD")))
 	pools, pool := p+"/pools", p+"/pools/{pool}"
 	mux.Handle("GET "+pools, a.handle(a.listPools))
-	mux.Handle(pools, a.handle(methodNotAllowed("GET, HEAD")))
+	mux.Handle(pools, a.handle(methodNotAllowed("GET, HEAD, POST")))
 	mux.Handle("GET "+pool, a.handle(a.getPool))
 	mux.Handle(pool, a.handle(methodNotAllowed("GET, HEAD")))
 }
