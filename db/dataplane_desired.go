@@ -65,13 +65,20 @@ func nodeDesired(ctx context.Context, q queryer, n Node) (dataplane.Desired, err
 		return dataplane.Desired{}, err
 	}
 	var des dataplane.Desired
+	claimed := map[string]bool{}
 	for _, g := range groups {
 		be, err := g.backend(members[g.ID], adopted[g.ID])
 		if err != nil {
 			return dataplane.Desired{}, err
 		}
 		des.Backends = append(des.Backends, be)
+		claimed[be.Name] = true
 	}
+	retired, err := retiredBackends(ctx, q, n, claimed)
+	if err != nil {
+		return dataplane.Desired{}, err
+	}
+	des.Backends = append(des.Backends, retired...)
 	return des, nil
 }
 

@@ -61,6 +61,9 @@ func (d *DB) RecordPass(ctx context.Context, n Node, rep dataplane.Report) ([]Co
 		if err := recordLeaving(ctx, tx, n, rep, groups); err != nil {
 			return err
 		}
+		if err := forgetRetired(ctx, tx, n, rep, groups); err != nil {
+			return err
+		}
 		return d.recordDrift(ctx, tx, n, rep, groups)
 	})
 	return out, err
