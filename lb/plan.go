@@ -170,8 +170,8 @@ func (p *planner) update(specs []Spec) error {
 			return Errorf(KindInvalid, fieldOf(s), "%s is listed twice", s.Label())
 		}
 		seen[before.ID] = true
-		if s.Weight == nil && s.Description == nil {
-			return Errorf(KindInvalid, FieldWeight, "%s: give a weight or a description to set", s.Label())
+		if s.Weight == nil && s.Description == nil && s.Maintenance == nil {
+			return Errorf(KindInvalid, FieldWeight, "%s: give a weight, a description or maintenance to set", s.Label())
 		}
 		after, err := p.apply(before, s)
 		if err != nil {
@@ -186,8 +186,11 @@ func (p *planner) update(specs []Spec) error {
 	return nil
 }
 
-// apply sets the weight and description that s gives on m.
+// apply sets the weight, description and maintenance that s gives on m.
 func (p *planner) apply(m Member, s Spec) (Member, error) {
+	if s.Maintenance != nil {
+		m.Maintenance = *s.Maintenance
+	}
 	if s.Weight != nil {
 		if err := CheckWeight(*s.Weight); err != nil {
 			return m, entryError(s, err)
@@ -248,6 +251,9 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		}
 		if s.Description == nil {
 			after.Description = before.Description
+		}
+		if s.Maintenance != nil {
+			after.Maintenance = *s.Maintenance
 		}
 		if after != before {
 			after.Updated = p.t.Now
