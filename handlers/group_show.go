@@ -53,9 +53,11 @@ func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error
 	}
 	m.Total = len(m.Members)
 	if m.Filter.Active() {
-		m.Total, err = h.db.CountMembers(ctx, m.Group.ID)
+		if m.Total, err = h.db.CountMembers(ctx, m.Group.ID); err != nil {
+			return err
+		}
 	}
-	return err
+	return h.loadDataPlane(ctx, m)
 }
 
 // memberFilter checks the group page's filter and turns it into the store's.

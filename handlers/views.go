@@ -53,9 +53,10 @@ func userRow(u db.UserSummary) templates.UserRow {
 
 // auditSources and auditActions are what the audit log's filter offers.
 var (
-	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI}
+	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI, db.SourceFleet, db.SourceDataplane}
 	auditActions = []string{string(lb.ActionRemove), string(lb.ActionAdd), string(lb.ActionReplace), string(lb.ActionReplaceAll),
-		string(lb.ActionUpsert), string(lb.ActionSetWeights), db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
+		string(lb.ActionUpsert), string(lb.ActionSetWeights), string(lb.ActionSetMaintenance), db.ActionCorrectDrift,
+		db.ActionAdoptServer, db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
 		db.ActionCreateUser, db.ActionChangeRole, db.ActionDisableUser, db.ActionEnableUser, db.ActionResetPassword,
 		db.ActionChangePassword, db.ActionCreateKey, db.ActionRevokeKey}
 	// fleetAuditActions are the fleet's changes, from the admin pages, fleet files and the APIs:
