@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,29 @@ func TestLeavingServersKeepTheirAddress(t *testing.T) {
 	}
 	if l := leaving[0].Leaving; l.Address != "127.0.0.9" || l.Port != 8089 || l.Describe(t0) != "draining: 3 sessions, 12 s left" {
 		t.Errorf("leaving %+v (%s); want 127.0.0.9:8089 draining with 3 sessions, 12 s left", l, l.Describe(t0))
+	}
+}
+
+// One load balancer exports as the whole fleet's export has it, with the subnets of its VPC.
+func TestExportLoadBalancerIsItsPartOfTheExport(t *testing.T) {
+	t.Parallel()
+	d := boundDB(t, Options{})
+	ctx := context.Background()
+	all, err := d.ExportFleet(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, subnets, err := d.ExportLoadBalancer(ctx, "lb-hx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(l, all.LoadBalancers[0]) {
+		t.Errorf("ExportLoadBalancer = %+v; want %+v", l, all.LoadBalancers[0])
+	}
+	if !reflect.DeepEqual(subnets, all.Subnets) {
+		t.Errorf("subnets %+v; want %+v", subnets, all.Subnets)
+	}
+	if _, _, err := d.ExportLoadBalancer(ctx, "lb-none"); lb.ErrorKind(err) != lb.KindNotFound {
+		t.Errorf("an unknown load balancer: %v; want not found", err)
 	}
 }
