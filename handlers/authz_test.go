@@ -82,6 +82,8 @@ var routeTable = []routeRule{
 	// Without ?server= the picker answers 404 (no such server): past authorization all the same.
 	{path: "/lbs/:lb/groups/:group/candidates/pick", methods: []string{"GET"}, access: accessOperator, getOK: -1},
 	{path: "/lbs/:lb/groups/:group/members/:member/weight", methods: []string{"GET", "POST"}, access: accessOperator},
+	// Reading a node changes nothing, but it connects where the form says: admins only.
+	{path: "/fleet/adopt", methods: []string{"GET", "POST"}, access: accessAdmin},
 	{path: "/users", methods: []string{"GET", "POST"}, access: accessAdmin},
 	{path: "/users/sign-ins", methods: []string{"GET"}, access: accessAdmin},
 	{path: "/users/:id/role", methods: []string{"POST"}, access: accessAdmin},

@@ -58,6 +58,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(lb.RoleOperator))
 	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(lb.RoleOperator))
 	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(lb.RoleOperator))
+	// What a running HAProxy would adopt: read only, but it connects where an admin says.
+	s.GET("/fleet/adopt", h.adoptForm, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/adopt", h.adoptPropose, h.requireRole(lb.RoleAdmin))
 	// People and inventory.
 	s.GET("/users", h.userList, h.requireRole(lb.RoleAdmin))
 	s.GET("/users/sign-ins", h.signIns, h.requireRole(lb.RoleAdmin))

@@ -260,7 +260,7 @@ func LBShow(m LBShowPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = lbNodes(m.Nodes).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = lbNodes(m).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
