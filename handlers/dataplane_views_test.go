@@ -178,7 +178,7 @@ func TestDrainIsRealAndRemovalDrainsFirst(t *testing.T) {
 
 	preview := consoleBatch(t, browser, r, "preview", url.Values{"op": {"remove"}, "member": {member.ID}})
 	note := preview.Doc().Find("[data-testid=drain-note]").Text()
-	if !strings.Contains(note, "drains them first") || !strings.Contains(note, "at most 20s") ||
+	if !strings.Contains(note, "1 server has ") || !strings.Contains(note, "drains it first") || !strings.Contains(note, "at most 20s") ||
 		!strings.Contains(preview.Doc().Find("[data-testid=drain-servers]").Text(), testenv.RigServerID(a)) {
 		t.Errorf("the removal's preview says %q; want that it drains first, for at most 20s, naming the server", note)
 	}

@@ -103,8 +103,12 @@ type DrainNote struct {
 
 // Text says what happens to them.
 func (n DrainNote) Text() string {
-	return fmt.Sprintf("%s with %s: HAProxy drains them first (no new requests; current ones go on) and deletes each once its sessions end, or after at most %s (the group's drain timeout), when what remains is cut.",
-		plural(len(n.Servers), "server has", "servers have"), plural(n.Sessions, "live session", "live sessions"), Duration(n.Timeout))
+	who, it, ends := "1 server has", "it", "it once they end"
+	if len(n.Servers) != 1 {
+		who, it, ends = strconv.Itoa(len(n.Servers))+" servers have", "them", "each once its sessions end"
+	}
+	return fmt.Sprintf("%s %s: HAProxy drains %s first (no new requests; current ones go on) and deletes %s, or after at most %s (the group's drain timeout), when what remains is cut.",
+		who, plural(n.Sessions, "live session", "live sessions"), it, ends, Duration(n.Timeout))
 }
 
 func plural(n int, one, many string) string {
