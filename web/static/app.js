@@ -68,6 +68,15 @@
       e.preventDefault();
       return;
     }
+    // Enter in a field presses the button its field belongs to (data-enter-op), never the
+    // form's first button.
+    if (e.key === "Enter" && t.dataset.enterOp) {
+      e.preventDefault();
+      var owner = t.closest("form");
+      var button = owner && owner.querySelector('button[data-op="' + t.dataset.enterOp + '"]');
+      if (button && !button.disabled) { button.click(); }
+      return;
+    }
     if (!t.hasAttribute("data-inline-weight")) { return; }
     if (e.key === "Enter") {
       e.preventDefault();
