@@ -1,9 +1,14 @@
 package e2e
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp/kb"
+
+	"lbconsole/lb"
 )
 
 // enterInto types text and Enter into a field and returns the title of the fresh preview that
@@ -47,5 +52,87 @@ func TestEnterDoesWhatItsFieldBelongsTo(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// filterGroup types text into the group page's filter and waits until the table shows exactly
+// the members whose address or server id contains it.
+func (p *tab) filterGroup(text string, want []string) {
+	p.t.Helper()
+	p.typeInto(`[data-testid=filter-q]`, text)
+	p.waitUntil("the table shows the members matching "+text, fmt.Sprintf(
+		`new URLSearchParams(location.search).get("q") === %s && document.querySelectorAll(%s).length === %d`,
+		js(text), js(memberRowSel), len(want)))
+	p.settled()
+	if got := p.rowIDs(); !slices.Equal(sorted(got), sorted(want)) {
+		p.fatalf("filtered by %q the table shows %v, want %v", text, got, want)
+	}
+}
+
+// matching returns the ids of the members whose address contains text.
+func matching(ms map[string]lb.Member, text string) []string {
+	var out []string
+	for id, m := range ms {
+		if strings.Contains(m.Address, text) {
+			out = append(out, id)
+		}
+	}
+	return sorted(out)
+}
+
+// Bug 2: after Apply, and after a conflict, the table showed the whole group while the filter
+// box and the address still showed the filter; select all then selected everything.
+func TestFilterOutlivesApplyAndConflict(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		l, g := e.smallGroup()
+		before := e.members(g.ID)
+		subnet := firstMember(before).Address[:strings.LastIndex(firstMember(before).Address, ".")+1]
+		shown := matching(before, subnet)
+		if len(shown) < 3 || len(shown) == len(before) {
+			t.Fatalf("the filter %q matches %d of %d members: want a few but not all", subnet, len(shown), len(before))
+		}
+		p := e.signedInAt(operatorUser, s)
+		p.openGroup(l, g)
+		p.filterGroup(subnet, shown)
+
+		// stillFiltered checks what a user sees after an answer: the filter, the rows it
+		// matches, and a select all that selects those rows only.
+		stillFiltered := func(t *testing.T, p *tab, want []string) {
+			t.Helper()
+			if got := evalAs[string](p, `document.querySelector("[data-testid=filter-q]").value`); got != subnet {
+				t.Errorf("the filter box holds %q, want %q", got, subnet)
+			}
+			if got := p.rowIDs(); !slices.Equal(sorted(got), want) {
+				t.Errorf("the table shows %d rows %v, want the %d the filter matches", len(got), got, len(want))
+			}
+			if got := p.text(`[data-testid=member-total]`); !strings.Contains(got, "match the filter") {
+				t.Errorf("the count says %q, want it to say the filter applies", got)
+			}
+		}
+		step(t, "after Apply the table still shows what the filter matches", func(t *testing.T) {
+			p := p.on(t)
+			p.click(memberSel(shown[0]) + ` input[name=member]`)
+			p.preview("drain")
+			if status, msg := p.apply(); status != 200 {
+				t.Fatalf("the drain answered %d: %s", status, msg)
+			}
+			stillFiltered(t, p, shown)
+			p.click(`[data-testid=select-all]`)
+			if got := p.checkedIDs(); !slices.Equal(sorted(got), shown) {
+				t.Errorf("select all ticked %d servers, want the %d shown", len(got), len(shown))
+			}
+			p.click(`[data-testid=select-all]`)
+		})
+		t.Run("after a conflict the table still shows what the filter matches", func(t *testing.T) {
+			p, e := p.on(t), e.on(t)
+			p.click(memberSel(shown[1]) + ` input[name=member]`)
+			p.preview("drain")
+			e.setWeight(l, g, shown[2], 7) // behind the page's back
+			if status, msg := p.apply(); status != 409 {
+				t.Fatalf("the drain on an old version answered %d: %s", status, msg)
+			}
+			stillFiltered(t, p, shown)
+		})
 	})
 }

@@ -258,7 +258,6 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	default:
 		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
 	}
-	m.Filter = templates.MemberFilter{}
 	return status, h.reloadGroup(ctx, m, keep)
 }
 

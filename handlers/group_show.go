@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -33,13 +34,27 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 		return m, err
 	}
 	m = templates.GroupPage{Page: page(c, templates.GroupTitle(g)+" · "+l.Name, "lbs"), LB: l, Group: g, Limit: lb.MaxConsoleEntries}
-	if c.Request().Method == http.MethodGet {
-		m.Filter = templates.MemberFilter{Port: c.QueryParam("port"), Weight: c.QueryParam("weight"), Type: c.QueryParam("type")}
-		if m.Filter.Query, err = searchText(c, "q", "filter text"); err != nil {
-			return m, err
-		}
+	if m.Filter, err = pageFilter(c); err != nil {
+		return m, err
 	}
 	return m, h.loadMembers(ctx, &m)
+}
+
+// pageFilter reads the member filter the page shows: from the address of a GET, and from the
+// form's filter field (the filter as the page's address has it) of a POST, so that the table a
+// batch answers with is the one the filter box and the address describe.
+func pageFilter(c echo.Context) (templates.MemberFilter, error) {
+	values := c.QueryParams()
+	if c.Request().Method != http.MethodGet {
+		var err error
+		if values, err = url.ParseQuery(c.FormValue("filter")); err != nil {
+			return templates.MemberFilter{}, echo.NewHTTPError(http.StatusBadRequest, "the filter field is not a query string: reload the page")
+		}
+	}
+	f := templates.MemberFilter{Port: values.Get("port"), Weight: values.Get("weight"), Type: values.Get("type")}
+	var err error
+	f.Query, err = checkText(values.Get("q"), "q", "filter text")
+	return f, err
 }
 
 // loadMembers fills the page's members, filtered as its filter says, and the group's total.

@@ -49,7 +49,11 @@ const maxSearchLen = 128
 // on its way to SQLite, so that q=%00 searched for nothing and matched every row. Every
 // search and filter box of the console reads its text here.
 func searchText(c echo.Context, name, label string) (string, error) {
-	s := c.QueryParam(name)
+	return checkText(c.QueryParam(name), name, label)
+}
+
+// checkText checks text typed into the search or filter box name, wherever it was sent from.
+func checkText(s, name, label string) (string, error) {
 	var fault string
 	switch n := utf8.RuneCountInString(s); {
 	case !utf8.ValidString(s):

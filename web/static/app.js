@@ -81,9 +81,10 @@
     if (e.key === "Enter") {
       e.preventDefault();
       var version = document.getElementById("group-version");
+      var filter = document.querySelector("[data-page-filter]");
       htmx.ajax("POST", t.dataset.save, {
         source: t, target: rowOf(t), swap: "outerHTML",
-        values: { weight: t.value, version: version ? version.value : "" }
+        values: { weight: t.value, version: version ? version.value : "", filter: filter ? filter.value : "" }
       });
     } else if (e.key === "Escape") {
       e.preventDefault();
