@@ -136,3 +136,61 @@ func TestFilterOutlivesApplyAndConflict(t *testing.T) {
 		})
 	})
 }
+
+// Bug 3: a preview outlived its selection: tick A, preview a drain of A, tick B, untick A, and
+// the preview (and its Apply) still drained A. A change to what a preview was made of clears it.
+func TestPreviewDoesNotOutliveItsSelection(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		l, g := e.smallGroup()
+		before := e.members(g.ID)
+		server := runningOutside(e, l, g)
+		p := e.signedInAt(operatorUser, s)
+		p.openGroup(l, g)
+		a, b := p.memberFor(1, before), p.memberFor(2, before)
+
+		// cleared checks that no preview, and so no Apply, is left on the page, and that the
+		// page says why.
+		cleared := func(t *testing.T, p *tab, after string) {
+			t.Helper()
+			p.waitUntil("the preview is gone after "+after, `!document.querySelector("#preview [data-testid=apply]")`)
+			if got := p.text(`#preview`); !strings.Contains(got, "preview again") {
+				t.Errorf("after %s the preview area says %q, want it to ask to preview again", after, got)
+			}
+		}
+		t.Run("ticking and unticking servers clears a drain's preview", func(t *testing.T) {
+			p := p.on(t)
+			p.checkRow(1)
+			p.preview("drain")
+			p.checkRow(2)
+			p.checkRow(1) // unticks A
+			cleared(t, p, "the selection changed")
+			if got := p.checkedIDs(); !slices.Equal(got, []string{b.ID}) {
+				t.Errorf("the selection is %v, want only %s", got, b.ID)
+			}
+		})
+		t.Run("a new weight clears a weight's preview", func(t *testing.T) {
+			p := p.on(t)
+			p.typeInto(`[data-testid=weight-input]`, "30")
+			p.preview("weights")
+			p.typeInto(`[data-testid=weight-input]`, "60")
+			cleared(t, p, "the weight changed")
+		})
+		t.Run("unpicking a server clears an addition's preview", func(t *testing.T) {
+			p := p.on(t)
+			picked := p.pickServer(server.ID)
+			p.preview("add")
+			p.click(picked + ` [data-remove-row]`)
+			cleared(t, p, "the picked server was unpicked")
+		})
+		t.Run("nothing was applied", func(t *testing.T) {
+			e := e.on(t)
+			if got := e.members(g.ID)[a.ID].Weight; got != a.Weight {
+				t.Errorf("%s has weight %d, want %d", memberLabel(a), got, a.Weight)
+			}
+			if v := e.group(l, g).Version; v != g.Version {
+				t.Errorf("the group moved to version %d", v)
+			}
+		})
+	})
+}

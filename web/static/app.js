@@ -57,6 +57,18 @@
 
   var lastClicked = null;
 
+  // clearPreview takes away a preview once what it was made of changes (the selection, the
+  // weight, the picked servers): its Apply would apply what the page no longer shows.
+  function clearPreview() {
+    var area = document.getElementById("preview");
+    if (!area || !area.querySelector("[data-preview]")) { return; }
+    var note = document.createElement("p");
+    note.className = "preview-note";
+    note.setAttribute("data-testid", "preview-cleared");
+    note.textContent = "What you selected changed since the preview, so it was cleared: preview again to see what the batch would do.";
+    area.replaceChildren(note);
+  }
+
   // The weight editor in a row: Enter saves, Escape cancels. It lives inside the batch form, so
   // Enter must not submit that form.
   function rowOf(el) { return el.closest("tr"); }
@@ -97,6 +109,7 @@
     if (b instanceof HTMLButtonElement && b.hasAttribute("data-remove-row")) {
       var form = b.closest("form");
       rowOf(b).remove();
+      clearPreview();
       if (form) { updateCount(form); }
     }
   });
@@ -113,7 +126,18 @@
       }
     }
     lastClicked = box;
+    clearPreview();
     updateCount(form);
+  });
+
+  // The batch's weight and the picked servers' ports and weights are part of what a preview
+  // shows.
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (t instanceof HTMLInputElement && t.closest("form[data-batch-form]") &&
+        (t.name === "weight" || t.name === "new_port" || t.name === "new_weight")) {
+      clearPreview();
+    }
   });
 
   document.addEventListener("change", function (e) {
@@ -123,17 +147,32 @@
     if (!form) { return; }
     if (t.hasAttribute("data-select-all")) {
       boxes(form).filter(visible).forEach(function (b) { b.checked = t.checked; });
+      clearPreview();
     }
     if (t.hasAttribute("data-select-all") || t.name === "member") {
       updateCount(form);
     }
   });
 
-  function refreshAll() {
-    document.querySelectorAll("form[data-batch-form]").forEach(updateCount);
+  // pinHeader keeps the member table's header row just under the sticky toolbar, however many
+  // lines the toolbar takes on this screen.
+  function pinHeader(form) {
+    var bar = form.querySelector(".toolbar");
+    form.style.setProperty("--toolbar-height", (bar ? bar.offsetHeight : 0) + "px");
   }
+
+  function refreshAll() {
+    document.querySelectorAll("form[data-batch-form]").forEach(function (form) {
+      updateCount(form);
+      pinHeader(form);
+    });
+  }
+  window.addEventListener("resize", refreshAll);
   // Move focus to a preview when it arrives, so keyboard and screen reader users find it.
   document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "new-server-rows") {
+      clearPreview(); // a server was picked
+    }
     if (e.detail.target && e.detail.target.id === "preview") {
       var box = e.detail.target.querySelector("[data-focus-on-arrival]");
       if (box) { box.focus(); }
