@@ -59,9 +59,13 @@ func TestEnterDoesWhatItsFieldBelongsTo(t *testing.T) {
 // the members whose address or server id contains it.
 func (p *tab) filterGroup(text string, want []string) {
 	p.t.Helper()
-	p.typeInto(`[data-testid=filter-q]`, text)
+	if text == "" {
+		p.typeInto(`[data-testid=filter-q]`, "x"+kb.Backspace) // a field emptied by a script says nothing
+	} else {
+		p.typeInto(`[data-testid=filter-q]`, text)
+	}
 	p.waitUntil("the table shows the members matching "+text, fmt.Sprintf(
-		`new URLSearchParams(location.search).get("q") === %s && document.querySelectorAll(%s).length === %d`,
+		`(new URLSearchParams(location.search).get("q") || "") === %s && document.querySelectorAll(%s).length === %d`,
 		js(text), js(memberRowSel), len(want)))
 	p.settled()
 	if got := p.rowIDs(); !slices.Equal(sorted(got), sorted(want)) {
@@ -190,6 +194,74 @@ func TestPreviewDoesNotOutliveItsSelection(t *testing.T) {
 			}
 			if v := e.group(l, g).Version; v != g.Version {
 				t.Errorf("the group moved to version %d", v)
+			}
+		})
+	})
+}
+
+// selectedCount waits until the selection count says want.
+func (p *tab) selectedCount(want string) {
+	p.t.Helper()
+	p.waitUntil("the count says "+want, fmt.Sprintf(
+		`document.querySelector("[data-testid=selected-count]").innerText.trim() === %s`, js(want)))
+}
+
+// Bug 4: changing the filter emptied the selection, and clearing it lost a select all. The
+// selection now outlives the filter, and the count says how much of it the filter hides.
+func TestSelectionOutlivesTheFilter(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		l, g := e.smallGroup()
+		before := e.members(g.ID)
+		first := firstMember(before)
+		subnet := first.Address[:strings.LastIndex(first.Address, ".")+1]
+		shown := matching(before, subnet)
+		var other lb.Member // a member the filter hides
+		for _, m := range before {
+			if !strings.Contains(m.Address, subnet) {
+				other = m
+				break
+			}
+		}
+		p := e.signedInAt(operatorUser, s)
+		p.openGroup(l, g)
+		p.click(memberSel(first.ID) + ` input[name=member]`)
+		p.click(memberSel(other.ID) + ` input[name=member]`)
+
+		step(t, "the filter keeps the selection and says what it hides", func(t *testing.T) {
+			p := p.on(t)
+			p.filterGroup(subnet, shown)
+			p.selectedCount("2 servers selected (1 hidden by the filter)")
+			if got := p.checkedIDs(); !slices.Equal(got, []string{first.ID}) {
+				t.Errorf("the ticked rows are %v, want %s", got, first.ID)
+			}
+		})
+		step(t, "a preview covers the servers the filter hides", func(t *testing.T) {
+			p := p.on(t)
+			p.preview("drain")
+			got := p.attrs(previewSel+` [data-testid=diff-changed]`, "data-server-id")
+			if want := []string{first.ServerID, other.ServerID}; !slices.Equal(sorted(got), sorted(want)) {
+				t.Errorf("the preview drains %v, want %v", got, want)
+			}
+		})
+		step(t, "select all, then clearing the filter, keeps every selected server", func(t *testing.T) {
+			p := p.on(t)
+			p.click(`[data-testid=select-all]`)
+			p.selectedCount(fmt.Sprintf("%d servers selected (1 hidden by the filter)", len(shown)+1))
+			p.filterGroup("", keys(before))
+			p.selectedCount(fmt.Sprintf("%d servers selected", len(shown)+1))
+			if got, want := sorted(p.checkedIDs()), sorted(append(slices.Clone(shown), other.ID)); !slices.Equal(got, want) {
+				t.Errorf("the ticked rows are %v, want %v", got, want)
+			}
+		})
+		t.Run("Clear selection unticks everything", func(t *testing.T) {
+			p := p.on(t)
+			p.filterGroup(subnet, shown)
+			p.click(`[data-testid=clear-selection]`)
+			p.selectedCount("0 servers selected")
+			p.filterGroup("", keys(before))
+			if got := p.checkedIDs(); len(got) != 0 {
+				t.Errorf("after Clear selection %v are ticked", got)
 			}
 		})
 	})

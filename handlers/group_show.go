@@ -111,5 +111,29 @@ func (h *Handler) reloadGroup(ctx context.Context, m *templates.GroupPage, selec
 	for _, id := range selected {
 		m.Selected[id] = true
 	}
-	return nil
+	m.HiddenSelected, err = h.hiddenSelection(ctx, *m)
+	return err
+}
+
+// hiddenSelection returns the selected members that are in the group but not in the table
+// the filter shows, so that the page keeps them selected.
+func (h *Handler) hiddenSelection(ctx context.Context, m templates.GroupPage) ([]string, error) {
+	if !m.Filter.Active() || len(m.Selected) == 0 {
+		return nil, nil
+	}
+	shown := make(map[string]bool, len(m.Members))
+	for _, mem := range m.Members {
+		shown[mem.ID] = true
+	}
+	all, err := h.db.ListMembers(ctx, m.Group.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, mem := range all {
+		if m.Selected[mem.ID] && !shown[mem.ID] {
+			out = append(out, mem.ID)
+		}
+	}
+	return out, nil
 }

@@ -15,7 +15,36 @@
   });
 
   function boxes(form) {
-    return Array.prototype.slice.call(form.querySelectorAll('input[name="member"]'));
+    return Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="member"]'));
+  }
+
+  // hiddenSelected are the selected members that the filter hides: hidden inputs, so that the
+  // batch form still posts them.
+  function hiddenSelected(form) {
+    return Array.prototype.slice.call(form.querySelectorAll('[data-hidden-selection] input[name="member"]'));
+  }
+
+  function selectedIDs(form) {
+    return boxes(form).filter(function (b) { return b.checked; }).map(function (b) { return b.value; })
+      .concat(hiddenSelected(form).map(function (h) { return h.value; }));
+  }
+
+  // keepSelection selects ids again in a table the filter has just replaced: the rows it shows
+  // are ticked, the others kept as hidden inputs.
+  function keepSelection(form, ids) {
+    var store = form.querySelector("[data-hidden-selection]");
+    ids.forEach(function (id) {
+      var box = form.querySelector('input[type="checkbox"][name="member"][value="' + CSS.escape(id) + '"]');
+      if (box) {
+        box.checked = true;
+      } else if (store) {
+        var h = document.createElement("input");
+        h.type = "hidden";
+        h.name = "member";
+        h.value = id;
+        store.appendChild(h);
+      }
+    });
   }
 
   function visible(box) {
@@ -27,11 +56,14 @@
   // a batch larger than the limit.
   function updateCount(form) {
     var all = boxes(form);
-    var n = all.filter(function (b) { return b.checked; }).length;
+    var hidden = hiddenSelected(form).length;
+    var n = all.filter(function (b) { return b.checked; }).length + hidden;
     var limit = parseInt(form.dataset.limit || "200", 10);
     form.querySelectorAll("[data-selected-count]").forEach(function (el) {
-      el.textContent = n + (n === 1 ? " server selected" : " servers selected");
+      el.textContent = n + (n === 1 ? " server selected" : " servers selected") +
+        (hidden > 0 ? " (" + hidden + " hidden by the filter)" : "");
     });
+    form.querySelectorAll("[data-clear-selection]").forEach(function (b) { b.hidden = n === 0; });
     var warn = form.querySelector("[data-selection-warning]");
     var tooMany = n > limit;
     if (warn) {
@@ -106,6 +138,14 @@
 
   document.addEventListener("click", function (e) {
     var b = e.target;
+    if (b instanceof HTMLButtonElement && b.hasAttribute("data-clear-selection")) {
+      var owner = b.closest("form");
+      boxes(owner).forEach(function (x) { x.checked = false; });
+      hiddenSelected(owner).forEach(function (x) { x.remove(); });
+      clearPreview();
+      updateCount(owner);
+      return;
+    }
     if (b instanceof HTMLButtonElement && b.hasAttribute("data-remove-row")) {
       var form = b.closest("form");
       rowOf(b).remove();
@@ -168,8 +208,24 @@
     });
   }
   window.addEventListener("resize", refreshAll);
+  // The filter replaces the table: the selection is carried over. An answer to a batch brings
+  // the selection the server kept, and is left as it comes.
+  var carried = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || target.id !== "group-body") { return; }
+    var form = target.closest("form[data-batch-form]");
+    var verb = e.detail.requestConfig && e.detail.requestConfig.verb;
+    carried = form && verb === "get" ? selectedIDs(form) : null;
+  });
+
   // Move focus to a preview when it arrives, so keyboard and screen reader users find it.
   document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "group-body" && carried) {
+      var form = e.detail.target.closest("form[data-batch-form]");
+      if (form) { keepSelection(form, carried); }
+      carried = null;
+    }
     if (e.detail.target && e.detail.target.id === "new-server-rows") {
       clearPreview(); // a server was picked
     }
