@@ -97,10 +97,15 @@ func parsePicked(values url.Values) ([]newServer, error) {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "each picked server needs one port and one weight field")
 	}
 	out := make([]newServer, len(ids))
+	seen := make(map[string]bool, len(ids))
 	for i, id := range ids {
 		if id == "" || len(id) > lb.MaxServerIDLen {
 			return nil, echo.NewHTTPError(http.StatusBadRequest, "a picked server id is not valid")
 		}
+		if seen[id] {
+			return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("server %s is picked twice: unpick one", id))
+		}
+		seen[id] = true
 		n := newServer{ServerID: id, Weight: lb.DefaultWeight}
 		if p := strings.TrimSpace(ports[i]); p != "" {
 			v, err := strconv.Atoi(p)

@@ -149,6 +149,7 @@
     if (b instanceof HTMLButtonElement && b.hasAttribute("data-remove-row")) {
       var form = b.closest("form");
       rowOf(b).remove();
+      markPicked();
       clearPreview();
       if (form) { updateCount(form); }
     }
@@ -201,7 +202,20 @@
     form.style.setProperty("--toolbar-height", (bar ? bar.offsetHeight : 0) + "px");
   }
 
+  // markPicked shows, in the picker's list, which servers are picked already: a server is
+  // picked once.
+  function markPicked() {
+    var picked = {};
+    document.querySelectorAll('#new-server-rows input[name="new_server"]').forEach(function (i) { picked[i.value] = true; });
+    document.querySelectorAll("button[data-pick]").forEach(function (b) {
+      var on = picked[b.dataset.pick] === true;
+      b.disabled = on;
+      b.textContent = on ? "Picked" : "Pick";
+    });
+  }
+
   function refreshAll() {
+    markPicked();
     document.querySelectorAll("form[data-batch-form]").forEach(function (form) {
       updateCount(form);
       pinHeader(form);
