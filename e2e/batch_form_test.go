@@ -266,3 +266,29 @@ func TestSelectionOutlivesTheFilter(t *testing.T) {
 		})
 	})
 }
+
+// Bug 6: a refused batch named servers by their internal member ids ("member 28ba949b-…: weight
+// 150 is out of range"). It names the server and its address and port, as the table does.
+func TestRefusalsNameServersNotMemberIDs(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		l, g := e.smallGroup()
+		before := e.members(g.ID)
+		p := e.signedInAt(operatorUser, s)
+		p.openGroup(l, g)
+		m := p.memberFor(1, before)
+		p.checkRow(1)
+		p.typeInto(`[data-testid=weight-input]`, "150")
+		p.preview("weights")
+		msg := p.text(previewSel + ` [data-testid=preview-error]`)
+		if strings.Contains(msg, m.ID) {
+			t.Errorf("the refusal %q names the member id %s", msg, m.ID)
+		}
+		if want := fmt.Sprintf("%s (%s:%d)", m.ServerID, m.Address, m.Port); !strings.Contains(msg, want) {
+			t.Errorf("the refusal %q does not name the server as %q", msg, want)
+		}
+		if !strings.Contains(msg, "150") {
+			t.Errorf("the refusal %q does not say what was wrong", msg)
+		}
+	})
+}
