@@ -18,6 +18,9 @@ func (h *Handler) serverList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if done, err := pastTheEnd(c, m.Pager); done || err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.ServerList(m), []string{"server-table"})
 }
 

@@ -69,8 +69,14 @@ func (p Pager) URL(n int) string {
 	return u.String()
 }
 
+// PastEnd reports whether the page asked for comes after the last one.
+func (p Pager) PastEnd() bool { return p.Page > p.Pages() }
+
 // Summary says which rows are shown, e.g. "51–100 of 312".
 func (p Pager) Summary() string {
+	if p.PastEnd() {
+		return fmt.Sprintf("page %d is past the end: %d results fill %s", p.Page, p.Total, plural(p.Pages(), "1 page", itoa(p.Pages())+" pages"))
+	}
 	if p.Total == 0 {
 		return "no results"
 	}
