@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -30,5 +31,51 @@ func TestPagePastTheEndGoesToTheLastPage(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// Bug 8: Back to a list after a search showed the search's address and table with an empty
+// search box. Every list's filters say what its address asks for, however the page came back.
+func TestBackKeepsTheSearchInItsBox(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		box := `[data-testid=lb-search]`
+		boxSays := func(t *testing.T, p *tab, want string) {
+			t.Helper()
+			p.waitUntil("the address asks for q="+want, fmt.Sprintf(`(new URLSearchParams(location.search).get("q") || "") === %s`, js(want)))
+			p.settled()
+			if got := evalAs[string](p, fmt.Sprintf(`document.querySelector(%s).value`, js(box))); got != want {
+				t.Errorf("at %s the search box holds %q, want %q", p.location(), got, want)
+			}
+		}
+		search := func(p *tab, text string) {
+			p.typeInto(box, text)
+			p.waitUntil("the address has ?q="+text, fmt.Sprintf(`new URLSearchParams(location.search).get("q") === %s`, js(text)))
+			p.settled()
+		}
+		back := func(p *tab) {
+			p.markOld(lbRowSel)
+			p.eval(`(history.back(), true)`)
+			// A page the browser brings back from its cache is not a new document: chromedp's
+			// WaitVisible would not see it. A script sees what the page shows.
+			p.waitUntil("the list is back", fmt.Sprintf(`document.querySelector(%s)`, js(lbRowSel+`:not([data-e2e-old])`)))
+		}
+		t.Run("back from a load balancer", func(t *testing.T) {
+			p := e.on(t).signedInAt(viewerUser, s)
+			search(p, "checkout")
+			p.click(lbRowSel + ` a`)
+			p.waitUntil("the load balancer's page shows", `document.querySelector("[data-testid=lb-attributes]")`)
+			back(p)
+			boxSays(t, p, "checkout")
+		})
+		t.Run("back from one search to the one before", func(t *testing.T) {
+			p := e.on(t).signedInAt(viewerUser, s)
+			search(p, "web")
+			search(p, "api")
+			back(p)
+			boxSays(t, p, "web")
+			back(p)
+			boxSays(t, p, "")
+		})
 	})
 }

@@ -250,6 +250,27 @@
     var editor = document.querySelector("[data-inline-weight]");
     if (editor && document.activeElement !== editor) { editor.focus(); editor.select(); }
   });
+  // fillFromAddress makes every search form say what the address asks for. Back and Forward
+  // bring a page back from htmx's history or the browser's cache, where a typed value is not
+  // kept: the table would show one search and its box another.
+  function fillFromAddress() {
+    var q = new URLSearchParams(location.search);
+    document.querySelectorAll('form[role="search"][method="get"]').forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.type === "submit" || el.type === "button") { return; }
+        var v = q.get(el.name) || "";
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = q.getAll(el.name).indexOf(el.value) >= 0;
+        } else if (el.value !== v) {
+          el.value = v;
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:historyRestore", fillFromAddress);
+  window.addEventListener("pageshow", fillFromAddress);
+  window.addEventListener("popstate", function () { setTimeout(fillFromAddress, 0); });
+
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:afterSettle", refreshAll);
 })();
