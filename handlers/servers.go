@@ -18,6 +18,9 @@ func (h *Handler) serverList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Import.Flash, err = h.importedFlash(c); err != nil {
+		return err
+	}
 	if done, err := pastTheEnd(c, m.Pager); done || err != nil {
 		return err
 	}

@@ -271,6 +271,13 @@
   window.addEventListener("pageshow", fillFromAddress);
   window.addEventListener("popstate", function () { setTimeout(fillFromAddress, 0); });
 
+  // A page that answers a POST says where it belongs (data-location): the address moves there,
+  // so that a reload shows that page instead of posting the form again.
+  document.addEventListener("DOMContentLoaded", function () {
+    var there = document.body && document.body.dataset.location;
+    if (there && location.pathname + location.search !== there) { history.replaceState(null, "", there); }
+  });
+
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:afterSettle", refreshAll);
 })();

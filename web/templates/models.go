@@ -17,6 +17,9 @@ type Page struct {
 	Section string
 	User    *User
 	CSRF    string
+	// Location, when set, is the address the page belongs at: a page that answers a POST
+	// moves the browser's address there, so that a reload does not post again.
+	Location string
 }
 
 // User is the signed-in person as the layout shows them.
