@@ -79,3 +79,38 @@ func TestBackKeepsTheSearchInItsBox(t *testing.T) {
 		})
 	})
 }
+
+// Bug 10: the load balancer list's Groups left out the default server list, and its Servers
+// counted server:port pairs. Groups counts every group the load balancer's page lists, and
+// Servers every backend server once, however many groups and ports it is in.
+func TestLoadBalancerListCountsWhatPeopleExpect(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		l, _ := e.bigGroup()
+		groups := e.groups(l.ID)
+		servers := map[string]bool{}
+		memberships := 0
+		for _, g := range groups {
+			for _, m := range e.members(g.ID) {
+				servers[m.Address] = true
+				memberships++
+			}
+		}
+		if memberships == len(servers) {
+			t.Fatalf("every server of %s is in one group on one port: the test needs one in several", l.ID)
+		}
+		p := e.signedInAt(viewerUser, s)
+		row := fmt.Sprintf(`%s[data-id=%q]`, lbRowSel, l.ID)
+		if got, want := p.text(row+` [data-testid=lb-groups]`), fmt.Sprint(len(groups)); got != want {
+			t.Errorf("Groups says %s, want %s: the default server list and %d VServer groups", got, want, len(groups)-1)
+		}
+		if got, want := p.text(row+` [data-testid=lb-servers]`), fmt.Sprint(len(servers)); got != want {
+			t.Errorf("Servers says %s, want %s distinct servers (in %d places)", got, want, memberships)
+		}
+		for _, col := range []string{"lb-groups-header", "lb-servers-header"} {
+			if got := evalAs[string](p, fmt.Sprintf(`document.querySelector("[data-testid=%s]").title`, col)); got == "" {
+				t.Errorf("the %s column does not say what it counts", col)
+			}
+		}
+	})
+}

@@ -29,7 +29,7 @@ func keyRow(k db.APIKey) templates.KeyRow {
 }
 
 func lbRow(s db.LBSummary) templates.LBRow {
-	return templates.LBRow{LoadBalancer: s.LoadBalancer, Groups: s.Groups, Members: s.Members}
+	return templates.LBRow{LoadBalancer: s.LoadBalancer, Groups: s.Groups, Servers: s.Servers}
 }
 
 func groupRow(g db.GroupSummary) templates.GroupRow {

@@ -48,8 +48,8 @@ func (k KeyRow) Active() bool { return k.Revoked.IsZero() }
 // LBRow is a load balancer with the size of its groups.
 type LBRow struct {
 	lb.LoadBalancer
-	Groups  int // VServer groups
-	Members int // servers in all its groups
+	Groups  int // server groups, the default server list included
+	Servers int // backend servers, each once however many groups and ports it is in
 }
 
 // GroupRow is a group with how many servers it holds.
