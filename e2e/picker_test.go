@@ -109,3 +109,63 @@ func TestPickerOffersWhatCanJoinOnce(t *testing.T) {
 		})
 	})
 }
+
+// Bug 11: replacing 2 servers with 2 said "Replaced 4 servers", and the servers added from the
+// inventory came without a description. The message says how many were replaced by how many,
+// and a picked server's description starts as its name in the inventory.
+func TestReplaceSaysWhatItDidAndKeepsDescriptions(t *testing.T) {
+	t.Parallel()
+	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+		l, g := e.smallGroup()
+		before := e.members(g.ID)
+		inGroup := map[string]bool{}
+		for _, m := range before {
+			inGroup[m.ServerID] = true
+		}
+		page, err := e.store.ListServers(e.ctx, db.ServerFilter{Region: l.RegionID, Status: lb.StatusRunning})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fresh []lb.Server
+		for _, sv := range page.Items {
+			if sv.VpcID == l.VpcID && !inGroup[sv.ID] && len(fresh) < 2 {
+				fresh = append(fresh, sv)
+			}
+		}
+		if len(fresh) < 2 {
+			t.Fatalf("fewer than 2 running servers outside the group in %s", l.VpcID)
+		}
+		p := e.signedInAt(operatorUser, s)
+		p.openGroup(l, g)
+		for _, sv := range fresh {
+			p.pickServer(sv.ID)
+		}
+		old := []lb.Member{p.memberFor(1, before), p.memberFor(2, before)}
+		p.checkRow(1)
+		p.checkRow(2)
+		p.preview("replace")
+		if got, want := p.previewTitle(), "Replace 2 servers with 2"; got != want {
+			t.Errorf("the preview's title is %q, want %q", got, want)
+		}
+		status, msg := p.apply()
+		if status != 200 {
+			t.Fatalf("the replacement answered %d: %s", status, msg)
+		}
+		if !strings.HasPrefix(msg, "Replaced 2 servers with 2:") {
+			t.Errorf("the message says %q, want it to start \"Replaced 2 servers with 2:\"", msg)
+		}
+		for _, m := range old {
+			if !strings.Contains(msg, memberLabel(m)) {
+				t.Errorf("the message %q does not name %s", msg, memberLabel(m))
+			}
+		}
+		now := e.members(g.ID)
+		for _, sv := range fresh {
+			for _, m := range now {
+				if m.ServerID == sv.ID && m.Description != sv.Name {
+					t.Errorf("%s joined with the description %q, want its name %q", sv.ID, m.Description, sv.Name)
+				}
+			}
+		}
+	})
+}

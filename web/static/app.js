@@ -176,7 +176,7 @@
   document.addEventListener("input", function (e) {
     var t = e.target;
     if (t instanceof HTMLInputElement && t.closest("form[data-batch-form]") &&
-        (t.name === "weight" || t.name === "new_port" || t.name === "new_weight")) {
+        (t.name === "weight" || t.name === "new_port" || t.name === "new_weight" || t.name === "new_description")) {
       clearPreview();
     }
   });
