@@ -86,3 +86,47 @@ func TestBatchAnswerKeepsTheFilterAndTheHiddenSelection(t *testing.T) {
 		wantStatus(t, c.Post(path+"/preview", c.WithCSRF(bad), htmx), http.StatusBadRequest)
 	})
 }
+
+// The group page's view: an exact weight (as older addresses have it) and a range both filter,
+// the table sorts by the columns people sort by, and anything else is refused with a message.
+func TestGroupViewParameters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	lbID, g := e.bigGroup()
+	c := e.signInAt(viewerName)
+	path := groupPath(lbID, g.ID)
+	count := func(weight func(int) bool) int {
+		n := 0
+		for _, m := range e.members(g.ID) {
+			if weight(m.Weight) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"weight=100", count(func(w int) bool { return w == 100 })},
+		{"weight_min=51", count(func(w int) bool { return w >= 51 })},
+		{"weight_max=50&sort=address&dir=desc", count(func(w int) bool { return w <= 50 })},
+	} {
+		r := c.Get(path + "?" + tc.query)
+		wantStatus(t, r, http.StatusOK)
+		if got := len(memberRows(r.Doc())); got != tc.want {
+			t.Errorf("?%s shows %d rows; want %d", tc.query, got, tc.want)
+		}
+	}
+	for query, want := range map[string]string{
+		"sort=health":                 "sort must be server, address, port or weight",
+		"weight_min=60&weight_max=40": "the weight range 60 to 40 is empty",
+		"weight_max=101":              "the highest weight (weight_max) must be a whole number from 0 to 100",
+	} {
+		r := c.Get(path + "?" + query)
+		wantStatus(t, r, http.StatusBadRequest)
+		if got := text(r.Doc().Find(`[data-testid="error"]`)); !strings.Contains(got, want) {
+			t.Errorf("?%s is refused with %q; want %q", query, got, want)
+		}
+	}
+}

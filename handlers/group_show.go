@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,7 +52,14 @@ func pageFilter(c echo.Context) (templates.MemberFilter, error) {
 			return templates.MemberFilter{}, echo.NewHTTPError(http.StatusBadRequest, "the filter field is not a query string: reload the page")
 		}
 	}
-	f := templates.MemberFilter{Port: values.Get("port"), Weight: values.Get("weight"), Type: values.Get("type")}
+	f := templates.MemberFilter{Port: values.Get("port"), WeightMin: values.Get("weight_min"), WeightMax: values.Get("weight_max"),
+		Type: values.Get("type"), Sort: values.Get("sort"), Desc: values.Get("dir") == "desc"}
+	if w := values.Get("weight"); w != "" {
+		f.WeightMin, f.WeightMax = w, w // an exact weight, as addresses made before the range asked
+	}
+	if _, ok := memberOrders[f.Sort]; !ok && f.Sort != "" {
+		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("sort must be server, address, port or weight, not %q", lb.Clip(f.Sort)))
+	}
 	var err error
 	f.Query, err = checkText(values.Get("q"), "q", "filter text")
 	return f, err
@@ -66,6 +74,7 @@ func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error
 	if m.Members, err = h.db.FindMembers(ctx, m.Group.ID, f); err != nil {
 		return err
 	}
+	sortMembers(m.Members, m.Filter)
 	m.Total = len(m.Members)
 	if m.Filter.Active() {
 		m.Total, err = h.db.CountMembers(ctx, m.Group.ID)
@@ -86,14 +95,30 @@ func memberFilter(f templates.MemberFilter) (db.MemberFilter, error) {
 		}
 		out.Port = p
 	}
-	if f.Weight != "" {
-		w, err := strconv.Atoi(f.Weight)
-		if err != nil || lb.CheckWeight(w) != nil {
-			return out, echo.NewHTTPError(http.StatusBadRequest, "weight must be a whole number from 0 to 100")
-		}
-		out.Weight = &w
+	var err error
+	if out.WeightMin, err = weightBound(f.WeightMin, "weight_min", "the lowest weight"); err != nil {
+		return out, err
+	}
+	if out.WeightMax, err = weightBound(f.WeightMax, "weight_max", "the highest weight"); err != nil {
+		return out, err
+	}
+	if out.WeightMin != nil && out.WeightMax != nil && *out.WeightMin > *out.WeightMax {
+		return out, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the weight range %d to %d is empty: its lowest weight is above its highest",
+			*out.WeightMin, *out.WeightMax))
 	}
 	return out, nil
+}
+
+// weightBound reads one end of the filter's weight range; empty means open.
+func weightBound(text, name, what string) (*int, error) {
+	if text == "" {
+		return nil, nil
+	}
+	w, err := strconv.Atoi(text)
+	if err != nil || lb.CheckWeight(w) != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s (%s) must be a whole number from 0 to 100: the weight filter's bounds", what, name))
+	}
+	return &w, nil
 }
 
 // reloadGroup refreshes the page model after a batch, keeping the selection of members that

@@ -136,8 +136,43 @@
     }
   });
 
+  // selectListed ticks the rows a pasted list names (server id or address, :port optional)
+  // and says what it selected and what the table does not hold.
+  function selectListed(button) {
+    var form = button.closest("form");
+    var box = button.closest("details");
+    var words = box.querySelector("[data-paste-list]").value.split(/[\s,;]+/).filter(Boolean);
+    var found = 0, missing = [];
+    words.forEach(function (w) {
+      var name = w, port = "";
+      var colon = w.lastIndexOf(":");
+      if (colon > 0) { name = w.slice(0, colon); port = w.slice(colon + 1); }
+      var rows = Array.prototype.filter.call(form.querySelectorAll("tr[data-member-id]"), function (r) {
+        return (r.dataset.serverId === name || r.dataset.address === name) && (port === "" || r.dataset.port === port);
+      });
+      rows.forEach(function (r) {
+        var b = r.querySelector('input[type="checkbox"][name="member"]');
+        if (b && !b.checked) { b.checked = true; found++; }
+        else if (b) { found++; }
+      });
+      if (rows.length === 0) { missing.push(w); }
+    });
+    var filtered = form.querySelector("[data-filtered]") !== null;
+    var msg = "Selected " + found + (found === 1 ? " server" : " servers") + " of the list.";
+    if (missing.length > 0) {
+      msg += " Not in the table" + (filtered ? " the filter shows" : "") + ": " + missing.join(", ") + ".";
+    }
+    box.querySelector("[data-paste-result]").textContent = msg;
+    clearPreview();
+    updateCount(form);
+  }
+
   document.addEventListener("click", function (e) {
     var b = e.target;
+    if (b instanceof HTMLButtonElement && b.hasAttribute("data-paste-select")) {
+      selectListed(b);
+      return;
+    }
     if (b instanceof HTMLButtonElement && b.hasAttribute("data-clear-selection")) {
       var owner = b.closest("form");
       boxes(owner).forEach(function (x) { x.checked = false; });
@@ -253,11 +288,12 @@
   // fillFromAddress makes every search form say what the address asks for. Back and Forward
   // bring a page back from htmx's history or the browser's cache, where a typed value is not
   // kept: the table would show one search and its box another.
-  function fillFromAddress() {
+  function fillFromAddress(hiddenOnly) {
     var q = new URLSearchParams(location.search);
     document.querySelectorAll('form[role="search"][method="get"]').forEach(function (form) {
       Array.prototype.forEach.call(form.elements, function (el) {
         if (!el.name || el.type === "submit" || el.type === "button") { return; }
+        if (hiddenOnly === true && el.type !== "hidden") { return; }
         var v = q.get(el.name) || "";
         if (el.type === "checkbox" || el.type === "radio") {
           el.checked = q.getAll(el.name).indexOf(el.value) >= 0;
@@ -268,6 +304,9 @@
     });
   }
   document.addEventListener("htmx:historyRestore", fillFromAddress);
+  // A header that sorts the table moves the address: the filter's hidden fields (the sort)
+  // follow it, and the boxes someone may be typing in are left alone.
+  document.addEventListener("htmx:pushedIntoHistory", function () { setTimeout(function () { fillFromAddress(true); }, 0); });
   window.addEventListener("pageshow", fillFromAddress);
   window.addEventListener("popstate", function () { setTimeout(fillFromAddress, 0); });
 
