@@ -11,7 +11,8 @@ import (
 
 // LBFilter selects load balancers. Empty fields select everything.
 type LBFilter struct {
-	// Query matches a load balancer's name, id or address, or the id of a server behind it.
+	// Query matches a load balancer's name, id or address, or the id or address of a server
+	// behind it.
 	Query  string
 	Region string
 	Status lb.LBStatus
@@ -67,8 +68,8 @@ func lbWhere(f LBFilter) (string, []any) {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
 		conds = append(conds, `(l.name LIKE ? ESCAPE '\' OR l.id LIKE ? ESCAPE '\' OR l.address LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND m.server_id = ?))`)
-		args = append(args, like, like, like, q)
+			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND (m.server_id = ? OR m.address = ?)))`)
+		args = append(args, like, like, like, q, q)
 	}
 	if f.Region != "" {
 		conds = append(conds, "l.region_id = ?")

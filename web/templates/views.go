@@ -31,6 +31,12 @@ type AuditRow struct {
 	Request string
 	Reverts int64 // the entry this one reverts, or zero
 	Hash    string
+	// LoadBalancerName and GroupName are what the load balancer and group are called now;
+	// empty once they are deleted.
+	LoadBalancerName string
+	GroupName        string
+	// Weights are the weight changes the entry made, "i-1:80 100 → 0".
+	Weights []string
 }
 
 // KeyRow is one API key, without its secrets.
