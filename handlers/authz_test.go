@@ -127,7 +127,7 @@ var routeTable = []routeRule{
 	{path: "/audit", methods: []string{"GET"}, access: accessViewer},
 	{path: "/audit.csv", methods: []string{"GET"}, access: accessViewer},
 	{path: "/audit/:seq", methods: []string{"GET"}, access: accessViewer},
-	{path: "/audit/:seq/revert", methods: []string{"POST"}, access: accessOperator},
+	{path: "/audit/:seq/revert", methods: []string{"GET", "POST"}, access: accessOperator},
 }
 
 // walkMethods are the methods the walk sends to every route.

@@ -100,6 +100,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/audit", h.auditList)
 	s.GET("/audit.csv", h.auditCSV)
 	s.GET("/audit/:seq", h.auditShow)
+	s.GET("/audit/:seq/revert", h.auditRevertForm, h.requireRole(lb.RoleOperator))
 	s.POST("/audit/:seq/revert", h.auditRevert, h.requireRole(lb.RoleOperator))
 }
 

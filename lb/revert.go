@@ -54,7 +54,7 @@ func (p *planner) restore(before []Member, left map[string]bool) error {
 		}
 		for _, m := range p.next {
 			if m.ID == b.ID {
-				return Errorf(KindConflict, FieldMemberID, "member %s is back in the group already: it can no longer be reverted", b.ID)
+				return Errorf(KindConflict, FieldMemberID, "%s is back in the group already: it can no longer be reverted", describe(b, p.isDefault()))
 			}
 		}
 		if b.ServerID != "" {

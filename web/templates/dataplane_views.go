@@ -108,10 +108,11 @@ func (n DrainNote) Text() string {
 		who, it, ends = strconv.Itoa(len(n.Servers))+" servers have", "them", "each once its sessions end"
 	}
 	return fmt.Sprintf("%s %s: HAProxy drains %s first (no new requests; current ones go on) and deletes %s, or after at most %s (the group's drain timeout), when what remains is cut.",
-		who, plural(n.Sessions, "live session", "live sessions"), it, ends, Duration(n.Timeout))
+		who, countOf(n.Sessions, "live session", "live sessions"), it, ends, Duration(n.Timeout))
 }
 
-func plural(n int, one, many string) string {
+// countOf is n with its noun: "1 live session", "3 live sessions".
+func countOf(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
@@ -149,7 +150,7 @@ func (n NodeRow) Summary() string {
 	case "in-sync":
 		return "in sync since " + When(n.InSyncSince)
 	case "converging":
-		s := "converging: " + plural(n.Pending, "operation pending", "operations pending")
+		s := "converging: " + countOf(n.Pending, "operation pending", "operations pending")
 		if n.Error != "" {
 			s += " — " + n.Error
 		}
