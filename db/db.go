@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -70,6 +71,7 @@ type DB struct {
 	// writeTurn, when set, lets one write transaction of this process at a time begin: see
 	// takeWriteTurn.
 	writeTurn chan struct{}
+	listener atomic.Pointer[listenerBox]
 }
 
 // Open opens the store at dsn and brings its schema up to date: a postgres:// or

@@ -12,7 +12,8 @@ import (
 
 // LBFilter selects load balancers. Empty fields select everything.
 type LBFilter struct {
-	// Query matches a load balancer's name, id or address, or the id of a server behind it.
+	// Query matches a load balancer's name, id or address, or the id or address of a server
+	// behind it.
 	Query  string
 	Region string
 	Status lb.LBStatus
@@ -23,8 +24,9 @@ type LBFilter struct {
 // LBSummary is a load balancer with the size of its groups, for lists.
 type LBSummary struct {
 	lb.LoadBalancer
-	Groups  int
-	Members int
+	Groups  int // server groups, the default server list included
+	Members int // members of all its groups: a server in two groups, or on two ports, counts twice
+	Servers int // backend servers (distinct addresses) in all its groups
 }
 
 // LBPage is one page of load balancers and how many match in all.
@@ -49,11 +51,12 @@ func (d *DB) pageLoadBalancers(ctx context.Context, where string, args []any, li
 		}
 		var err error
 		q := `SELECT ` + lbColumns + `,
-			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id AND g.kind = 'vserver'),
-			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
+			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id),
+			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id),
+			(SELECT count(DISTINCT m.address) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
 			FROM load_balancers l` + where + ` ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?`
 		page.Items, err = queryAll(ctx, tx, "load balancers", func(s *LBSummary) []any {
-			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members)
+			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members, &s.Servers)
 		}, q, append(args, limitOrAll(limit), offset)...)
 		return err
 	})
@@ -66,8 +69,8 @@ func lbWhere(f LBFilter) (string, []any) {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
 		conds = append(conds, `(l.name LIKE ? ESCAPE '\' OR l.id LIKE ? ESCAPE '\' OR l.address LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND m.server_id = ?))`)
-		args = append(args, like, like, like, q)
+			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND (m.server_id = ? OR m.address = ?)))`)
+		args = append(args, like, like, like, q, q)
 	}
 	if f.Region != "" {
 		conds = append(conds, "l.region_id = ?")

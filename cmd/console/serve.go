@@ -9,10 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"lbconsole/auth"
+	"lbconsole/dataplane/controller"
 	"lbconsole/db"
 	"lbconsole/demo"
 	"lbconsole/handlers"
@@ -27,6 +30,8 @@ type serveConfig struct {
 	dbf             dbFlags
 	addr            string
 	demo            bool
+	demoHAProxy     bool
+	reconcile       time.Duration
 	tlsCert, tlsKey string
 	trustedProxies  string
 	sessionIdle     time.Duration
@@ -40,6 +45,14 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs := newFlags("serve", e, &c.dbf)
 	fs.StringVar(&c.addr, "addr", envOr(e, "CONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env CONSOLE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with demo data")
+	fs.BoolVar(&c.demoHAProxy, "demo-haproxy", false,
+		"start a local haproxy and backend servers on loopback, and bind a demo load balancer to them (needs haproxy on PATH)")
+	reconcile, err := envDuration(e, "CONSOLE_RECONCILE_INTERVAL", controller.DefaultInterval)
+	if err != nil {
+		return c, err
+	}
+	fs.DurationVar(&c.reconcile, "reconcile-interval", reconcile,
+		"time between two passes of each HAProxy node's reconciler (env CONSOLE_RECONCILE_INTERVAL)")
 	fs.StringVar(&c.tlsCert, "tls-cert", e.Getenv("CONSOLE_TLS_CERT"), "serve HTTPS with this certificate (PEM; env CONSOLE_TLS_CERT)")
 	fs.StringVar(&c.tlsKey, "tls-key", e.Getenv("CONSOLE_TLS_KEY"), "the certificate's private key (PEM; env CONSOLE_TLS_KEY)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", e.Getenv("CONSOLE_TRUSTED_PROXIES"),
@@ -64,6 +77,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if c.exportStall <= 0 {
 		return c, exitError{code: 2, msg: "--export-stall-timeout must be a positive duration such as 1m"}
+	}
+	if c.reconcile <= 0 {
+		return c, exitError{code: 2, msg: "--reconcile-interval must be a positive duration such as 5s"}
 	}
 	if c.sessionIdle <= 0 || c.sessionMax <= 0 {
 		return c, exitError{code: 2, msg: "--session-idle and --session-max must be positive durations such as 30m"}
@@ -118,6 +134,18 @@ func serve(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	if cfg.demoHAProxy {
+		d, err := startDemoHAProxy(ctx, store, e)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+	}
+	stopDataPlane, err := startDataPlane(ctx, store, metrics, cfg.reconcile, log)
+	if err != nil {
+		return err
+	}
+	defer stopDataPlane()
 	signIn, err := ensureAdmin(ctx, store, e)
 	if err != nil {
 		return err
@@ -129,6 +157,10 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return exitError{code: 2, msg: fmt.Sprintf("unable to listen on %s: another program, perhaps a console started before, is listening there.\n"+
+			"Stop it, or serve on another address: %s --addr %s", cfg.addr, e.program(), nextAddr(cfg.addr))}
+	}
 	if err != nil {
 		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
 	}
@@ -192,7 +224,7 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 		return "", err
 	}
 	if n > 0 {
-		return signIn, nil
+		return fmt.Sprintf("Sign in with your user name and password. (Forgot the admin password? Run: echo 'a new long password' | %s user passwd admin)", e.program()), nil
 	}
 	password := e.Getenv("CONSOLE_ADMIN_PASSWORD")
 	shown := "the password in CONSOLE_ADMIN_PASSWORD"
@@ -216,4 +248,14 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 		return "", err
 	}
 	return "Sign in as user admin with " + shown, nil
+}
+
+// nextAddr is the address after addr, for a hint: the same host, the next port.
+func nextAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	n, convErr := strconv.Atoi(port)
+	if err != nil || convErr != nil || n >= 65535 {
+		return "127.0.0.1:8081"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
 }
