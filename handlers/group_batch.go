@@ -210,6 +210,7 @@ func (h *Handler) groupPreview(c echo.Context) error {
 		return err
 	}
 	p.Diff = res.Diff
+	p.Confirm = removalToConfirm(len(res.Diff.Removed), m.Total)
 	m.Preview = p
 	if lb.IsStale(err) {
 		return h.stalePreview(c, m, f)
@@ -234,6 +235,16 @@ func (h *Handler) groupBatch(c echo.Context) error {
 	m, f, err := h.batchPage(c)
 	if err != nil {
 		return err
+	}
+	if err := h.checkConfirmed(c, m, f); err != nil {
+		if _, refused := lb.AsError(err); !refused {
+			return err
+		}
+		status, err := h.batchOutcome(c, &m, f, db.BatchResult{}, err)
+		if err != nil {
+			return err
+		}
+		return render(c, status, templates.GroupShow(m), []string{"group-body"}, templates.PreviewCleared())
 	}
 	res, err := h.db.ApplyBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status, err := h.batchOutcome(c, &m, f, res, err)
@@ -268,6 +279,10 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 		return 0, err
 	default:
 		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
+		if !res.Diff.Empty() {
+			// Undo shows what reverting the batch would change, and asks to confirm it.
+			m.Flash.Undo = fmt.Sprintf("/audit/%d/revert", res.Seq)
+		}
 	}
 	return status, h.reloadGroup(ctx, m, keep)
 }
