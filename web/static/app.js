@@ -249,7 +249,41 @@
     });
   }
 
+  // localTimes writes every time[data-local] in the viewer's time zone: absolute ones as a
+  // date and time with the zone, relative ones (in lists) as "3 minutes ago". The UTC time the
+  // page came with stays on hover, with the local one.
+  var relative = typeof Intl.RelativeTimeFormat === "function" ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+  var absolute = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hour12: false, timeZoneName: "short"
+  });
+  var steps = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7]];
+
+  function ago(t) {
+    var n = (t.getTime() - Date.now()) / 1000;
+    for (var i = 0; i < steps.length; i++) {
+      if (Math.abs(n) < steps[i][1]) { return relative.format(Math.round(n), steps[i][0]); }
+      n /= steps[i][1];
+    }
+    return null; // over a week: the date says more
+  }
+
+  function localTimes(root) {
+    (root || document).querySelectorAll("time[data-local]").forEach(function (el) {
+      var t = new Date(el.getAttribute("datetime"));
+      if (isNaN(t.getTime())) { return; }
+      var local = absolute.format(t);
+      var text = local;
+      if (el.dataset.local === "relative" && relative) { text = ago(t) || local; }
+      el.textContent = text;
+      if (el.dataset.utc === undefined) { el.dataset.utc = el.getAttribute("title"); }
+      el.title = local + " · " + el.dataset.utc;
+    });
+  }
+  setInterval(function () { localTimes(); }, 60000);
+
   function refreshAll() {
+    localTimes();
     markPicked();
     document.querySelectorAll("form[data-batch-form]").forEach(function (form) {
       updateCount(form);
