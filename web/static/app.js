@@ -344,6 +344,48 @@
   window.addEventListener("pageshow", fillFromAddress);
   window.addEventListener("popstate", function () { setTimeout(fillFromAddress, 0); });
 
+  // Keys that work anywhere but in a field: ? lists them, / goes to the search box, and in a
+  // group's table j and k move between servers and x selects one.
+  function typing(el) {
+    return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement ||
+      (el && el.isContentEditable);
+  }
+
+  function moveRow(step) {
+    var boxesShown = Array.prototype.filter.call(document.querySelectorAll('tr[data-member-id] input[type="checkbox"][name="member"]'), visible);
+    if (boxesShown.length === 0) { return; }
+    var current = document.querySelector("tr.current");
+    var i = current ? boxesShown.indexOf(current.querySelector('input[name="member"]')) : -1;
+    var next = Math.max(0, Math.min(boxesShown.length - 1, i + step));
+    if (current) { current.classList.remove("current"); }
+    var row = boxesShown[next].closest("tr");
+    row.classList.add("current");
+    boxesShown[next].focus();
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) { return; }
+    var help = document.getElementById("keys-help");
+    if (e.key === "?" && !typing(e.target) && help) {
+      e.preventDefault();
+      if (help.open) { help.close(); } else { help.showModal(); }
+      return;
+    }
+    if (typing(e.target) && !(e.target instanceof HTMLInputElement && e.target.type === "checkbox")) { return; }
+    if (help && help.open) { return; }
+    if (e.key === "/") {
+      var box = document.querySelector('main form[role="search"] input[type="search"], main form[role="search"] input[type="text"]');
+      if (box) { e.preventDefault(); box.focus(); box.select(); }
+    } else if (e.key === "j" || e.key === "k") {
+      e.preventDefault();
+      moveRow(e.key === "j" ? 1 : -1);
+    } else if (e.key === "x") {
+      var row = document.querySelector("tr.current");
+      var b = row && row.querySelector('input[type="checkbox"][name="member"]');
+      if (b) { e.preventDefault(); b.click(); }
+    }
+  });
+
   // A page that answers a POST says where it belongs (data-location): the address moves there,
   // so that a reload shows that page instead of posting the form again.
   document.addEventListener("DOMContentLoaded", function () {
