@@ -600,8 +600,8 @@ func TestAuditDetailAndRevert(t *testing.T) {
 		version := e.group(l, g).Version
 		p.click(`[data-testid=revert-confirm]`)
 		p.waitVisible(`[data-testid=flash]`)
-		if got := p.text(`[data-testid=flash]`); !strings.HasPrefix(got, "Not reverted") {
-			t.Errorf("the message is %q, want it to start with Not reverted", got)
+		if got := p.text(`[data-testid=flash]`); !strings.HasPrefix(got, "Revert refused (conflict)") {
+			t.Errorf("the message is %q, want it to start with Revert refused (conflict)", got)
 		}
 		if got := e.members(g.ID)[drained.ID].Weight; got != 30 {
 			t.Errorf("the refused revert left weight %d, want 30", got)

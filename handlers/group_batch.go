@@ -205,7 +205,7 @@ func (h *Handler) groupPreview(c echo.Context) error {
 	res, err := h.db.PreviewBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status := http.StatusOK
 	if _, ok := lb.AsError(err); ok {
-		status, p.Error = statusOf(err)
+		status, p.Error = refusal(err)
 	} else if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	switch _, ok := lb.AsError(err); {
 	case ok:
 		var msg string
-		status, msg = statusOf(err)
+		status, msg = refusal(err)
 		keep = f.Members
 		m.Flash = &templates.Flash{Kind: "error", Message: msg}
 		if lb.IsStale(err) {

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strings"
 	"time"
 
 	"lbconsole/lb"
@@ -91,4 +92,16 @@ type UserRow struct {
 	Created  time.Time
 	Sessions int // live sessions
 	Keys     int // API keys that work
+}
+
+// KindText is a refusal's kind of rule as people read it: "conflict", "not found".
+func KindText(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
+
+// OutcomeText is an audit entry's outcome in the console's words: "ok", or "refused" with the
+// kind of rule that refused it.
+func (r AuditRow) OutcomeText() string {
+	if r.Applied {
+		return "ok"
+	}
+	return "refused (" + KindText(r.Outcome) + ")"
 }
