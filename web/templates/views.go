@@ -46,10 +46,15 @@ type KeyRow struct {
 	AccessKeyID string
 	Owner       string
 	Created     time.Time
-	Revoked     time.Time // zero while the key works
+	Revoked     time.Time // zero until the key is revoked
+	Label       string
+	Expires     time.Time // zero: never
+	LastUsed    time.Time // zero: never
+	// Expired says the key has passed its expiry: it no longer works, though not revoked.
+	Expired bool
 }
 
-// Active reports whether the key still works.
+// Active reports whether the key was not revoked: it can be revoked, though it may have expired.
 func (k KeyRow) Active() bool { return k.Revoked.IsZero() }
 
 // LBRow is a load balancer with the size of its groups.
