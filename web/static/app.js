@@ -1,7 +1,10 @@
-// lbconsole: selection helpers for the group page, and the CSRF token on every htmx request.
-// Everything is delegated from document so that it keeps working after htmx swaps parts of
-// the page. Behaviour hangs on data-* attributes of its own (data-batch-form, data-select-all,
-// …); data-testid attributes are for tests and may change without breaking anything here.
+// lbconsole: the CSRF token on every htmx request; the group page's selection (kept across
+// filters, pasted lists, Enter in a field, the preview cleared when what it showed changes);
+// the picker's marks; search forms filled from the address on Back; times in the viewer's
+// zone; the keyboard (? / j k x). Everything is delegated from document so that it keeps
+// working after htmx swaps parts of the page. Behaviour hangs on data-* attributes of its own
+// (data-batch-form, data-select-all, …); data-testid attributes are for tests and may change
+// without breaking anything here. Without it every page still works, in plainer ways.
 (function () {
   "use strict";
 
