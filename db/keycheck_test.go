@@ -50,7 +50,7 @@ func makeOld(t *testing.T, path string) {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column) // added by 0009
 	}
 	for _, column := range []string{"label", "expires", "last_used"} {
-		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0013
+		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0016
 	}
 	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.Exec(stmt); err != nil {

@@ -119,7 +119,7 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column)
 	}
 	for _, column := range []string{"label", "expires", "last_used"} {
-		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0013
+		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0016
 	}
 	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.ExecContext(ctx, stmt); err != nil {
