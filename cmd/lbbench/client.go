@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,10 +62,20 @@ func (b *browser) do(method, path string, body io.Reader, want int, headers ...s
 	if resp.StatusCode != want {
 		return answer{}, fmt.Errorf("%s %s: %d, want %d: %.300s", method, path, resp.StatusCode, want, data)
 	}
-	if m := csrfMeta.FindSubmatch(data); m != nil {
-		b.csrf = string(m[1])
-	}
 	return answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// text is the answer's body as the browser reads it: unzipped when it came compressed.
+func (a answer) text() (string, error) {
+	if a.header.Get("Content-Encoding") != "gzip" {
+		return string(a.body), nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(a.body))
+	if err != nil {
+		return "", err
+	}
+	data, err := io.ReadAll(zr)
+	return string(data), err
 }
 
 func (b *browser) get(path string, headers ...string) (answer, error) {
