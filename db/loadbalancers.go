@@ -64,8 +64,10 @@ func lbWhere(f LBFilter) (string, []any) {
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
+		// The load balancers behind a server are found once, through the members' server
+		// index, not once per load balancer.
 		conds = append(conds, `(l.name LIKE ? ESCAPE '\' OR l.id LIKE ? ESCAPE '\' OR l.address LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND m.server_id = ?))`)
+			OR l.id IN (SELECT g.lb_id FROM members m JOIN groups g ON g.id = m.group_id WHERE m.server_id = ?))`)
 		args = append(args, like, like, like, q)
 	}
 	if f.Region != "" {
