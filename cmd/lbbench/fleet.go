@@ -80,9 +80,12 @@ func buildFleet(ctx context.Context, dir string, c config) (*benchFleet, error) 
 	if f.raw, err = openRaw(f.path); err != nil {
 		return nil, err
 	}
-	o := db.Origin{Actor: benchUser, Source: db.SourceFleet, RequestID: "lbbench"}
-	if _, err := f.store.ApplyFleet(ctx, o, f.doc, db.ApplyOptions{}); err != nil {
-		return nil, fmt.Errorf("apply the generated fleet: %w", err)
+	// A database kept by an earlier run with the same sizes is used as it is.
+	if n, err := f.store.CountUsers(ctx); err != nil || n == 0 {
+		o := db.Origin{Actor: benchUser, Source: db.SourceFleet, RequestID: "lbbench"}
+		if _, err := f.store.ApplyFleet(ctx, o, f.doc, db.ApplyOptions{}); err != nil {
+			return nil, fmt.Errorf("apply the generated fleet: %w", err)
+		}
 	}
 	if f.big, err = f.store.GetGroup(ctx, first.ID, "rsp-bench-big"); err != nil {
 		return nil, err
@@ -97,9 +100,11 @@ func (f *benchFleet) addUser(ctx context.Context) error {
 		return err
 	}
 	o := db.Origin{Actor: "lbbench", Source: db.SourceCLI}
-	u, err := f.store.CreateUser(ctx, o, benchUser, lb.RoleAdmin, hash)
+	u, err := f.store.UserByName(ctx, benchUser)
 	if err != nil {
-		return err
+		if u, err = f.store.CreateUser(ctx, o, benchUser, lb.RoleAdmin, hash); err != nil {
+			return err
+		}
 	}
 	f.cred = auth.NewAPICredentials()
 	_, err = f.store.CreateAPIKey(ctx, o, u.ID, f.cred)

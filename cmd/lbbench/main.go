@@ -42,7 +42,7 @@ func main() {
 	flag.IntVar(&c.n, "n", 100, "samples per row")
 	flag.IntVar(&c.clients, "clients", 8, "concurrent SLB API clients")
 	flag.StringVar(&c.only, "only", "", "run only the rows whose name matches this regexp")
-	flag.StringVar(&c.keep, "dir", "", "build the database in this directory and keep it (default: a temporary one)")
+	flag.StringVar(&c.keep, "dir", "", "build the database in this directory and keep it, or use the one an earlier run kept there (default: a temporary one)")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured requests to this file")
 	flag.Parse()
 	if err := run(context.Background(), c); err != nil {
