@@ -22,6 +22,7 @@ import (
 	"os"
 	"regexp"
 	"runtime/pprof"
+	"syscall"
 	"time"
 )
 
@@ -100,5 +101,10 @@ func run(ctx context.Context, c config) error {
 		fmt.Fprintf(os.Stderr, "lbbench: %s done\n", r.name)
 	}
 	printTable(os.Stdout, c, rows)
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		// Linux reports kilobytes. The process holds the console, its clients and the floors.
+		fmt.Fprintf(os.Stdout, "\nPeak RSS of the run (the console, its clients and the floors in one process, the fleet's build included): %d MiB\n", ru.Maxrss>>10)
+	}
 	return nil
 }
