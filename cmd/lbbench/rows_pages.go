@@ -100,6 +100,19 @@ func (b *bench) pageRows() []rowSpec {
 			return row{name: c.name, app: app, floorName: "Echo, same bytes", floor: floor, goal: c.goal, note: note}, err
 		}})
 	}
+	out = append(out, rowSpec{"group page fragment, 32 clients", func() (row, error) {
+		h := []string{"HX-Request", "true"}
+		app, err := measure(b.c.n, 32, func() (int, error) {
+			a, err := b.user.get(group, h...)
+			return len(a.body), err
+		})
+		if err != nil {
+			return row{}, err
+		}
+		floor, err := b.trivialFloor(32)
+		return row{name: "group page fragment, 32 clients", app: app, floorName: "trivial handler", floor: floor, goal: "flat memory",
+			note: fmt.Sprintf("%.0f pages/s", app.perSec)}, err
+	}})
 	return out
 }
 
