@@ -38,12 +38,18 @@ type ServerPage struct {
 const serverJoins = ` FROM servers s JOIN subnets n ON n.id = s.subnet_id JOIN vpcs v ON v.id = n.vpc_id`
 
 // ListServers returns the inventory servers that match f, ordered by region, name and id.
-// A search counts and pages its matches in one scan (a window count); the whole inventory is
+// Without search text, a page is read region by region through an index (browseServers). A
+// search counts and pages its matches in one scan (a window count); the whole inventory is
 // counted on the servers table alone, without joining the subnets and VPCs it does not need.
 func (d *DB) ListServers(ctx context.Context, f ServerFilter) (ServerPage, error) {
 	where, args := f.where()
 	var page ServerPage
 	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
+		if strings.TrimSpace(f.Query) == "" && f.Limit > 0 {
+			var err error
+			page, err = browseServers(ctx, tx, f)
+			return err
+		}
 		if where == "" {
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM servers").Scan(&page.Total); err != nil {
 				return fmt.Errorf("db: unable to count servers: %w", err)
