@@ -68,8 +68,8 @@ func (b *bench) slbDescribe() (row, error) {
 		if err != nil {
 			return 0, err
 		}
-		if got := len(resp.BackendServers.BackendServer); got != b.c.members {
-			return 0, fmt.Errorf("DescribeVServerGroupAttribute answered %d members; want %d", got, b.c.members)
+		if got := len(resp.BackendServers.BackendServer); got < b.c.members {
+			return 0, fmt.Errorf("DescribeVServerGroupAttribute answered %d members; want at least %d", got, b.c.members)
 		}
 		return len(resp.GetHttpContentBytes()), nil
 	})
@@ -124,6 +124,17 @@ func (b *bench) slbAddRemove() (row, error) {
 	})
 	if err != nil {
 		return row{}, err
+	}
+	// Leave the group as it was, for the rows and runs after this one.
+	for range clients {
+		s := <-slots
+		if s.added {
+			req := slb.CreateRemoveVServerGroupBackendServersRequest()
+			req.VServerGroupId, req.BackendServers = b.f.big.ID, s.list
+			if _, err := s.c.RemoveVServerGroupBackendServers(req); err != nil {
+				return row{}, err
+			}
+		}
 	}
 	floor, err := b.trivialFloor(b.c.clients)
 	return row{name: fmt.Sprintf("SLB Add/Remove 20 servers, %d clients", b.c.clients), app: app,
