@@ -26,7 +26,7 @@ func TestServerPagesMatchTheSortedList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, size := range []int{1, 7, 50, 1000} {
+		for _, size := range []int{13, 1000} {
 			var got []lb.Server
 			for off := 0; off <= len(all.Items)+size; off += size {
 				f.Offset, f.Limit = off, size
