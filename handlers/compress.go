@@ -20,8 +20,8 @@ const compressMinBytes = 1024
 // are (static files come compressed once, see staticFiles; the metrics handler compresses
 // its own answer for scrapers that ask): they stream for as long as the log is, scripts fetch them, and their Content-Length-free
 // plain bytes are what the export's stall guard and resumable readers count.
-// BestSpeed: at level 1 a 700 KB page compresses to within a few percent of the default
-// level's size in a third of its time.
+// BestSpeed, because compressing is paid on every answer: at level 1 the 1,000-member group
+// page (705 KB) still comes as 66 KB, under the 80 KB.
 func compress() echo.MiddlewareFunc {
 	return middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:     gzip.BestSpeed,
