@@ -150,7 +150,7 @@ func TestPlanLeavingReportsTheDrainClock(t *testing.T) {
 	key := ServerKey("be", gone.Name())
 	prev := State{Leaving: map[string]Leaving{key: {Seen: t0.Add(-time.Minute), Draining: t0.Add(-18 * time.Second)}}}
 	r := mustPlan(t, node(30*time.Second), has(draining(up(gone), 3)), t0, prev)
-	want := LeavingServer{Backend: "be", Server: gone.Name(), MemberID: "m9", State: haproxy.StateDrain, Sessions: 3,
+	want := LeavingServer{Backend: "be", Server: gone.Name(), MemberID: "m9", Address: gone.Address, Port: gone.Port, State: haproxy.StateDrain, Sessions: 3,
 		Seen: t0.Add(-time.Minute), Draining: t0.Add(-18 * time.Second), Deadline: t0.Add(12 * time.Second)}
 	if len(r.Leaving) != 1 || r.Leaving[0] != want {
 		t.Fatalf("leaving %+v, want %+v", r.Leaving, want)

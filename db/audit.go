@@ -45,6 +45,12 @@ type AuditEntry struct {
 	Reverts      int64  // the entry this one reverts, or zero
 	PrevHash     string
 	Hash         string
+	// LoadBalancerName, GroupName and GroupKind are what the entry's load balancer and group
+	// are called now, read beside the entry for people (empty once they are deleted). They are
+	// not part of the entry, nor of its hash.
+	LoadBalancerName string
+	GroupName        string
+	GroupKind        lb.GroupKind
 }
 
 // AuditMember is a member as the audit log's before and after record it.
@@ -57,6 +63,9 @@ type AuditMember struct {
 	Type        string `json:"type"`
 	Description string `json:"description"`
 	SubnetID    string `json:"subnet_id"`
+	// Maintenance is left out when false, so that the entries of members never in maintenance
+	// read as they did before the flag existed.
+	Maintenance bool   `json:"maintenance,omitempty"`
 	Created     string `json:"created,omitempty"`
 }
 
@@ -98,7 +107,8 @@ func membersJSON(ms []lb.Member) string {
 	out := make([]AuditMember, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, AuditMember{ID: m.ID, ServerID: m.ServerID, Address: m.Address, Port: m.Port,
-			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID, Created: formatTime(m.Created)})
+			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID, Maintenance: m.Maintenance,
+			Created: formatTime(m.Created)})
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
@@ -183,6 +193,18 @@ func auditDest(e *AuditEntry) []any {
 	return []any{&e.Seq, (*timeText)(&e.Time), &e.Actor, &e.Source, &e.ClientIP, &e.RequestID, &e.Action, &e.Region,
 		&e.LoadBalancer, &e.Group, &e.Outcome, &e.Message, &e.Count, &e.Servers, &e.Request, &e.Before, &e.After,
 		&e.GroupVersion, &e.Reverts, &e.PrevHash, &e.Hash}
+}
+
+// The audit log as people read it: each entry with the names its load balancer and group have
+// now. The table is "a" in the queries' conditions.
+var (
+	auditNamedColumns = "a." + strings.ReplaceAll(strings.Join(strings.Fields(auditColumns), " "), ", ", ", a.") +
+		", coalesce(l.name, ''), coalesce(g.name, ''), coalesce(g.kind, '')"
+	auditNamedFrom = " FROM audit_log a LEFT JOIN load_balancers l ON l.id = a.load_balancer LEFT JOIN groups g ON g.id = a.group_id"
+)
+
+func auditNamedDest(e *AuditEntry) []any {
+	return append(auditDest(e), &e.LoadBalancerName, &e.GroupName, &e.GroupKind)
 }
 
 // VerifyResult says whether the audit chain is intact and, if not, where it first breaks.

@@ -13,9 +13,12 @@ import (
 
 // AuditFilter selects audit entries. Empty fields select everything.
 type AuditFilter struct {
-	Actor        string
-	Source       string
-	Action       string
+	// Actor matches the start of the actor's name.
+	Actor  string
+	Source string
+	Action string
+	// LoadBalancer and Group match the start of the id, or of the name the load balancer or
+	// group has now.
 	LoadBalancer string
 	Group        string
 	Outcome      string // "ok", "refused" (anything but ok), or an exact error kind
@@ -34,24 +37,36 @@ func (f AuditFilter) where() (string, []any) {
 		conds = append(conds, cond)
 		args = append(args, v)
 	}
-	for col, v := range map[string]string{"actor": f.Actor, "source": f.Source, "action": f.Action,
-		"load_balancer": f.LoadBalancer, "group_id": f.Group} {
+	for col, v := range map[string]string{"a.source": f.Source, "a.action": f.Action} {
 		if v != "" {
 			add(col+" = ?", v)
 		}
 	}
+	if f.Actor != "" {
+		add(`a.actor LIKE ? ESCAPE '\'`, escapeLike(f.Actor)+"%")
+	}
+	if f.LoadBalancer != "" {
+		prefix := escapeLike(f.LoadBalancer) + "%"
+		conds = append(conds, `(a.load_balancer LIKE ? ESCAPE '\' OR a.load_balancer IN (SELECT id FROM load_balancers WHERE name LIKE ? ESCAPE '\'))`)
+		args = append(args, prefix, prefix)
+	}
+	if f.Group != "" {
+		prefix := escapeLike(f.Group) + "%"
+		conds = append(conds, `(a.group_id LIKE ? ESCAPE '\' OR a.group_id IN (SELECT id FROM groups WHERE name LIKE ? ESCAPE '\'))`)
+		args = append(args, prefix, prefix)
+	}
 	switch f.Outcome {
 	case "":
 	case "refused":
-		add("outcome <> ?", OutcomeOK)
+		add("a.outcome <> ?", OutcomeOK)
 	default:
-		add("outcome = ?", f.Outcome)
+		add("a.outcome = ?", f.Outcome)
 	}
 	if !f.Since.IsZero() {
-		add("time >= ?", formatTime(f.Since))
+		add("a.time >= ?", formatTime(f.Since))
 	}
 	if !f.Until.IsZero() {
-		add("time < ?", formatTime(f.Until))
+		add("a.time < ?", formatTime(f.Until))
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -69,7 +84,7 @@ type AuditPage struct {
 func (d *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 	var page AuditPage
 	where, args := f.where()
-	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM audit_log"+where, args...).Scan(&page.Total); err != nil {
+	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM audit_log a"+where, args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("db: unable to count audit entries: %w", err)
 	}
 	err := d.StreamAudit(ctx, f, func(e AuditEntry) error {
@@ -120,9 +135,9 @@ func (d *DB) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry)
 // otherwise), skipping offset of them, and closes its rows before it returns.
 func (d *DB) auditPage(ctx context.Context, f AuditFilter, cursor int64, offset, n int) ([]AuditEntry, error) {
 	where, args := f.where()
-	order, past := " ORDER BY seq DESC", "seq < ?"
+	order, past := " ORDER BY a.seq DESC", "a.seq < ?"
 	if f.Ascending {
-		order, past = " ORDER BY seq", "seq > ?"
+		order, past = " ORDER BY a.seq", "a.seq > ?"
 	}
 	if cursor != 0 {
 		if where == "" {
@@ -132,7 +147,7 @@ func (d *DB) auditPage(ctx context.Context, f AuditFilter, cursor int64, offset,
 		}
 		args = append(args, cursor)
 	}
-	return queryAll(ctx, d.read, "the audit log", auditDest, "SELECT "+auditColumns+" FROM audit_log"+where+order+" LIMIT ? OFFSET ?",
+	return queryAll(ctx, d.read, "the audit log", auditNamedDest, "SELECT "+auditNamedColumns+auditNamedFrom+where+order+" LIMIT ? OFFSET ?",
 		append(args, n, offset)...)
 }
 
@@ -143,14 +158,14 @@ func (d *DB) GetAudit(ctx context.Context, seq int64) (AuditEntry, error) {
 
 func readAudit(ctx context.Context, q queryer, seq int64) (AuditEntry, error) {
 	return queryOne(ctx, q, fmt.Sprintf("audit entry %d", seq), lb.Errorf(lb.KindNotFound, FieldAuditEntry, "audit entry %d does not exist", seq),
-		auditDest, "SELECT "+auditColumns+" FROM audit_log WHERE seq = ?", seq)
+		auditNamedDest, "SELECT "+auditNamedColumns+auditNamedFrom+" WHERE a.seq = ?", seq)
 }
 
 // GroupChangesSince returns the applied entries that moved a group past version, oldest
 // first: what changed since someone loaded the group at that version.
 func (d *DB) GroupChangesSince(ctx context.Context, groupID string, version int64) ([]AuditEntry, error) {
-	return queryAll(ctx, d.read, "the changes of "+groupID, auditDest,
-		"SELECT "+auditColumns+" FROM audit_log WHERE group_id = ? AND outcome = ? AND group_version > ? ORDER BY seq LIMIT 50",
+	return queryAll(ctx, d.read, "the changes of "+groupID, auditNamedDest,
+		"SELECT "+auditNamedColumns+auditNamedFrom+" WHERE a.group_id = ? AND a.outcome = ? AND a.group_version > ? ORDER BY a.seq LIMIT 50",
 		groupID, OutcomeOK, version)
 }
 

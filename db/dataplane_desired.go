@@ -30,8 +30,8 @@ func (d *DB) DataplaneNodes(ctx context.Context) ([]Node, error) {
 // NodeDesired reads, in one read transaction, what node n should run: one backend per group of
 // its load balancer (the group's backend, drain timeout and version), each with one server per
 // member (its address; its port, or the group's default_port in a default server list; its
-// weight; the group's health check; the HAProxy name it adopted, if any) and the adopted names
-// whose member is gone. It fails rather than return anything partial: a node no longer bound,
+// weight; whether it is in maintenance; the group's health check; the HAProxy name it adopted,
+// if any) and the adopted names whose member is gone. It fails rather than return anything partial: a node no longer bound,
 // a member without a port, a read that fails. The reconciler then does nothing.
 func (d *DB) NodeDesired(ctx context.Context, n Node) (dataplane.Desired, error) {
 	var des dataplane.Desired
@@ -65,13 +65,20 @@ func nodeDesired(ctx context.Context, q queryer, n Node) (dataplane.Desired, err
 		return dataplane.Desired{}, err
 	}
 	var des dataplane.Desired
+	claimed := map[string]bool{}
 	for _, g := range groups {
 		be, err := g.backend(members[g.ID], adopted[g.ID])
 		if err != nil {
 			return dataplane.Desired{}, err
 		}
 		des.Backends = append(des.Backends, be)
+		claimed[be.Name] = true
 	}
+	retired, err := retiredBackends(ctx, q, n, claimed)
+	if err != nil {
+		return dataplane.Desired{}, err
+	}
+	des.Backends = append(des.Backends, retired...)
 	return des, nil
 }
 
@@ -90,13 +97,14 @@ func desiredGroups(ctx context.Context, q queryer, lbID string) ([]desiredGroup,
 type desiredMember struct {
 	ID, GroupID, Address string
 	Port, Weight         int
+	Maintenance          bool
 }
 
 // desiredMembers returns the members of a load balancer's groups, by group.
 func desiredMembers(ctx context.Context, q queryer, lbID string) (map[string][]desiredMember, error) {
 	list, err := queryAll(ctx, q, "the members of "+lbID, func(m *desiredMember) []any {
-		return []any{&m.ID, &m.GroupID, &m.Address, &m.Port, &m.Weight}
-	}, `SELECT m.id, m.group_id, m.address, m.port, m.weight FROM members m JOIN groups g ON g.id = m.group_id
+		return []any{&m.ID, &m.GroupID, &m.Address, &m.Port, &m.Weight, &m.Maintenance}
+	}, `SELECT m.id, m.group_id, m.address, m.port, m.weight, m.maintenance FROM members m JOIN groups g ON g.id = m.group_id
 		WHERE g.lb_id = ? ORDER BY m.group_id, m.address, m.port, m.id`, lbID)
 	if err != nil {
 		return nil, err
@@ -151,7 +159,8 @@ func (g desiredGroup) backend(members []desiredMember, adopted []adoptedName) (d
 			}
 			port = int(g.DefaultPort.Int64)
 		}
-		s := dataplane.Server{ID: m.ID, Address: m.Address, Port: port, Weight: m.Weight, Check: check, Adopted: byMember[m.ID]}
+		s := dataplane.Server{ID: m.ID, Address: m.Address, Port: port, Weight: m.Weight, Check: check, Maintenance: m.Maintenance,
+			Adopted: byMember[m.ID]}
 		kept[s.Adopted] = true
 		be.Servers = append(be.Servers, s)
 	}

@@ -146,9 +146,10 @@ type LeavingServer struct {
 func (d *DB) GroupLeaving(ctx context.Context, groupID string) ([]LeavingServer, error) {
 	return queryAll(ctx, d.read, "the servers leaving "+groupID, func(l *LeavingServer) []any {
 		s := &l.Leaving
-		return append(nodeStatusDest(&l.Node), &s.Backend, &s.Server, &s.MemberID, &s.State, &s.Sessions, (*timeText)(&s.Seen),
-			(*timeText)(&s.Draining), (*timeText)(&s.Deadline), (*timeText)(&l.ObservedAt))
-	}, `SELECT `+nodeStatusColumns+`, g.backend, l.server, l.member_id, l.admin_state, l.sessions, l.seen, l.draining, l.deadline, l.observed
+		return append(nodeStatusDest(&l.Node), &s.Backend, &s.Server, &s.MemberID, &s.Address, &s.Port, &s.State, &s.Sessions,
+			(*timeText)(&s.Seen), (*timeText)(&s.Draining), (*timeText)(&s.Deadline), (*timeText)(&l.ObservedAt))
+	}, `SELECT `+nodeStatusColumns+`, g.backend, l.server, l.member_id, l.address, l.port, l.admin_state, l.sessions, l.seen, l.draining,
+		l.deadline, l.observed
 		FROM dataplane_leaving l
 		JOIN groups g ON g.id = l.group_id
 		JOIN dataplane_nodes n ON n.lb_id = l.lb_id AND n.runtime_api = l.runtime_api

@@ -61,6 +61,9 @@ func (d *DB) RecordPass(ctx context.Context, n Node, rep dataplane.Report) ([]Co
 		if err := recordLeaving(ctx, tx, n, rep, groups); err != nil {
 			return err
 		}
+		if err := forgetRetired(ctx, tx, n, rep, groups); err != nil {
+			return err
+		}
 		return d.recordDrift(ctx, tx, n, rep, groups)
 	})
 	return out, err
@@ -193,8 +196,9 @@ func recordLeaving(ctx context.Context, tx queryer, n Node, rep dataplane.Report
 			continue
 		}
 		if err := exec(ctx, tx, "record the servers leaving "+n.String(), `INSERT INTO dataplane_leaving (lb_id, runtime_api, group_id, server,
-			member_id, admin_state, sessions, seen, draining, deadline, observed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			n.LoadBalancerID, n.RuntimeAPI, group, l.Server, l.MemberID, string(l.State), l.Sessions, formatTime(l.Seen),
+			member_id, address, port, admin_state, sessions, seen, draining, deadline, observed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			n.LoadBalancerID, n.RuntimeAPI, group, l.Server, l.MemberID, l.Address, l.Port, string(l.State), l.Sessions, formatTime(l.Seen),
 			optionalTime(l.Draining), formatTime(l.Deadline), at); err != nil {
 			return err
 		}

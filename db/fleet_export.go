@@ -97,7 +97,7 @@ func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, 
 	if err != nil {
 		return nil, err
 	}
-	members, err := exportMembers(ctx, q)
+	members, err := exportMembers(ctx, q, "")
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +114,11 @@ func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, 
 	return lbs, nil
 }
 
-// exportMembers returns every member, by group.
-func exportMembers(ctx context.Context, q queryer) (map[string][]fleet.Member, error) {
+// exportMembers returns every member, or those where says, by group.
+func exportMembers(ctx context.Context, q queryer, where string, args ...any) (map[string][]fleet.Member, error) {
 	rows, err := q.QueryContext(ctx, `SELECT m.group_id, m.server_id, m.address, m.port, m.weight, m.description,
 		coalesce((SELECT min(a.name) FROM dataplane_adopted a WHERE a.group_id = m.group_id AND a.member_id = m.id), '')
-		FROM members m ORDER BY m.group_id, m.server_id, m.address, m.port`)
+		FROM members m `+where+` ORDER BY m.group_id, m.server_id, m.address, m.port`, args...)
 	if err != nil {
 		return nil, wrapRead("the members", err)
 	}

@@ -54,11 +54,11 @@ func (d *DB) ListMembers(ctx context.Context, groupID string) ([]lb.Member, erro
 	return listMembers(ctx, d.read, groupID)
 }
 
-const memberColumns = `id, group_id, server_id, address, port, weight, type, description, subnet_id, created, updated`
+const memberColumns = `id, group_id, server_id, address, port, weight, type, description, subnet_id, created, updated, maintenance`
 
 func memberDest(m *lb.Member) []any {
 	return []any{&m.ID, &m.GroupID, &m.ServerID, &m.Address, &m.Port, &m.Weight, &m.Type, &m.Description, &m.SubnetID,
-		(*timeText)(&m.Created), (*timeText)(&m.Updated)}
+		(*timeText)(&m.Created), (*timeText)(&m.Updated), &m.Maintenance}
 }
 
 func listMembers(ctx context.Context, q queryer, groupID string) ([]lb.Member, error) {
@@ -68,10 +68,11 @@ func listMembers(ctx context.Context, q queryer, groupID string) ([]lb.Member, e
 // MemberFilter narrows a group's members. Empty fields select everything.
 type MemberFilter struct {
 	// Query matches a member's server id, address or description, in part.
-	Query  string
-	Port   int
-	Weight *int
-	Type   string
+	Query string
+	Port  int
+	// WeightMin and WeightMax bound the weight, each when given.
+	WeightMin, WeightMax *int
+	Type                 string
 }
 
 // FindMembers returns the members of a group that match f, in the order of ListMembers.
@@ -100,9 +101,13 @@ func findMembers(ctx context.Context, q queryer, groupID string, f MemberFilter)
 		query += " AND port = ?"
 		args = append(args, f.Port)
 	}
-	if f.Weight != nil {
-		query += " AND weight = ?"
-		args = append(args, *f.Weight)
+	if f.WeightMin != nil {
+		query += " AND weight >= ?"
+		args = append(args, *f.WeightMin)
+	}
+	if f.WeightMax != nil {
+		query += " AND weight <= ?"
+		args = append(args, *f.WeightMax)
 	}
 	if f.Type != "" {
 		query += " AND type = ?"

@@ -11,7 +11,8 @@ import (
 
 // LBFilter selects load balancers. Empty fields select everything.
 type LBFilter struct {
-	// Query matches a load balancer's name, id or address, or the id of a server behind it.
+	// Query matches a load balancer's name, id or address, or the id or address of a server
+	// behind it.
 	Query  string
 	Region string
 	Status lb.LBStatus
@@ -22,8 +23,9 @@ type LBFilter struct {
 // LBSummary is a load balancer with the size of its groups, for lists.
 type LBSummary struct {
 	lb.LoadBalancer
-	Groups  int
-	Members int
+	Groups  int // server groups, the default server list included
+	Members int // members of all its groups: a server in two groups, or on two ports, counts twice
+	Servers int // backend servers (distinct addresses) in all its groups
 }
 
 // LBPage is one page of load balancers and how many match in all.
@@ -59,14 +61,15 @@ func (d *DB) pageLoadBalancers(ctx context.Context, where string, args []any, li
 		}
 		var err error
 		q := `SELECT ` + lbColumns + `,
-			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id AND g.kind = 'vserver'),
-			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id), l.total
+			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id),
+			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id),
+			(SELECT count(DISTINCT m.address) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id), l.total
 			FROM (SELECT l.*, ` + total + ` FROM load_balancers l` + where + `
 				ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?) l
 			ORDER BY l.region_id, l.name, l.id`
 		n := 0
 		page.Items, err = queryAll(ctx, tx, "load balancers", func(s *LBSummary) []any {
-			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members, &n)
+			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members, &s.Servers, &n)
 		}, q, append(args, limitOrAll(limit), offset)...)
 		if err != nil || !windowed {
 			return err
@@ -87,11 +90,11 @@ func lbWhere(f LBFilter) (string, []any) {
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
-		// The load balancers behind a server are found once, through the members' server
-		// index, not once per load balancer.
+		// The load balancers behind a server (by id or address) are found once, not once
+		// per load balancer.
 		conds = append(conds, `(l.name LIKE ? ESCAPE '\' OR l.id LIKE ? ESCAPE '\' OR l.address LIKE ? ESCAPE '\'
-			OR l.id IN (SELECT g.lb_id FROM members m JOIN groups g ON g.id = m.group_id WHERE m.server_id = ?))`)
-		args = append(args, like, like, like, q)
+			OR l.id IN (SELECT g.lb_id FROM members m JOIN groups g ON g.id = m.group_id WHERE m.server_id = ? OR m.address = ?))`)
+		args = append(args, like, like, like, q, q)
 	}
 	if f.Region != "" {
 		conds = append(conds, "l.region_id = ?")

@@ -543,9 +543,15 @@ func TestAuditDetailAndRevert(t *testing.T) {
 			t.Errorf("the diff removes %v, want %v", got, want)
 		}
 	})
-	step(t, "revert puts the servers back with their ids", func(t *testing.T) {
+	step(t, "revert, once confirmed, puts the servers back with their ids", func(t *testing.T) {
 		p, e := p.on(t), e.on(t)
 		p.click(`[data-testid=revert]`)
+		p.waitVisible(`[data-testid=revert-confirm]`)
+		got := p.attrs(`[data-testid=diff-added]`, "data-server-id")
+		if want := []string{gone[0].ServerID, gone[1].ServerID}; !slices.Equal(sorted(got), sorted(want)) {
+			t.Errorf("the revert's preview adds %v, want %v", got, want)
+		}
+		p.click(`[data-testid=revert-confirm]`)
 		p.waitVisible(`[data-testid=reverts-link]`)
 		if got := p.attrs(`[data-testid=reverts-link]`, "href"); !slices.Equal(got, []string{fmt.Sprintf("/audit/%d", removal.Seq)}) {
 			t.Errorf("the new entry links to %v, want /audit/%d", got, removal.Seq)
@@ -586,11 +592,13 @@ func TestAuditDetailAndRevert(t *testing.T) {
 			t.Fatalf("the drain answered %d: %s", status, msg)
 		}
 		drain := e.newestAudit()
-		e.setWeight(l, g, drained.ID, 30)
-		version := e.group(l, g).Version
-
 		p.open(fmt.Sprintf("/audit/%d", drain.Seq))
 		p.click(`[data-testid=revert]`)
+		p.waitVisible(`[data-testid=revert-confirm]`)
+		// Between the confirmation and the click, a script changes the server.
+		e.setWeight(l, g, drained.ID, 30)
+		version := e.group(l, g).Version
+		p.click(`[data-testid=revert-confirm]`)
 		p.waitVisible(`[data-testid=flash]`)
 		if got := p.text(`[data-testid=flash]`); !strings.HasPrefix(got, "Not reverted") {
 			t.Errorf("the message is %q, want it to start with Not reverted", got)

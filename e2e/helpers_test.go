@@ -296,11 +296,17 @@ type tab struct {
 // ends.
 func (e *env) newTab() *tab {
 	e.t.Helper()
+	return e.newTabAt(laptop)
+}
+
+// newTabAt is newTab on a screen of the given size.
+func (e *env) newTabAt(s screen) *tab {
+	e.t.Helper()
 	root := browserRoot(e.t)
 	limit, cancelLimit := context.WithTimeout(root, testTimeout)
 	ctx, cancel := chromedp.NewContext(limit, chromedp.WithNewBrowserContext())
 	e.t.Cleanup(func() { cancel(); cancelLimit() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(screenWidth, screenHeight)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.width, s.height)); err != nil {
 		e.t.Fatalf("open a browser tab: %v", err)
 	}
 	return &tab{t: e.t, ctx: ctx, base: e.base}
@@ -318,7 +324,13 @@ func (p *tab) on(t *testing.T) *tab {
 // tests start where it ends, a second sooner each.
 func (e *env) signedIn(user string) *tab {
 	e.t.Helper()
-	p := e.newTab()
+	return e.signedInAt(user, laptop)
+}
+
+// signedInAt is signedIn on a screen of the given size.
+func (e *env) signedInAt(user string, s screen) *tab {
+	e.t.Helper()
+	p := e.newTabAt(s)
 	b := testenv.NewBrowser(e.t, e.base, nil)
 	b.SignIn(user, password)
 	base, err := url.Parse(e.base)

@@ -9,14 +9,20 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/lb"
 )
 
-// Header is the CSV's first row. Scripts rely on these names.
+// Header is the CSV's first row. Scripts rely on these names and on their order: columns
+// are only ever added at the end.
 var Header = []string{"seq", "time", "actor", "source", "client_ip", "request_id", "action", "region",
-	"load_balancer", "group", "outcome", "message", "count", "servers", "hash"}
+	"load_balancer", "group", "outcome", "message", "count", "servers", "hash",
+	// The names the load balancer and the group have now, and the weights of the servers the
+	// entry changed: before, and after (space-separated SERVER=WEIGHT, SERVER as in servers).
+	"load_balancer_name", "group_name", "weights_before", "weights_after"}
 
 // flushEvery bounds how many rows wait in the buffer before they go out.
 const flushEvery = 256
@@ -53,8 +59,10 @@ func AuditCSV(ctx context.Context, w io.Writer, store *db.DB, f db.AuditFilter) 
 }
 
 func row(e db.AuditEntry) []string {
+	before, after := Weights(e.Diff())
 	cells := []string{strconv.FormatInt(e.Seq, 10), e.Time.UTC().Format(time.RFC3339Nano), e.Actor, e.Source, e.ClientIP,
-		e.RequestID, e.Action, e.Region, e.LoadBalancer, e.Group, e.Outcome, e.Message, strconv.Itoa(e.Count), e.Servers, e.Hash}
+		e.RequestID, e.Action, e.Region, e.LoadBalancer, e.Group, e.Outcome, e.Message, strconv.Itoa(e.Count), e.Servers, e.Hash,
+		e.LoadBalancerName, e.GroupName, before, after}
 	for i := range cells {
 		cells[i] = Defuse(cells[i])
 	}
@@ -72,4 +80,33 @@ func Defuse(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// Weights says the weights of the servers a change touched, before and after it, each as
+// space-separated SERVER=WEIGHT: removed servers are only before, added ones only after.
+func Weights(d lb.Diff) (before, after string) {
+	var b, a []string
+	for _, m := range d.Removed {
+		b = append(b, weightCell(m))
+	}
+	for _, c := range d.Changed {
+		b, a = append(b, weightCell(c.Before)), append(a, weightCell(c.After))
+	}
+	for _, m := range d.Added {
+		a = append(a, weightCell(m))
+	}
+	return strings.Join(b, " "), strings.Join(a, " ")
+}
+
+// weightCell is one server's weight as SERVER=WEIGHT, the server named as the servers column
+// names it (ServerId, ServerId:Port, or the address for a member without a server id).
+func weightCell(m lb.Member) string {
+	name := m.ServerID
+	if name == "" {
+		name = m.Address
+	}
+	if m.Port != 0 {
+		name += ":" + strconv.Itoa(m.Port)
+	}
+	return name + "=" + strconv.Itoa(m.Weight)
 }

@@ -15,12 +15,13 @@ import (
 
 var start = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
-// TestHeader: scripts read the export by column name, so the header is fixed, and an empty log
-// still exports it.
+// TestHeader: scripts read the export by column name or position, so the header is fixed and
+// grows only at its end, and an empty log still exports it.
 func TestHeader(t *testing.T) {
 	store, _ := newStore(t, start)
 	recs := exportCSV(t, store, db.AuditFilter{})
-	want := "seq,time,actor,source,client_ip,request_id,action,region,load_balancer,group,outcome,message,count,servers,hash"
+	want := "seq,time,actor,source,client_ip,request_id,action,region,load_balancer,group,outcome,message,count,servers,hash," +
+		"load_balancer_name,group_name,weights_before,weights_after"
 	if got := strings.Join(recs[0], ","); got != want {
 		t.Errorf("header = %s\nwant     %s", got, want)
 	}

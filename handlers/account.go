@@ -19,5 +19,6 @@ func (h *Handler) accountAnswer(c echo.Context, status int, m templates.AccountP
 		return err
 	}
 	m.Page = page(c, "Your account", "account")
+	m.Location = postedAt(c, "/account")
 	return render(c, status, templates.Account(m), nil)
 }

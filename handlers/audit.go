@@ -69,5 +69,8 @@ func (h *Handler) auditList(c echo.Context) error {
 		Pager:   templates.Pager{Page: n, PageSize: auditPageSize, Total: res.Total, Base: url.URL{Path: "/audit", RawQuery: q.Encode()}},
 		CSVURL:  (&url.URL{Path: "/audit.csv", RawQuery: q.Encode()}).String(),
 	}
+	if done, err := pastTheEnd(c, m.Pager); done || err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.AuditList(m), []string{"audit-table"})
 }

@@ -17,11 +17,37 @@ func (h *Handler) auditShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Flash, err = h.revertFlash(c, m); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.AuditShow(m), nil)
 }
 
-// auditRevert undoes an entry's change as a new batch and shows the new entry, or shows the
-// old one with the reason the revert was refused.
+// auditRevertForm shows what reverting an entry would change now, and asks to confirm it.
+func (h *Handler) auditRevertForm(c echo.Context) error {
+	seq, err := parseSeq(c.Param("seq"))
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := h.db.GetAudit(ctx, seq)
+	if err != nil {
+		return err
+	}
+	m := templates.AuditRevertPage{Page: page(c, fmt.Sprintf("Revert audit entry %d", seq), "audit"), Entry: auditRow(e)}
+	res, err := h.db.PreviewRevert(ctx, seq)
+	if _, refused := lb.AsError(err); refused {
+		_, m.Refusal = statusOf(err)
+	} else if err != nil {
+		return err
+	}
+	m.Diff = res.Diff
+	return render(c, http.StatusOK, templates.AuditRevert(m), nil)
+}
+
+// auditRevert undoes an entry's change as a new batch. Either way the browser is sent to a page
+// of its own, so that a reload posts nothing again: the new entry when it was reverted, the
+// old one, with the refused attempt's reason, when it was not.
 func (h *Handler) auditRevert(c echo.Context) error {
 	seq, err := parseSeq(c.Param("seq"))
 	if err != nil {
@@ -31,22 +57,35 @@ func (h *Handler) auditRevert(c echo.Context) error {
 		Seq: seq, Actor: currentUser(c).Name, Source: db.SourceConsole, ClientIP: c.RealIP(),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 	})
-	_, refused := lb.AsError(err)
-	if err != nil && !refused {
+	switch e, refused := lb.AsError(err); {
+	case refused && (e.Kind == lb.KindNotFound || res.Seq == 0):
+		return err // no entry to go back to
+	case refused:
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/audit/%d?revert_refused=%d", seq, res.Seq))
+	case err != nil:
 		return err
 	}
-	shown, flash, status := res.Seq, &templates.Flash{Kind: "ok", Message: fmt.Sprintf("Entry #%d was reverted by this entry.", seq)}, http.StatusOK
-	if refused {
-		var msg string
-		status, msg = statusOf(err)
-		shown, flash = seq, &templates.Flash{Kind: "error", Message: "Not reverted: " + msg}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/audit/%d?reverted=%d", res.Seq, seq))
+}
+
+// revertFlash is the message a revert redirected with. It is read from the audit log, not
+// from the address: an address can say only which entries to look at.
+func (h *Handler) revertFlash(c echo.Context, m templates.AuditShowPage) (*templates.Flash, error) {
+	if n, err := strconv.ParseInt(c.QueryParam("reverted"), 10, 64); err == nil && m.Entry.Reverts == n && m.Entry.Applied {
+		return &templates.Flash{Kind: "ok", Message: fmt.Sprintf("Entry #%d was reverted by this entry.", n)}, nil
 	}
-	m, err := h.auditPage(c, strconv.FormatInt(shown, 10))
+	n, err := strconv.ParseInt(c.QueryParam("revert_refused"), 10, 64)
+	if err != nil || n < 1 {
+		return nil, nil
+	}
+	attempt, err := h.db.GetAudit(c.Request().Context(), n)
+	if lb.ErrorKind(err) == lb.KindNotFound || (err == nil && (attempt.Reverts != m.Entry.Seq || attempt.Outcome == db.OutcomeOK)) {
+		return nil, nil
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	m.Flash = flash
-	return render(c, status, templates.AuditShow(m), nil)
+	return &templates.Flash{Kind: "error", Message: fmt.Sprintf("Not reverted: %s (attempt recorded as audit entry #%d).", attempt.Message, n)}, nil
 }
 
 func (h *Handler) auditPage(c echo.Context, seqText string) (templates.AuditShowPage, error) {
@@ -60,8 +99,13 @@ func (h *Handler) auditPage(c echo.Context, seqText string) (templates.AuditShow
 	if err != nil {
 		return m, err
 	}
-	m = templates.AuditShowPage{Page: page(c, fmt.Sprintf("Audit entry %d", seq), "audit"), Entry: auditRow(e), Diff: e.Diff()}
-	m.RevertedBy, err = h.db.RevertedBy(ctx, seq)
+	m = templates.AuditShowPage{Page: page(c, fmt.Sprintf("Audit entry %d", seq), "audit"), Entry: auditRow(e), Diff: e.Diff(),
+		GroupVersion: e.GroupVersion}
+	if m.RevertedBy, err = h.db.RevertedBy(ctx, seq); err != nil {
+		return m, err
+	}
+	applied, err := h.db.BatchNodes(ctx, seq)
+	m.Nodes = rows(applied, nodeApplied)
 	return m, err
 }
 

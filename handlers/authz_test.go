@@ -82,6 +82,8 @@ var routeTable = []routeRule{
 	// Without ?server= the picker answers 404 (no such server): past authorization all the same.
 	{path: "/lbs/:lb/groups/:group/candidates/pick", methods: []string{"GET"}, access: accessOperator, getOK: -1},
 	{path: "/lbs/:lb/groups/:group/members/:member/weight", methods: []string{"GET", "POST"}, access: accessOperator},
+	// Reading a node changes nothing, but it connects where the form says: admins only.
+	{path: "/fleet/adopt", methods: []string{"GET", "POST"}, access: accessAdmin},
 	{path: "/users", methods: []string{"GET", "POST"}, access: accessAdmin},
 	{path: "/users/sign-ins", methods: []string{"GET"}, access: accessAdmin},
 	{path: "/users/:id/role", methods: []string{"POST"}, access: accessAdmin},
@@ -125,7 +127,7 @@ var routeTable = []routeRule{
 	{path: "/audit", methods: []string{"GET"}, access: accessViewer},
 	{path: "/audit.csv", methods: []string{"GET"}, access: accessViewer},
 	{path: "/audit/:seq", methods: []string{"GET"}, access: accessViewer},
-	{path: "/audit/:seq/revert", methods: []string{"POST"}, access: accessOperator},
+	{path: "/audit/:seq/revert", methods: []string{"GET", "POST"}, access: accessOperator},
 }
 
 // walkMethods are the methods the walk sends to every route.

@@ -26,9 +26,10 @@ type batchForm struct {
 
 // newServer is a server picked to join the group.
 type newServer struct {
-	ServerID string `json:"server_id"`
-	Port     int    `json:"port,omitempty"`
-	Weight   int    `json:"weight"`
+	ServerID    string  `json:"server_id"`
+	Port        int     `json:"port,omitempty"`
+	Weight      int     `json:"weight"`
+	Description *string `json:"description,omitempty"`
 }
 
 const maxMemberIDLen = 64
@@ -53,7 +54,7 @@ func parseBatchValues(values url.Values) (batchForm, error) {
 	}
 	var ok bool
 	if f.Op, ok = templates.ParseOp(values.Get("op")); !ok {
-		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add or replace, not %q", lb.Clip(values.Get("op"))))
+		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add, replace, maintenance or enable, not %q", lb.Clip(values.Get("op"))))
 	}
 	f.Version, err = strconv.ParseInt(values.Get("version"), 10, 64)
 	if err != nil || f.Version < 1 {
@@ -87,20 +88,26 @@ func parseBatchValues(values url.Values) (batchForm, error) {
 	return f, nil
 }
 
-// parsePicked reads the picked servers: parallel new_server, new_port and new_weight fields.
+// parsePicked reads the picked servers: parallel new_server, new_port and new_weight fields,
+// and new_description, which a form made before it existed may leave out.
 func parsePicked(values url.Values) ([]newServer, error) {
-	ids, ports, weights := values["new_server"], values["new_port"], values["new_weight"]
+	ids, ports, weights, descriptions := values["new_server"], values["new_port"], values["new_weight"], values["new_description"]
 	if len(ids) == 0 {
 		return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, "no server is picked: pick at least one from the inventory")
 	}
-	if len(ports) != len(ids) || len(weights) != len(ids) {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "each picked server needs one port and one weight field")
+	if len(ports) != len(ids) || len(weights) != len(ids) || (len(descriptions) != 0 && len(descriptions) != len(ids)) {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "each picked server needs one port, one weight and one description field")
 	}
 	out := make([]newServer, len(ids))
+	seen := make(map[string]bool, len(ids))
 	for i, id := range ids {
 		if id == "" || len(id) > lb.MaxServerIDLen {
 			return nil, echo.NewHTTPError(http.StatusBadRequest, "a picked server id is not valid")
 		}
+		if seen[id] {
+			return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, fmt.Sprintf("server %s is picked twice: unpick one", id))
+		}
+		seen[id] = true
 		n := newServer{ServerID: id, Weight: lb.DefaultWeight}
 		if p := strings.TrimSpace(ports[i]); p != "" {
 			v, err := strconv.Atoi(p)
@@ -116,6 +123,10 @@ func parsePicked(values url.Values) ([]newServer, error) {
 			}
 			n.Weight = v
 		}
+		if len(descriptions) > 0 {
+			d := strings.TrimSpace(descriptions[i])
+			n.Description = &d
+		}
 		out[i] = n
 	}
 	return out, nil
@@ -125,16 +136,20 @@ func parsePicked(values url.Values) ([]newServer, error) {
 // one that is gone is an error, not a server silently left out.
 func (f batchForm) batch() lb.Batch {
 	b := lb.Batch{Action: f.Op.Action(), Limit: lb.MaxConsoleEntries, Strict: f.Op == templates.OpReplace}
+	maintenance := f.Op == templates.OpMaintenance
 	for _, id := range f.Members {
-		if b.Action == lb.ActionSetWeights {
+		switch b.Action {
+		case lb.ActionSetWeights:
 			b.New = append(b.New, lb.Spec{MemberID: id, Weight: f.Weight})
-		} else {
+		case lb.ActionSetMaintenance:
+			b.New = append(b.New, lb.Spec{MemberID: id, Maintenance: &maintenance})
+		default:
 			b.Old = append(b.Old, lb.Spec{MemberID: id})
 		}
 	}
 	for _, n := range f.New {
 		w := n.Weight
-		b.New = append(b.New, lb.Spec{ServerID: n.ServerID, Port: n.Port, Weight: &w})
+		b.New = append(b.New, lb.Spec{ServerID: n.ServerID, Port: n.Port, Weight: &w, Description: n.Description})
 	}
 	return b
 }
@@ -143,7 +158,7 @@ func (f batchForm) batch() lb.Batch {
 func (f batchForm) picked() []templates.NewServer {
 	out := make([]templates.NewServer, len(f.New))
 	for i, n := range f.New {
-		out[i] = templates.NewServer{ServerID: n.ServerID, Weight: strconv.Itoa(n.Weight)}
+		out[i] = templates.NewServer{ServerID: n.ServerID, Weight: strconv.Itoa(n.Weight), Description: n.Description}
 		if n.Port != 0 {
 			out[i].Port = strconv.Itoa(n.Port)
 		}
@@ -199,6 +214,7 @@ func (h *Handler) groupPreview(c echo.Context) error {
 		return err
 	}
 	p.Diff = res.Diff
+	p.Drain = drainNote(m, res.Diff)
 	m.Preview = p
 	if lb.IsStale(err) {
 		return h.stalePreview(c, m, f)
@@ -258,7 +274,6 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	default:
 		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
 	}
-	m.Filter = templates.MemberFilter{}
 	return status, h.reloadGroup(ctx, m, keep)
 }
 
@@ -276,11 +291,20 @@ func appliedMessage(op templates.Op, res db.BatchResult) string {
 	if d.Empty() {
 		return fmt.Sprintf("Nothing changed: the selected servers were already as asked (audit entry #%d).", res.Seq)
 	}
-	var names []string
-	for _, m := range append(d.Before(), d.Added...) {
-		names = append(names, memberName(m))
+	if op == templates.OpReplace {
+		return fmt.Sprintf("Replaced %s with %d: %s → %s (audit entry #%d).", templates.Servers(len(d.Removed)), len(d.Added),
+			memberNames(d.Removed), memberNames(d.Added), res.Seq)
 	}
-	return fmt.Sprintf("%s %s: %s (audit entry #%d).", op.Done(), templates.Servers(d.Count()), strings.Join(names, ", "), res.Seq)
+	return fmt.Sprintf("%s %s: %s (audit entry #%d).", op.Done(), templates.Servers(d.Count()), memberNames(append(d.Before(), d.Added...)), res.Seq)
+}
+
+// memberNames lists members as the messages name them: "i-1:80, i-2:80".
+func memberNames(ms []lb.Member) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = memberName(m)
+	}
+	return strings.Join(names, ", ")
 }
 
 func memberName(m lb.Member) string {

@@ -27,6 +27,8 @@ func FuzzParseBatchValues(f *testing.F) {
 		"op=weights&version=7&member=m-1&weight=+05",
 		"op=add&version=2&new_server=i-1&new_port=80&new_weight=&new_server=eni-2&new_port=&new_weight=0",
 		"op=replace&version=9&member=m-1&new_server=i-1&new_port=+8080&new_weight=100",
+		"op=add&version=2&new_server=i-1&new_port=80&new_weight=5&new_description=web+one&new_server=i-2&new_port=80&new_weight=5&new_description=",
+		"op=add&version=2&new_server=i-1&new_port=80&new_weight=5&new_description=a&new_description=b",
 		"op=weights&version=1&member=m-1&weight=1&weight=2", "op=remove&version=0&member=m", "op=remove&version=1&member=%00",
 		"op=add&version=1&new_server=i-1&new_port=80", "op=nuke&version=1", "op=remove&version=1&member=a+b", "",
 		"op=replace&version=1&member=m&new_server=" + strings.Repeat("i", 65) + "&new_port=1&new_weight=1",
@@ -99,6 +101,9 @@ func previewValues(form batchForm) url.Values {
 		v.Add("new_server", n.ServerID)
 		v.Add("new_port", n.Port)
 		v.Add("new_weight", n.Weight)
+		if n.Description != nil {
+			v.Add("new_description", *n.Description)
+		}
 	}
 	return v
 }

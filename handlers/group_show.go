@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -33,13 +35,34 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 		return m, err
 	}
 	m = templates.GroupPage{Page: page(c, templates.GroupTitle(g)+" · "+l.Name, "lbs"), LB: l, Group: g, Limit: lb.MaxConsoleEntries}
-	if c.Request().Method == http.MethodGet {
-		m.Filter = templates.MemberFilter{Port: c.QueryParam("port"), Weight: c.QueryParam("weight"), Type: c.QueryParam("type")}
-		if m.Filter.Query, err = searchText(c, "q", "filter text"); err != nil {
-			return m, err
-		}
+	if m.Filter, err = pageFilter(c); err != nil {
+		return m, err
 	}
 	return m, h.loadMembers(ctx, &m)
+}
+
+// pageFilter reads the member filter the page shows: from the address of a GET, and from the
+// form's filter field (the filter as the page's address has it) of a POST, so that the table a
+// batch answers with is the one the filter box and the address describe.
+func pageFilter(c echo.Context) (templates.MemberFilter, error) {
+	values := c.QueryParams()
+	if c.Request().Method != http.MethodGet {
+		var err error
+		if values, err = url.ParseQuery(c.FormValue("filter")); err != nil {
+			return templates.MemberFilter{}, echo.NewHTTPError(http.StatusBadRequest, "the filter field is not a query string: reload the page")
+		}
+	}
+	f := templates.MemberFilter{Port: values.Get("port"), WeightMin: values.Get("weight_min"), WeightMax: values.Get("weight_max"),
+		Type: values.Get("type"), Sort: values.Get("sort"), Desc: values.Get("dir") == "desc"}
+	if w := values.Get("weight"); w != "" {
+		f.WeightMin, f.WeightMax = w, w // an exact weight, as addresses made before the range asked
+	}
+	if _, ok := memberOrders[f.Sort]; !ok && f.Sort != "" {
+		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("sort must be server, address, port or weight, not %q", lb.Clip(f.Sort)))
+	}
+	var err error
+	f.Query, err = checkText(values.Get("q"), "q", "filter text")
+	return f, err
 }
 
 // loadMembers fills the page's members, filtered as its filter says, and the group's total.
@@ -51,11 +74,14 @@ func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error
 	if m.Members, err = h.db.FindMembers(ctx, m.Group.ID, f); err != nil {
 		return err
 	}
+	sortMembers(m.Members, m.Filter)
 	m.Total = len(m.Members)
 	if m.Filter.Active() {
-		m.Total, err = h.db.CountMembers(ctx, m.Group.ID)
+		if m.Total, err = h.db.CountMembers(ctx, m.Group.ID); err != nil {
+			return err
+		}
 	}
-	return err
+	return h.loadDataPlane(ctx, m)
 }
 
 // memberFilter checks the group page's filter and turns it into the store's.
@@ -71,14 +97,30 @@ func memberFilter(f templates.MemberFilter) (db.MemberFilter, error) {
 		}
 		out.Port = p
 	}
-	if f.Weight != "" {
-		w, err := strconv.Atoi(f.Weight)
-		if err != nil || lb.CheckWeight(w) != nil {
-			return out, echo.NewHTTPError(http.StatusBadRequest, "weight must be a whole number from 0 to 100")
-		}
-		out.Weight = &w
+	var err error
+	if out.WeightMin, err = weightBound(f.WeightMin, "weight_min", "the lowest weight"); err != nil {
+		return out, err
+	}
+	if out.WeightMax, err = weightBound(f.WeightMax, "weight_max", "the highest weight"); err != nil {
+		return out, err
+	}
+	if out.WeightMin != nil && out.WeightMax != nil && *out.WeightMin > *out.WeightMax {
+		return out, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the weight range %d to %d is empty: its lowest weight is above its highest",
+			*out.WeightMin, *out.WeightMax))
 	}
 	return out, nil
+}
+
+// weightBound reads one end of the filter's weight range; empty means open.
+func weightBound(text, name, what string) (*int, error) {
+	if text == "" {
+		return nil, nil
+	}
+	w, err := strconv.Atoi(text)
+	if err != nil || lb.CheckWeight(w) != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s (%s) must be a whole number from 0 to 100: the weight filter's bounds", what, name))
+	}
+	return &w, nil
 }
 
 // reloadGroup refreshes the page model after a batch, keeping the selection of members that
@@ -96,5 +138,29 @@ func (h *Handler) reloadGroup(ctx context.Context, m *templates.GroupPage, selec
 	for _, id := range selected {
 		m.Selected[id] = true
 	}
-	return nil
+	m.HiddenSelected, err = h.hiddenSelection(ctx, *m)
+	return err
+}
+
+// hiddenSelection returns the selected members that are in the group but not in the table
+// the filter shows, so that the page keeps them selected.
+func (h *Handler) hiddenSelection(ctx context.Context, m templates.GroupPage) ([]string, error) {
+	if !m.Filter.Active() || len(m.Selected) == 0 {
+		return nil, nil
+	}
+	shown := make(map[string]bool, len(m.Members))
+	for _, mem := range m.Members {
+		shown[mem.ID] = true
+	}
+	all, err := h.db.ListMembers(ctx, m.Group.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, mem := range all {
+		if m.Selected[mem.ID] && !shown[mem.ID] {
+			out = append(out, mem.ID)
+		}
+	}
+	return out, nil
 }

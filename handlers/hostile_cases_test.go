@@ -708,7 +708,6 @@ func hstRESTCases() []hstCase {
 			return fx.rest(t, http.MethodPut, fx.poolPath(fx.lockedPool.ID), "application/json", `{"action":"delete","members":[{"id":"`+m.ID+`"}]}`)
 		}),
 		restCase("rest: project_id of another project", 400, k("project_id"), "", restAddWith(base+`,"project_id":"lb-someoneelse"`)),
-		restCase("rest: admin_state_up false", 400, k("admin_state_up"), "", restAddWith(base+`,"admin_state_up":false`)),
 		restCase("rest: admin_state_up as a string", 400, k("admin_state_up"), "", restAddWith(base+`,"admin_state_up":"yes"`)),
 		restCase("rest: monitor_port set", 400, k("monitor_port"), "", restAddWith(base+`,"monitor_port":8080`)),
 		restCase("rest: tags set", 400, k("tags"), "", restAddWith(base+`,"tags":["`+hstScript+`"]`)),

@@ -744,7 +744,7 @@ func TestHostileStoredTextRendersEscaped(t *testing.T) {
 		serverID + "," + csvCell(serverName) + "," + serverAddr + "," + fx.subnet() + ",ecs,Running\n"
 	const fileName = `<img src=x onerror=alert(4)>.csv`
 	r = fx.upload(t, fileName, []byte(csvFile))
-	if r.StatusCode != http.StatusOK {
+	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("import a server named %q: %d %s", serverName, r.StatusCode, hstMessage(t, r))
 	}
 	if s, err := fx.e.store.GetServer(fx.e.ctx, serverID); err != nil || s.Name != serverName {

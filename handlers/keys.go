@@ -63,5 +63,6 @@ func (h *Handler) renderKeys(c echo.Context, status int, m templates.KeysPage) e
 		return err
 	}
 	m.Page, m.Keys = page(c, "API keys", "keys"), rows(keys, keyRow)
+	m.Location = postedAt(c, "/keys")
 	return render(c, status, templates.Keys(m), []string{"keys"})
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -37,5 +38,14 @@ func (h *Handler) renderEveryKey(c echo.Context, status int, owner string, flash
 		return err
 	}
 	m := templates.EveryKeyPage{Page: page(c, "Every user's API keys", "users"), Keys: rows(keys, keyRow), Owner: owner, Flash: flash}
+	m.Location = postedAt(c, everyKeyPath(owner))
 	return render(c, status, templates.EveryKey(m), []string{"every-key"})
+}
+
+// everyKeyPath is the address of the list of every key, or of one owner's.
+func everyKeyPath(owner string) string {
+	if owner == "" {
+		return "/users/keys"
+	}
+	return "/users/keys?" + url.Values{"user": {owner}}.Encode()
 }

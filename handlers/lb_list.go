@@ -42,5 +42,8 @@ func (h *Handler) lbList(c echo.Context) error {
 	m.Empty = res.Total == 0 && m.Query == "" && m.Region == "" && m.Status == ""
 	m.Pager = templates.Pager{Page: n, PageSize: lbPageSize, Total: res.Total,
 		Base: url.URL{Path: "/lbs", RawQuery: filterQuery(c, "q", "region", "status").Encode()}}
+	if done, err := pastTheEnd(c, m.Pager); done || err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.LBList(m), []string{"lb-table"})
 }

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"lbconsole/web/templates"
 )
 
 // maxPage bounds paging so that an offset can never overflow.
@@ -49,7 +51,11 @@ const maxSearchLen = 128
 // on its way to SQLite, so that q=%00 searched for nothing and matched every row. Every
 // search and filter box of the console reads its text here.
 func searchText(c echo.Context, name, label string) (string, error) {
-	s := c.QueryParam(name)
+	return checkText(c.QueryParam(name), name, label)
+}
+
+// checkText checks text typed into the search or filter box name, wherever it was sent from.
+func checkText(s, name, label string) (string, error) {
 	var fault string
 	switch n := utf8.RuneCountInString(s); {
 	case !utf8.ValidString(s):
@@ -62,4 +68,14 @@ func searchText(c echo.Context, name, label string) (string, error) {
 		return s, nil
 	}
 	return "", echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the %s (%s) %s", label, name, fault))
+}
+
+// pastTheEnd sends a browser that asked for a page past the end of a list to its last page, and
+// reports whether it did. An htmx request (a pager link followed after the list shrank) is
+// answered with the page, whose pager says so and links to the last one.
+func pastTheEnd(c echo.Context, p templates.Pager) (bool, error) {
+	if !p.PastEnd() || isHTMX(c) || c.Request().Method != http.MethodGet {
+		return false, nil
+	}
+	return true, c.Redirect(http.StatusSeeOther, p.URL(p.Pages()))
 }

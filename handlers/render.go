@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"net/http"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -39,4 +40,14 @@ func render(c echo.Context, status int, page templ.Component, fragments []string
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// postedAt is the address a page answering a POST belongs at, for Page.Location: the browser's
+// address moves there, so that a reload shows the page instead of posting the form again. A GET
+// is at its address already.
+func postedAt(c echo.Context, path string) string {
+	if c.Request().Method != http.MethodPost {
+		return ""
+	}
+	return path
 }

@@ -59,6 +59,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(lb.RoleOperator))
 	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(lb.RoleOperator))
 	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(lb.RoleOperator))
+	// What a running HAProxy would adopt: read only, but it connects where an admin says.
+	s.GET("/fleet/adopt", h.adoptForm, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/adopt", h.adoptPropose, h.requireRole(lb.RoleAdmin))
 	// People and inventory.
 	s.GET("/users", h.userList, h.requireRole(lb.RoleAdmin))
 	s.GET("/users/sign-ins", h.signIns, h.requireRole(lb.RoleAdmin))
@@ -98,6 +101,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/audit", h.auditList)
 	s.GET("/audit.csv", h.auditCSV)
 	s.GET("/audit/:seq", h.auditShow)
+	s.GET("/audit/:seq/revert", h.auditRevertForm, h.requireRole(lb.RoleOperator))
 	s.POST("/audit/:seq/revert", h.auditRevert, h.requireRole(lb.RoleOperator))
 }
 

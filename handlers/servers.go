@@ -18,6 +18,12 @@ func (h *Handler) serverList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Import.Flash, err = h.importedFlash(c); err != nil {
+		return err
+	}
+	if done, err := pastTheEnd(c, m.Pager); done || err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.ServerList(m), []string{"server-table"})
 }
 

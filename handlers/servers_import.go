@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -30,6 +32,9 @@ func (h *Handler) serverImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A refusal is answered here, with what was wrong; the address becomes the inventory's, so
+	// that a reload does not post the file again.
+	m.Location = "/servers"
 	refuseFile := func(status int, msg string) error {
 		m.Import.FileError = msg
 		m.Import.Flash = &templates.Flash{Kind: "error", Message: "Nothing was imported: " + msg}
@@ -51,21 +56,27 @@ func (h *Handler) serverImport(c echo.Context) error {
 		m.Import.Problems, m.Import.More = rows(res.Problems, importProblem), res.BadRows-len(res.Problems)
 		return render(c, http.StatusUnprocessableEntity, templates.ServerList(m), nil)
 	}
-	// Load the page again, so that the new servers are in the table.
-	if m, err = h.serverPage(c); err != nil {
-		return err
-	}
-	m.Import.Flash = &templates.Flash{Kind: "ok", Message: importedMessage(res, name, upsert)}
-	return render(c, http.StatusOK, templates.ServerList(m), nil)
+	// The inventory with the new servers in it, at an address of its own: a reload imports
+	// nothing again.
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/servers?imported=%d", res.Seq))
 }
 
-// importedMessage says what an applied import did.
-func importedMessage(res db.ImportResult, name string, upsert bool) string {
-	if !upsert {
-		return fmt.Sprintf("Imported %s from %s (audit entry #%d).", plural(res.Imported, "server"), name, res.Seq)
+// importedFlash says what the import that redirected to the inventory did. It is read from the
+// audit log, not from the address: an address can say only which entry to look at.
+func (h *Handler) importedFlash(c echo.Context) (*templates.Flash, error) {
+	seq, err := strconv.ParseInt(c.QueryParam("imported"), 10, 64)
+	if err != nil || seq < 1 {
+		return nil, nil
 	}
-	return fmt.Sprintf("Imported %s: %d created, %d updated, %d unchanged (audit entry #%d).",
-		name, res.Imported-res.Updated, res.Updated, res.Unchanged, res.Seq)
+	e, err := h.db.GetAudit(c.Request().Context(), seq)
+	if lb.ErrorKind(err) == lb.KindNotFound || (err == nil && (e.Action != db.ActionImportServers || e.Outcome != db.OutcomeOK)) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	file, _, _ := strings.Cut(e.Request, ": ") // the request reads "FILE: N rows"
+	return &templates.Flash{Kind: "ok", Message: fmt.Sprintf("Imported %s from %s (audit entry #%d).", plural(e.Count, "server"), file, seq)}, nil
 }
 
 // readImportFile reads the uploaded CSV file and its name; on a refusal it returns the status

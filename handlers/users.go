@@ -28,6 +28,7 @@ func (h *Handler) usersAnswer(c echo.Context, status int, m templates.UsersPage)
 		return err
 	}
 	m.Page = page(c, "Users", "users")
+	m.Location = postedAt(c, "/users")
 	m.Users = rows(users, userRow)
 	m.MeID = currentUser(c).ID
 	return render(c, status, templates.Users(m), usersFragment)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+
 	"lbconsole/db"
 	"lbconsole/fleet"
 	"lbconsole/lb"
@@ -19,10 +21,19 @@ func rows[T, R any](in []T, row func(T) R) []R {
 }
 
 func auditRow(e db.AuditEntry) templates.AuditRow {
-	return templates.AuditRow{Seq: e.Seq, Time: e.Time, Actor: e.Actor, Source: e.Source, ClientIP: e.ClientIP,
+	r := templates.AuditRow{Seq: e.Seq, Time: e.Time, Actor: e.Actor, Source: e.Source, ClientIP: e.ClientIP,
 		RequestID: e.RequestID, Action: e.Action, Region: e.Region, LoadBalancer: e.LoadBalancer, Group: e.Group,
 		Applied: e.Outcome == db.OutcomeOK, Outcome: e.Outcome, Message: e.Message, Servers: e.Servers,
-		Request: e.Request, Reverts: e.Reverts, Hash: e.Hash}
+		Request: e.Request, Reverts: e.Reverts, Hash: e.Hash, LoadBalancerName: e.LoadBalancerName, GroupName: e.GroupName}
+	if e.GroupKind == lb.KindDefault {
+		r.GroupName = templates.GroupTitle(lb.Group{Kind: lb.KindDefault})
+	}
+	for _, c := range e.Diff().Changed {
+		if c.Before.Weight != c.After.Weight {
+			r.Weights = append(r.Weights, fmt.Sprintf("%s %d → %d", memberName(c.After), c.Before.Weight, c.After.Weight))
+		}
+	}
+	return r
 }
 
 func keyRow(k db.APIKey) templates.KeyRow {
@@ -30,7 +41,7 @@ func keyRow(k db.APIKey) templates.KeyRow {
 }
 
 func lbRow(s db.LBSummary) templates.LBRow {
-	return templates.LBRow{LoadBalancer: s.LoadBalancer, Groups: s.Groups, Members: s.Members}
+	return templates.LBRow{LoadBalancer: s.LoadBalancer, Groups: s.Groups, Servers: s.Servers}
 }
 
 func groupRow(g db.GroupSummary) templates.GroupRow {
@@ -53,9 +64,10 @@ func userRow(u db.UserSummary) templates.UserRow {
 
 // auditSources and auditActions are what the audit log's filter offers.
 var (
-	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI}
+	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI, db.SourceFleet, db.SourceDataplane}
 	auditActions = []string{string(lb.ActionRemove), string(lb.ActionAdd), string(lb.ActionReplace), string(lb.ActionReplaceAll),
-		string(lb.ActionUpsert), string(lb.ActionSetWeights), db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
+		string(lb.ActionUpsert), string(lb.ActionSetWeights), string(lb.ActionSetMaintenance), db.ActionCorrectDrift,
+		db.ActionAdoptServer, db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
 		db.ActionCreateUser, db.ActionChangeRole, db.ActionDisableUser, db.ActionEnableUser, db.ActionResetPassword,
 		db.ActionChangePassword, db.ActionCreateKey, db.ActionRevokeKey}
 	// fleetAuditActions are the fleet's changes, from the admin pages, fleet files and the APIs:

@@ -166,14 +166,17 @@ func (p *planner) update(specs []Spec) error {
 			return Errorf(KindNotFound, fieldOf(s), "%s is not in group %s", s.Label(), p.t.Group.ID)
 		}
 		before := p.next[i]
+		// Found, the entry is named as people know the member: by its server and place, never
+		// by the member id a form or a script may have named it by.
+		name := describe(before, p.isDefault())
 		if seen[before.ID] {
-			return Errorf(KindInvalid, fieldOf(s), "%s is listed twice", s.Label())
+			return Errorf(KindInvalid, fieldOf(s), "%s is listed twice", name)
 		}
 		seen[before.ID] = true
-		if s.Weight == nil && s.Description == nil {
-			return Errorf(KindInvalid, FieldWeight, "%s: give a weight or a description to set", s.Label())
+		if s.Weight == nil && s.Description == nil && s.Maintenance == nil {
+			return Errorf(KindInvalid, FieldWeight, "%s: give a weight, a description or maintenance to set", name)
 		}
-		after, err := p.apply(before, s)
+		after, err := p.apply(before, s, name)
 		if err != nil {
 			return err
 		}
@@ -186,17 +189,21 @@ func (p *planner) update(specs []Spec) error {
 	return nil
 }
 
-// apply sets the weight and description that s gives on m.
-func (p *planner) apply(m Member, s Spec) (Member, error) {
+// apply sets the weight, description and maintenance that s gives on m; name is m as errors
+// call it.
+func (p *planner) apply(m Member, s Spec, name string) (Member, error) {
+	if s.Maintenance != nil {
+		m.Maintenance = *s.Maintenance
+	}
 	if s.Weight != nil {
 		if err := CheckWeight(*s.Weight); err != nil {
-			return m, entryError(s, err)
+			return m, namedError(name, err)
 		}
 		m.Weight = *s.Weight
 	}
 	if s.Description != nil {
 		if err := CheckDescription(*s.Description, p.descriptionLimit()); err != nil {
-			return m, entryError(s, err)
+			return m, namedError(name, err)
 		}
 		m.Description = *s.Description
 	}
@@ -248,6 +255,9 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		}
 		if s.Description == nil {
 			after.Description = before.Description
+		}
+		if s.Maintenance != nil {
+			after.Maintenance = *s.Maintenance
 		}
 		if after != before {
 			after.Updated = p.t.Now
@@ -330,10 +340,13 @@ func fieldOf(s Spec) string {
 }
 
 // entryError prefixes a rule's message with the entry it is about.
-func entryError(s Spec, err error) error {
+func entryError(s Spec, err error) error { return namedError(s.Label(), err) }
+
+// namedError prefixes a rule's message with the name of what it is about.
+func namedError(name string, err error) error {
 	e, ok := AsError(err)
 	if !ok {
 		return err
 	}
-	return &Error{Kind: e.Kind, Field: e.Field, Message: s.Label() + ": " + e.Message}
+	return &Error{Kind: e.Kind, Field: e.Field, Message: name + ": " + e.Message}
 }

@@ -8,16 +8,10 @@ import (
 )
 
 func auditCommand(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: usage}
-	}
-	switch args[0] {
-	case "verify":
-		return auditVerify(ctx, args[1:], e)
-	case "export":
-		return auditExport(ctx, args[1:], e)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("unknown audit command %q\n%s", args[0], usage)}
+	return groupCommand(args, e, "audit", map[string]func([]string) error{
+		"verify": func(a []string) error { return auditVerify(ctx, a, e) },
+		"export": func(a []string) error { return auditExport(ctx, a, e) },
+	})
 }
 
 // auditVerify exits 0 when the chain is intact and 1 naming the first bad row otherwise.

@@ -15,10 +15,24 @@ import (
 	"lbconsole/db"
 )
 
-// newFlags returns a flag set that already knows --db.
-func newFlags(name string, e env, dbPath *string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+// flagSet is a subcommand's flags and how to print its help.
+type flagSet struct {
+	*flag.FlagSet
+	help     func()
+	synopsis string // how to call the command
+	command  string // the program and the command's name
+}
+
+// newFlags returns the flag set of the subcommand name (as the usage lists it, "user add"),
+// which already knows --db and prints the command's help to standard output on --help.
+func newFlags(name string, e env, dbPath *string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	// The flag package's own messages are left out: a refusal says what was wrong and how to
+	// call the command in its message, and --help prints the command's help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.help = func() { printHelp(fs.FlagSet, e, name) }
+	fs.synopsis, fs.command = synopsis(e, name), e.program()+" "+name
 	def := e.Getenv("CONSOLE_DB")
 	if def == "" {
 		def = "lbconsole.db"
@@ -28,12 +42,16 @@ func newFlags(name string, e env, dbPath *string) *flag.FlagSet {
 }
 
 // parseInterspersed parses flags wherever they stand among positional arguments, so that
-// "user add alice --role admin" works, and returns the positional ones.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+// "user add alice --role admin" works, and returns the positional ones. --help prints the
+// command's help and returns errHelp.
+func parseInterspersed(fs *flagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, exitError{code: 2, msg: err.Error()}
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			fs.help()
+			return nil, errHelp
+		} else if err != nil {
+			return nil, exitError{code: 2, msg: fmt.Sprintf("%v\nusage: %s\n(%s --help lists every flag)", err, fs.synopsis, fs.command)}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -17,18 +17,11 @@ import (
 )
 
 func fleetCommand(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: usage}
-	}
-	switch args[0] {
-	case "apply":
-		return fleetApply(ctx, args[1:], e)
-	case "export":
-		return fleetExport(ctx, args[1:], e)
-	case "adopt":
-		return fleetAdopt(ctx, args[1:], e)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("unknown fleet command %q\n%s", args[0], usage)}
+	return groupCommand(args, e, "fleet", map[string]func([]string) error{
+		"apply":  func(a []string) error { return fleetApply(ctx, a, e) },
+		"export": func(a []string) error { return fleetExport(ctx, a, e) },
+		"adopt":  func(a []string) error { return fleetAdopt(ctx, a, e) },
+	})
 }
 
 // fleetApply makes the database what a fleet file says: it prints the plan, then applies it

@@ -7,7 +7,6 @@ import (
 	"lbconsole/dataplane"
 	"lbconsole/dataplane/haproxy"
 	"lbconsole/fleet"
-	"lbconsole/lb"
 )
 
 // fleetAdopt reads a running HAProxy node and prints fleet entries that adopt its backends and
@@ -57,56 +56,12 @@ func adoptDocument(ctx context.Context, e env, dbPath, lbID, api string, p datap
 		return nil, fleet.Adopted{}, err
 	}
 	defer store.Close()
-	current, err := store.ExportFleet(ctx)
+	l, subnets, err := store.ExportLoadBalancer(ctx, lbID)
 	if err != nil {
 		return nil, fleet.Adopted{}, err
 	}
-	for _, l := range current.LoadBalancers {
-		if l.ID != lbID {
-			continue
-		}
-		var subnets []fleet.Subnet
-		for _, s := range current.Subnets {
-			if s.VPC == l.VPC {
-				subnets = append(subnets, s)
-			}
-		}
-		adopted := fleet.AdoptProposal(p, &l, subnets)
-		l.Groups = mergeGroups(l.Groups, adopted.Groups)
-		l.DataPlane = withNode(l.DataPlane, api)
-		return &fleet.Document{LoadBalancers: []fleet.LoadBalancer{l}}, adopted, nil
-	}
-	return nil, fleet.Adopted{}, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", lb.Clip(lbID))
-}
-
-// mergeGroups replaces the groups adopted names by id and appends the new ones.
-func mergeGroups(groups, adopted []fleet.Group) []fleet.Group {
-	index := map[string]int{}
-	for i, g := range groups {
-		index[g.ID] = i
-	}
-	for _, g := range adopted {
-		if i, ok := index[g.ID]; ok {
-			groups[i] = g
-		} else {
-			groups = append(groups, g)
-		}
-	}
-	return groups
-}
-
-// withNode is the data plane with the node api among its nodes.
-func withNode(dp *fleet.DataPlane, api string) *fleet.DataPlane {
-	if dp == nil || dp.HAProxy == nil {
-		return &fleet.DataPlane{HAProxy: &fleet.HAProxy{RuntimeAPI: []string{api}}}
-	}
-	for _, a := range dp.HAProxy.RuntimeAPI {
-		if a == api {
-			return dp
-		}
-	}
-	nodes := append(append([]string{}, dp.HAProxy.RuntimeAPI...), api)
-	return &fleet.DataPlane{HAProxy: &fleet.HAProxy{RuntimeAPI: nodes}}
+	doc, adopted := fleet.AdoptInto(l, subnets, api, p)
+	return &doc, adopted, nil
 }
 
 // writeAdopted prints the fleet file, or without one the groups alone.

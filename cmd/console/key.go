@@ -10,18 +10,11 @@ import (
 )
 
 func keyCommand(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: usage}
-	}
-	switch args[0] {
-	case "create":
-		return keyCreate(ctx, args[1:], e)
-	case "list":
-		return keyList(ctx, args[1:], e)
-	case "revoke":
-		return keyRevoke(ctx, args[1:], e)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("unknown key command %q\n%s", args[0], usage)}
+	return groupCommand(args, e, "key", map[string]func([]string) error{
+		"create": func(a []string) error { return keyCreate(ctx, a, e) },
+		"list":   func(a []string) error { return keyList(ctx, a, e) },
+		"revoke": func(a []string) error { return keyRevoke(ctx, a, e) },
+	})
 }
 
 func keyCreate(ctx context.Context, args []string, e env) error {
@@ -31,7 +24,7 @@ func keyCreate(ctx context.Context, args []string, e env) error {
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 || user == "" {
-		return exitError{code: 2, msg: "usage: console key create --user NAME"}
+		return exitError{code: 2, msg: "usage: " + synopsis(e, "key create")}
 	}
 	store, _, err := openExisting(ctx, dbPath, e)
 	if err != nil {
@@ -59,7 +52,7 @@ func keyList(ctx context.Context, args []string, e env) error {
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
-		return exitError{code: 2, msg: "usage: console key list [--user NAME]"}
+		return exitError{code: 2, msg: "usage: " + synopsis(e, "key list")}
 	}
 	store, _, err := openExisting(ctx, dbPath, e)
 	if err != nil {
@@ -97,7 +90,7 @@ func keyRevoke(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if len(refs) != 1 || refs[0] == "" {
-		return exitError{code: 2, msg: "usage: console key revoke ACCESS_KEY_ID_OR_ID"}
+		return exitError{code: 2, msg: "usage: " + synopsis(e, "key revoke")}
 	}
 	store, _, err := openExisting(ctx, dbPath, e)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"lbconsole/lb"
@@ -17,7 +18,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	err := run(ctx, os.Args[1:], env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Program: programName(os.Args[0])})
 	var exit exitError
 	switch {
 	case errors.As(err, &exit):
@@ -37,6 +39,9 @@ type env struct {
 	Stderr io.Writer
 	// Ready, when set, receives the address the server listens on once it accepts connections.
 	Ready chan<- string
+	// Program is how the person runs the program ("go run ./cmd/console", "./console"), for
+	// the commands that usage and hints show; empty means "console".
+	Program string
 }
 
 // exitError ends the program with a given status and message.
@@ -47,26 +52,14 @@ type exitError struct {
 
 func (e exitError) Error() string { return e.msg }
 
-const usage = `usage:
-  console [serve] [--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo] [--demo-haproxy] [--reconcile-interval 5s]
-  console user add NAME --role viewer|operator|admin   (password on standard input)
-  console user passwd NAME [--revoke-keys]             (password on standard input)
-  console key create --user NAME                       (prints AccessKeyId, AccessKeySecret and Token)
-  console key list [--user NAME]                       (every key: id, AccessKeyId, owner, created, revoked)
-  console key revoke ACCESS_KEY_ID_OR_ID
-  console audit verify
-  console audit export [--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]
-  console fleet apply [--dry-run] [--prune] FILE       (YAML or JSON; - reads standard input; prints the plan, then applies it)
-  console fleet export [--format yaml|json]            (the fleet, in the schema fleet apply reads)
-  console fleet adopt --runtime-api ADDR [--lb ID] [--format yaml|json]
-                                                       (fleet entries that adopt what a running HAProxy has)
-Every subcommand takes --db (env CONSOLE_DB). Status 1: refused by the rules, nothing changed; 2: bad usage or no database.`
-
 // run runs the subcommand that args name. A refusal by the rules (an *lb.Error, the store's
 // included: a user that does not exist, a name that is taken) ends the program with status 1
 // and its message: the command line's one map from errors to exit statuses.
 func run(ctx context.Context, args []string, e env) error {
 	err := dispatch(ctx, args, e)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
 	if _, refused := lb.AsError(err); refused {
 		return exitError{code: 1, msg: err.Error()}
 	}
@@ -75,6 +68,14 @@ func run(ctx context.Context, args []string, e env) error {
 
 // dispatch calls the subcommand that args name.
 func dispatch(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		if len(args) > 1 && args[0] == "help" {
+			// help COMMAND: that command's flags.
+			return dispatch(ctx, append(slices.Clone(args[1:]), "--help"), e)
+		}
+		fmt.Fprintln(e.Stdout, usage(e))
+		return errHelp
+	}
 	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-') {
 		return serve(ctx, args, e)
 	}
@@ -89,9 +90,6 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return keyCommand(ctx, args[1:], e)
 	case "fleet":
 		return fleetCommand(ctx, args[1:], e)
-	case "help", "-h", "--help":
-		fmt.Fprintln(e.Stdout, usage)
-		return nil
 	}
-	return exitError{code: 2, msg: fmt.Sprintf("unknown command %q\n%s", args[0], usage)}
+	return exitError{code: 2, msg: fmt.Sprintf("unknown command %q\n%s", args[0], usage(e))}
 }

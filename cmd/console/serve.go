@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"lbconsole/auth"
@@ -154,6 +156,10 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return exitError{code: 2, msg: fmt.Sprintf("unable to listen on %s: another program, perhaps a console started before, is listening there.\n"+
+			"Stop it, or serve on another address: %s --addr %s", cfg.addr, e.program(), nextAddr(cfg.addr))}
+	}
 	if err != nil {
 		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
 	}
@@ -216,7 +222,7 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 		return "", err
 	}
 	if n > 0 {
-		return "Sign in with your user name and password. (Forgot the admin password? Run: console user passwd admin)", nil
+		return fmt.Sprintf("Sign in with your user name and password. (Forgot the admin password? Run: echo 'a new long password' | %s user passwd admin)", e.program()), nil
 	}
 	password := e.Getenv("CONSOLE_ADMIN_PASSWORD")
 	shown := "the password in CONSOLE_ADMIN_PASSWORD"
@@ -234,4 +240,14 @@ func ensureAdmin(ctx context.Context, store *db.DB, e env) (string, error) {
 		return "", err
 	}
 	return "Sign in as user admin with " + shown, nil
+}
+
+// nextAddr is the address after addr, for a hint: the same host, the next port.
+func nextAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	n, convErr := strconv.Atoi(port)
+	if err != nil || convErr != nil || n >= 65535 {
+		return "127.0.0.1:8081"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
 }

@@ -12,16 +12,10 @@ import (
 )
 
 func userCommand(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: usage}
-	}
-	switch args[0] {
-	case "add":
-		return userAdd(ctx, args[1:], e)
-	case "passwd":
-		return userPasswd(ctx, args[1:], e)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("unknown user command %q\n%s", args[0], usage)}
+	return groupCommand(args, e, "user", map[string]func([]string) error{
+		"add":    func(a []string) error { return userAdd(ctx, a, e) },
+		"passwd": func(a []string) error { return userPasswd(ctx, a, e) },
+	})
 }
 
 func userAdd(ctx context.Context, args []string, e env) error {
@@ -98,7 +92,7 @@ func noteKeptKeys(ctx context.Context, store *db.DB, e env, name string) error {
 		}
 	}
 	if active > 0 {
-		fmt.Fprintf(e.Stdout, "%s still has %d working API keys: run again with --revoke-keys, or revoke them one by one with console key revoke\n", name, active)
+		fmt.Fprintf(e.Stdout, "%s still has %d working API keys: run again with --revoke-keys, or revoke them one by one with %s key revoke\n", name, active, e.program())
 	}
 	return nil
 }

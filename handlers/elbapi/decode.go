@@ -37,9 +37,11 @@ const (
 	actionReplace = "replace"
 )
 
-// octaviaFields are Octavia's member settings that lbconsole has no notion of. Each is
-// accepted with the one value lbconsole honours, the value GET shows, and refused otherwise,
-// so that a client never believes it set something that was dropped.
+// octaviaFields are Octavia's member settings beyond address, port, weight and name.
+// admin_state_up false puts the member in maintenance (it takes no traffic at all, and stays).
+// The others lbconsole has no notion of: each is accepted with the one value lbconsole
+// honours, the value GET shows, and refused otherwise, so that a client never believes it set
+// something that was dropped.
 type octaviaFields struct {
 	AdminStateUp   *bool     `json:"admin_state_up,omitempty"`
 	Backup         *bool     `json:"backup,omitempty"`
@@ -50,8 +52,6 @@ type octaviaFields struct {
 
 func (o octaviaFields) check(label string) error {
 	switch {
-	case o.AdminStateUp != nil && !*o.AdminStateUp:
-		return bad("%s: admin_state_up false is not supported: set weight 0 to drain the member instead", label)
 	case o.Backup != nil && *o.Backup:
 		return bad("%s: backup members are not supported", label)
 	case o.MonitorAddress != nil && *o.MonitorAddress != "":
@@ -62,6 +62,15 @@ func (o octaviaFields) check(label string) error {
 		return bad("%s: tags are not supported", label)
 	}
 	return nil
+}
+
+// maintenance is what admin_state_up asks of the member's maintenance: nil when not given.
+func (o octaviaFields) maintenance() *bool {
+	if o.AdminStateUp == nil {
+		return nil
+	}
+	down := !*o.AdminStateUp
+	return &down
 }
 
 // memberFields is a new member as a client describes it; nil means not given (or null), and
@@ -87,7 +96,7 @@ func (f memberFields) spec(label string) (lb.Spec, error) {
 	if f.ProtocolPort == nil {
 		return lb.Spec{}, bad("%s needs a protocol_port", label)
 	}
-	s := lb.Spec{Address: *f.Address, Port: *f.ProtocolPort, Weight: f.Weight, Description: f.Name}
+	s := lb.Spec{Address: *f.Address, Port: *f.ProtocolPort, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance()}
 	if f.SubnetID != nil {
 		s.SubnetID = *f.SubnetID
 	}

@@ -24,11 +24,25 @@ func (a *api) getMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeOne(w, "member", viewMember(pool, m), fields)
+	health, err := a.db.MemberHealth(r.Context(), pool.ID)
+	if err != nil {
+		return err
+	}
+	writeOne(w, "member", viewMember(pool, m, health[m.ID]), fields)
 	return nil
 }
 
 // member loads the member the URL names, which must be in pool.
 func (a *api) member(r *http.Request, pool lb.Group) (lb.Member, error) {
 	return a.db.GetMember(r.Context(), pool.ID, r.PathValue("member"))
+}
+
+// writeMember answers member m of pool with status, as its HAProxy nodes last observed it.
+func (a *api) writeMember(w http.ResponseWriter, r *http.Request, status int, pool lb.Group, m lb.Member) error {
+	health, err := a.db.MemberHealth(r.Context(), pool.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, memberEnvelope{Member: viewMember(pool, m, health[m.ID])})
+	return nil
 }

@@ -26,9 +26,13 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	health, err := a.db.MemberHealth(r.Context(), pool.ID)
+	if err != nil {
+		return err
+	}
 	views := make([]memberJSON, len(ms))
 	for i, m := range ms {
-		views[i] = viewMember(pool, m)
+		views[i] = viewMember(pool, m, health[m.ID])
 	}
 	page, err := pageOf(q, memberSchema, views)
 	if err != nil {

@@ -141,8 +141,7 @@ func (e *env) cliRefusals(t *testing.T) {
 		{"WeightOutOfRange", operatorName, "weight 150 is out of range: it must be between 0 and 100 (HTTP 400) (Request-ID: ",
 			[]string{"member", "create", "--address", addrs[0], "--protocol-port", "80", "--weight", "150", e.pool.ID}},
 		{"ViewerChanges", viewerName, "only an operator's or an admin's key may change pools (HTTP 403)", []string{"member", "set", e.pool.ID, m.ID, "--weight", "3"}},
-		// Until the data plane gives them a meaning, disabled and backup members are refused.
-		{"Disable", operatorName, "admin_state_up false is not supported", []string{"member", "set", e.pool.ID, m.ID, "--disable"}},
+		// Backup servers have no meaning here yet: refused.
 		{"Backup", operatorName, "backup members are not supported", []string{"member", "set", e.pool.ID, m.ID, "--enable-backup"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,6 +198,15 @@ func (e *env) cliMemberLife(t *testing.T) {
 	o.ok("member", "unset", e.other.ID, "cli-renamed", "--weight", "--name")
 	if m, _ := stored(); m.Weight != 1 || m.Description != "" {
 		t.Errorf("after member unset --weight --name: weight %d, name %q; want 1 and none", m.Weight, m.Description)
+	}
+	// --disable puts the member in maintenance (HAProxy MAINT on a bound pool); --enable ends it.
+	o.ok("member", "set", e.other.ID, m.ID, "--disable")
+	if m, _ := stored(); !m.Maintenance {
+		t.Errorf("after member set --disable: %+v; want it in maintenance", m)
+	}
+	o.ok("member", "set", e.other.ID, m.ID, "--enable")
+	if m, _ := stored(); m.Maintenance {
+		t.Errorf("after member set --enable: %+v; want it out of maintenance", m)
 	}
 	o.ok("member", "delete", e.other.ID, m.ID, "--wait")
 	if m, ok := stored(); ok {

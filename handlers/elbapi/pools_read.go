@@ -3,6 +3,7 @@ package elbapi
 import (
 	"net/http"
 
+	"lbconsole/dataplane"
 	"lbconsole/db"
 	"lbconsole/lb"
 )
@@ -53,7 +54,7 @@ func viewPool(p db.PoolMembers) poolJSON {
 		LBAlgorithm:        lbAlgorithm,
 		AdminStateUp:       true,
 		ProvisioningStatus: provisioningActive,
-		OperatingStatus:    operatingNoMonitor,
+		OperatingStatus:    string(dataplane.OperatingNoMonitor),
 		TLSVersions:        []string{},
 		ALPNProtocols:      []string{},
 		LoadBalancers:      []idRef{{ID: p.LoadBalancerID}},

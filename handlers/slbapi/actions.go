@@ -19,6 +19,7 @@ var actions = map[string]action{
 	"DescribeLoadBalancerAttribute":    {run: (*api).describeLoadBalancerAttribute},
 	"DescribeVServerGroups":            {run: (*api).describeVServerGroups},
 	"DescribeVServerGroupAttribute":    {run: (*api).describeVServerGroupAttribute},
+	"DescribeHealthStatus":             {run: (*api).describeHealthStatus},
 	"AddBackendServers":                {changes: lb.ActionAdd, run: (*api).addBackendServers},
 	"SetBackendServers":                {changes: lb.ActionSetWeights, run: (*api).setBackendServers},
 	"RemoveBackendServers":             {changes: lb.ActionRemove, run: (*api).removeBackendServers},

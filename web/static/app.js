@@ -15,7 +15,36 @@
   });
 
   function boxes(form) {
-    return Array.prototype.slice.call(form.querySelectorAll('input[name="member"]'));
+    return Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="member"]'));
+  }
+
+  // hiddenSelected are the selected members that the filter hides: hidden inputs, so that the
+  // batch form still posts them.
+  function hiddenSelected(form) {
+    return Array.prototype.slice.call(form.querySelectorAll('[data-hidden-selection] input[name="member"]'));
+  }
+
+  function selectedIDs(form) {
+    return boxes(form).filter(function (b) { return b.checked; }).map(function (b) { return b.value; })
+      .concat(hiddenSelected(form).map(function (h) { return h.value; }));
+  }
+
+  // keepSelection selects ids again in a table the filter has just replaced: the rows it shows
+  // are ticked, the others kept as hidden inputs.
+  function keepSelection(form, ids) {
+    var store = form.querySelector("[data-hidden-selection]");
+    ids.forEach(function (id) {
+      var box = form.querySelector('input[type="checkbox"][name="member"][value="' + CSS.escape(id) + '"]');
+      if (box) {
+        box.checked = true;
+      } else if (store) {
+        var h = document.createElement("input");
+        h.type = "hidden";
+        h.name = "member";
+        h.value = id;
+        store.appendChild(h);
+      }
+    });
   }
 
   function visible(box) {
@@ -27,11 +56,14 @@
   // a batch larger than the limit.
   function updateCount(form) {
     var all = boxes(form);
-    var n = all.filter(function (b) { return b.checked; }).length;
+    var hidden = hiddenSelected(form).length;
+    var n = all.filter(function (b) { return b.checked; }).length + hidden;
     var limit = parseInt(form.dataset.limit || "200", 10);
     form.querySelectorAll("[data-selected-count]").forEach(function (el) {
-      el.textContent = n + (n === 1 ? " server selected" : " servers selected");
+      el.textContent = n + (n === 1 ? " server selected" : " servers selected") +
+        (hidden > 0 ? " (" + hidden + " hidden by the filter)" : "");
     });
+    form.querySelectorAll("[data-clear-selection]").forEach(function (b) { b.hidden = n === 0; });
     var warn = form.querySelector("[data-selection-warning]");
     var tooMany = n > limit;
     if (warn) {
@@ -57,6 +89,18 @@
 
   var lastClicked = null;
 
+  // clearPreview takes away a preview once what it was made of changes (the selection, the
+  // weight, the picked servers): its Apply would apply what the page no longer shows.
+  function clearPreview() {
+    var area = document.getElementById("preview");
+    if (!area || !area.querySelector("[data-preview]")) { return; }
+    var note = document.createElement("p");
+    note.className = "preview-note";
+    note.setAttribute("data-testid", "preview-cleared");
+    note.textContent = "What you selected changed since the preview, so it was cleared: preview again to see what the batch would do.";
+    area.replaceChildren(note);
+  }
+
   // The weight editor in a row: Enter saves, Escape cancels. It lives inside the batch form, so
   // Enter must not submit that form.
   function rowOf(el) { return el.closest("tr"); }
@@ -68,13 +112,23 @@
       e.preventDefault();
       return;
     }
+    // Enter in a field presses the button its field belongs to (data-enter-op), never the
+    // form's first button.
+    if (e.key === "Enter" && t.dataset.enterOp) {
+      e.preventDefault();
+      var owner = t.closest("form");
+      var button = owner && owner.querySelector('button[data-op="' + t.dataset.enterOp + '"]');
+      if (button && !button.disabled) { button.click(); }
+      return;
+    }
     if (!t.hasAttribute("data-inline-weight")) { return; }
     if (e.key === "Enter") {
       e.preventDefault();
       var version = document.getElementById("group-version");
+      var filter = document.querySelector("[data-page-filter]");
       htmx.ajax("POST", t.dataset.save, {
         source: t, target: rowOf(t), swap: "outerHTML",
-        values: { weight: t.value, version: version ? version.value : "" }
+        values: { weight: t.value, version: version ? version.value : "", filter: filter ? filter.value : "" }
       });
     } else if (e.key === "Escape") {
       e.preventDefault();
@@ -82,11 +136,56 @@
     }
   });
 
+  // selectListed ticks the rows a pasted list names (server id or address, :port optional)
+  // and says what it selected and what the table does not hold.
+  function selectListed(button) {
+    var form = button.closest("form");
+    var box = button.closest("details");
+    var words = box.querySelector("[data-paste-list]").value.split(/[\s,;]+/).filter(Boolean);
+    var found = 0, missing = [];
+    words.forEach(function (w) {
+      var name = w, port = "";
+      var colon = w.lastIndexOf(":");
+      if (colon > 0) { name = w.slice(0, colon); port = w.slice(colon + 1); }
+      var rows = Array.prototype.filter.call(form.querySelectorAll("tr[data-member-id]"), function (r) {
+        return (r.dataset.serverId === name || r.dataset.address === name) && (port === "" || r.dataset.port === port);
+      });
+      rows.forEach(function (r) {
+        var b = r.querySelector('input[type="checkbox"][name="member"]');
+        if (b && !b.checked) { b.checked = true; found++; }
+        else if (b) { found++; }
+      });
+      if (rows.length === 0) { missing.push(w); }
+    });
+    var filtered = form.querySelector("[data-filtered]") !== null;
+    var msg = "Selected " + found + (found === 1 ? " server" : " servers") + " of the list.";
+    if (missing.length > 0) {
+      msg += " Not in the table" + (filtered ? " the filter shows" : "") + ": " + missing.join(", ") + ".";
+    }
+    box.querySelector("[data-paste-result]").textContent = msg;
+    clearPreview();
+    updateCount(form);
+  }
+
   document.addEventListener("click", function (e) {
     var b = e.target;
+    if (b instanceof HTMLButtonElement && b.hasAttribute("data-paste-select")) {
+      selectListed(b);
+      return;
+    }
+    if (b instanceof HTMLButtonElement && b.hasAttribute("data-clear-selection")) {
+      var owner = b.closest("form");
+      boxes(owner).forEach(function (x) { x.checked = false; });
+      hiddenSelected(owner).forEach(function (x) { x.remove(); });
+      clearPreview();
+      updateCount(owner);
+      return;
+    }
     if (b instanceof HTMLButtonElement && b.hasAttribute("data-remove-row")) {
       var form = b.closest("form");
       rowOf(b).remove();
+      markPicked();
+      clearPreview();
       if (form) { updateCount(form); }
     }
   });
@@ -103,7 +202,18 @@
       }
     }
     lastClicked = box;
+    clearPreview();
     updateCount(form);
+  });
+
+  // The batch's weight and the picked servers' ports and weights are part of what a preview
+  // shows.
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (t instanceof HTMLInputElement && t.closest("form[data-batch-form]") &&
+        (t.name === "weight" || t.name === "new_port" || t.name === "new_weight" || t.name === "new_description")) {
+      clearPreview();
+    }
   });
 
   document.addEventListener("change", function (e) {
@@ -113,17 +223,61 @@
     if (!form) { return; }
     if (t.hasAttribute("data-select-all")) {
       boxes(form).filter(visible).forEach(function (b) { b.checked = t.checked; });
+      clearPreview();
     }
     if (t.hasAttribute("data-select-all") || t.name === "member") {
       updateCount(form);
     }
   });
 
-  function refreshAll() {
-    document.querySelectorAll("form[data-batch-form]").forEach(updateCount);
+  // pinHeader keeps the member table's header row just under the sticky toolbar, however many
+  // lines the toolbar takes on this screen.
+  function pinHeader(form) {
+    var bar = form.querySelector(".toolbar");
+    form.style.setProperty("--toolbar-height", (bar ? bar.offsetHeight : 0) + "px");
   }
+
+  // markPicked shows, in the picker's list, which servers are picked already: a server is
+  // picked once.
+  function markPicked() {
+    var picked = {};
+    document.querySelectorAll('#new-server-rows input[name="new_server"]').forEach(function (i) { picked[i.value] = true; });
+    document.querySelectorAll("button[data-pick]").forEach(function (b) {
+      var on = picked[b.dataset.pick] === true;
+      b.disabled = on;
+      b.textContent = on ? "Picked" : "Pick";
+    });
+  }
+
+  function refreshAll() {
+    markPicked();
+    document.querySelectorAll("form[data-batch-form]").forEach(function (form) {
+      updateCount(form);
+      pinHeader(form);
+    });
+  }
+  window.addEventListener("resize", refreshAll);
+  // The filter replaces the table: the selection is carried over. An answer to a batch brings
+  // the selection the server kept, and is left as it comes.
+  var carried = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || target.id !== "group-body") { return; }
+    var form = target.closest("form[data-batch-form]");
+    var verb = e.detail.requestConfig && e.detail.requestConfig.verb;
+    carried = form && verb === "get" ? selectedIDs(form) : null;
+  });
+
   // Move focus to a preview when it arrives, so keyboard and screen reader users find it.
   document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "group-body" && carried) {
+      var form = e.detail.target.closest("form[data-batch-form]");
+      if (form) { keepSelection(form, carried); }
+      carried = null;
+    }
+    if (e.detail.target && e.detail.target.id === "new-server-rows") {
+      clearPreview(); // a server was picked
+    }
     if (e.detail.target && e.detail.target.id === "preview") {
       var box = e.detail.target.querySelector("[data-focus-on-arrival]");
       if (box) { box.focus(); }
@@ -131,6 +285,38 @@
     var editor = document.querySelector("[data-inline-weight]");
     if (editor && document.activeElement !== editor) { editor.focus(); editor.select(); }
   });
+  // fillFromAddress makes every search form say what the address asks for. Back and Forward
+  // bring a page back from htmx's history or the browser's cache, where a typed value is not
+  // kept: the table would show one search and its box another.
+  function fillFromAddress(hiddenOnly) {
+    var q = new URLSearchParams(location.search);
+    document.querySelectorAll('form[role="search"][method="get"]').forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.type === "submit" || el.type === "button") { return; }
+        if (hiddenOnly === true && el.type !== "hidden") { return; }
+        var v = q.get(el.name) || "";
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = q.getAll(el.name).indexOf(el.value) >= 0;
+        } else if (el.value !== v) {
+          el.value = v;
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:historyRestore", fillFromAddress);
+  // A header that sorts the table moves the address: the filter's hidden fields (the sort)
+  // follow it, and the boxes someone may be typing in are left alone.
+  document.addEventListener("htmx:pushedIntoHistory", function () { setTimeout(function () { fillFromAddress(true); }, 0); });
+  window.addEventListener("pageshow", fillFromAddress);
+  window.addEventListener("popstate", function () { setTimeout(fillFromAddress, 0); });
+
+  // A page that answers a POST says where it belongs (data-location): the address moves there,
+  // so that a reload shows that page instead of posting the form again.
+  document.addEventListener("DOMContentLoaded", function () {
+    var there = document.body && document.body.dataset.location;
+    if (there && location.pathname + location.search !== there) { history.replaceState(null, "", there); }
+  });
+
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:afterSettle", refreshAll);
 })();

@@ -17,6 +17,9 @@ type Page struct {
 	Section string
 	User    *User
 	CSRF    string
+	// Location, when set, is the address the page belongs at: a page that answers a POST
+	// moves the browser's address there, so that a reload does not post again.
+	Location string
 }
 
 // User is the signed-in person as the layout shows them.
@@ -69,8 +72,14 @@ func (p Pager) URL(n int) string {
 	return u.String()
 }
 
+// PastEnd reports whether the page asked for comes after the last one.
+func (p Pager) PastEnd() bool { return p.Page > p.Pages() }
+
 // Summary says which rows are shown, e.g. "51–100 of 312".
 func (p Pager) Summary() string {
+	if p.PastEnd() {
+		return fmt.Sprintf("page %d is past the end: %d results fill %s", p.Page, p.Total, plural(p.Pages(), "1 page", itoa(p.Pages())+" pages"))
+	}
 	if p.Total == 0 {
 		return "no results"
 	}

@@ -31,6 +31,12 @@ type AuditRow struct {
 	Request string
 	Reverts int64 // the entry this one reverts, or zero
 	Hash    string
+	// LoadBalancerName and GroupName are what the load balancer and group are called now;
+	// empty once they are deleted.
+	LoadBalancerName string
+	GroupName        string
+	// Weights are the weight changes the entry made, "i-1:80 100 → 0".
+	Weights []string
 }
 
 // KeyRow is one API key, without its secrets.
@@ -48,8 +54,8 @@ func (k KeyRow) Active() bool { return k.Revoked.IsZero() }
 // LBRow is a load balancer with the size of its groups.
 type LBRow struct {
 	lb.LoadBalancer
-	Groups  int // VServer groups
-	Members int // servers in all its groups
+	Groups  int // server groups, the default server list included
+	Servers int // backend servers, each once however many groups and ports it is in
 }
 
 // GroupRow is a group with how many servers it holds.
