@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"lbconsole/fleet"
 	"lbconsole/internal/testenv"
 )
 
@@ -24,35 +23,6 @@ func TestDeletedGroupLeavesHAProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the deleted group's servers gone from HAProxy", func() string {
-		if left := ownServers(r.servers(t, 0)); len(left) > 0 {
-			return fmt.Sprintf("still in backend %s: %s", backend, strings.Join(left, ", "))
-		}
-		return ""
-	})
-}
-
-// A group whose backend is renamed leaves the old backend as it leaves a deleted group's.
-func TestRenamedBackendIsEmptied(t *testing.T) {
-	t.Parallel()
-	r := newRig(t, rigOptions{drain: 0})
-	r.converged(t)
-	doc, err := r.c.Store.ExportFleet(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g fleet.Group
-	for _, l := range doc.LoadBalancers {
-		for _, x := range l.Groups {
-			if x.ID == groupID {
-				g = x
-			}
-		}
-	}
-	g.Backend, g.Members = "elsewhere", nil
-	if _, err := r.c.Store.PutGroup(context.Background(), testenv.Origin, lbID, g); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the old backend emptied", func() string {
 		if left := ownServers(r.servers(t, 0)); len(left) > 0 {
 			return fmt.Sprintf("still in backend %s: %s", backend, strings.Join(left, ", "))
 		}
