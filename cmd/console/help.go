@@ -121,19 +121,6 @@ func isHelp(arg string) bool {
 	return false
 }
 
-// wantsHelp reports whether args ask for help before any "--".
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			return true
-		}
-	}
-	return false
-}
-
 // printHelp prints one command's usage line and flags to standard output, the flags written
 // --name as the usage writes them.
 func printHelp(fs *flag.FlagSet, e env, name string) {
