@@ -25,7 +25,7 @@ func (p *planner) leave(be Backend, s haproxy.Server, member string, canLand boo
 		deadline = lv.Draining.Add(be.DrainTimeout)
 	}
 	p.res.Leaving = append(p.res.Leaving, LeavingServer{Backend: be.Name, Server: s.Name, MemberID: member,
-		State: state, Sessions: s.Sessions, Seen: lv.Seen, Draining: lv.Draining, Deadline: deadline})
+		Address: s.Address, Port: s.Port, State: state, Sessions: s.Sessions, Seen: lv.Seen, Draining: lv.Draining, Deadline: deadline})
 	op := Operation{Backend: be.Name, Server: s.Name, MemberID: member}
 	wait := Wait{Backend: be.Name, Server: s.Name, MemberID: member, Sessions: s.Sessions}
 	timedOut := func(since time.Time) bool { return !since.IsZero() && !p.now.Before(since.Add(be.DrainTimeout)) }

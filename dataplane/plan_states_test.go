@@ -39,10 +39,6 @@ func drained(d Server) Server { d.Weight = 0; return d }
 
 func inMaint(d Server) Server { d.Maintenance = true; return d }
 
-func appliedAs(d Server, weight int, admin haproxy.State) State {
-	return State{Applied: map[string]Applied{ServerKey("be", d.Name()): {Weight: weight, Admin: admin}}}
-}
-
 // A desired weight of 0 is HAProxy's drain state, not weight 0: the server keeps its sessions
 // and its weight, shows as draining, and is not deleted. Its weight comes back with it.
 func TestPlanWeightZeroDrains(t *testing.T) {
@@ -150,7 +146,7 @@ func TestPlanLeavingReportsTheDrainClock(t *testing.T) {
 	key := ServerKey("be", gone.Name())
 	prev := State{Leaving: map[string]Leaving{key: {Seen: t0.Add(-time.Minute), Draining: t0.Add(-18 * time.Second)}}}
 	r := mustPlan(t, node(30*time.Second), has(draining(up(gone), 3)), t0, prev)
-	want := LeavingServer{Backend: "be", Server: gone.Name(), MemberID: "m9", State: haproxy.StateDrain, Sessions: 3,
+	want := LeavingServer{Backend: "be", Server: gone.Name(), MemberID: "m9", Address: gone.Address, Port: gone.Port, State: haproxy.StateDrain, Sessions: 3,
 		Seen: t0.Add(-time.Minute), Draining: t0.Add(-18 * time.Second), Deadline: t0.Add(12 * time.Second)}
 	if len(r.Leaving) != 1 || r.Leaving[0] != want {
 		t.Fatalf("leaving %+v, want %+v", r.Leaving, want)

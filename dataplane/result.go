@@ -22,7 +22,9 @@ type BackendResult struct {
 type LeavingServer struct {
 	Backend  string
 	Server   string
-	MemberID string        // "" for an adopted server whose member is no longer desired
+	MemberID string // "" for an adopted server whose member is no longer desired
+	Address  string // where it is, as the node has it: what people know it by
+	Port     int
 	State    haproxy.State // ready (not drained yet), drain, or maint (being deleted)
 	Sessions int
 	Seen     time.Time // first pass that found it undesired

@@ -107,14 +107,6 @@ func keySpecText(k APIKey) string {
 	return out
 }
 
-// optionalTime stores a time, or "" for none.
-func optionalTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return formatTime(t)
-}
-
 const apiKeyColumns = `k.id, k.user_id, k.access_key_id, k.created, k.revoked, k.label, k.expires, k.last_used`
 
 func apiKeyDest(k *APIKey) []any {

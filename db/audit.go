@@ -63,6 +63,9 @@ type AuditMember struct {
 	Type        string `json:"type"`
 	Description string `json:"description"`
 	SubnetID    string `json:"subnet_id"`
+	// Maintenance is left out when false, so that the entries of members never in maintenance
+	// read as they did before the flag existed.
+	Maintenance bool   `json:"maintenance,omitempty"`
 	Created     string `json:"created,omitempty"`
 }
 
@@ -104,7 +107,8 @@ func membersJSON(ms []lb.Member) string {
 	out := make([]AuditMember, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, AuditMember{ID: m.ID, ServerID: m.ServerID, Address: m.Address, Port: m.Port,
-			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID, Created: formatTime(m.Created)})
+			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID, Maintenance: m.Maintenance,
+			Created: formatTime(m.Created)})
 	}
 	b, _ := json.Marshal(out)
 	return string(b)

@@ -58,6 +58,9 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 	if err != nil {
 		return BatchResult{}, err
 	}
+	if refusal == nil && !res.Diff.Empty() {
+		d.dataplaneChanged(res.LoadBalancer.ID)
+	}
 	return res, refusal
 }
 
@@ -224,8 +227,8 @@ func writeDiff(ctx context.Context, tx queryer, groupID string, diff lb.Diff) er
 	}
 	for _, c := range diff.Changed {
 		m := c.After
-		if _, err := tx.ExecContext(ctx, "UPDATE members SET weight = ?, description = ?, updated = ? WHERE id = ? AND group_id = ?",
-			m.Weight, m.Description, formatTime(m.Updated), m.ID, groupID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE members SET weight = ?, description = ?, maintenance = ?, updated = ? WHERE id = ? AND group_id = ?",
+			m.Weight, m.Description, flag(m.Maintenance), formatTime(m.Updated), m.ID, groupID); err != nil {
 			return fmt.Errorf("db: unable to update member %s: %w", m.ID, err)
 		}
 	}
@@ -238,9 +241,9 @@ func writeDiff(ctx context.Context, tx queryer, groupID string, diff lb.Diff) er
 }
 
 func insertMember(ctx context.Context, q queryer, groupID string, m lb.Member) error {
-	_, err := q.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	_, err := q.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 		m.ID, groupID, m.ServerID, m.Address, m.Port, m.Weight, string(m.Type), m.Description, m.SubnetID,
-		formatTime(m.Created), formatTime(m.Updated))
+		formatTime(m.Created), formatTime(m.Updated), flag(m.Maintenance))
 	if err != nil {
 		return fmt.Errorf("db: unable to add member %s: %w", m.Address, err)
 	}
@@ -253,4 +256,12 @@ func bumpVersion(ctx context.Context, tx queryer, g *lb.Group) error {
 		return fmt.Errorf("db: unable to move the version of %s: %w", g.ID, err)
 	}
 	return nil
+}
+
+// flag is a boolean as the schema stores it: 0 or 1, the same on every database.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

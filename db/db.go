@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -60,6 +61,7 @@ type DB struct {
 	sealKey  []byte // seals the SLB API secrets
 	observe  Observer
 	now      func() time.Time
+	listener atomic.Pointer[listenerBox]
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date. It

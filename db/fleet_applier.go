@@ -49,6 +49,7 @@ func (a *fleetApplier) apply(ctx context.Context, p fleet.Plan) error {
 		func(ctx context.Context) error { return putAll(ctx, a, p.LoadBalancers, lbOps) },
 		func(ctx context.Context) error { return putAll(ctx, a, p.Groups, groupOps) },
 		func(ctx context.Context) error { return a.memberLists(ctx, p.Members) },
+		func(ctx context.Context) error { return a.adoptions(ctx, p.Adoptions) },
 		func(ctx context.Context) error { return deleteAll(ctx, a, p.Groups.Delete, groupOps) },
 		func(ctx context.Context) error { return deleteAll(ctx, a, p.LoadBalancers.Delete, lbOps) },
 		func(ctx context.Context) error { return deleteAll(ctx, a, p.Servers.Delete, serverOps) },

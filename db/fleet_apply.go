@@ -21,7 +21,15 @@ type ApplyOptions struct {
 	// DryRun plans the file and applies it, then rolls everything back: the plan it returns,
 	// or the error, is what the same apply would give, and nothing changes.
 	DryRun bool
+	// ExpectPlan, when set, is the Digest of the plan someone previewed: the apply is refused
+	// with ErrPlanChanged, changing nothing, when the file plans otherwise on the database as
+	// it is now. It is checked inside the transaction that applies the plan.
+	ExpectPlan string
 }
+
+// ErrPlanChanged refuses an apply whose plan is no longer the one previewed.
+var ErrPlanChanged = &lb.Error{Kind: lb.KindConflict, Field: "plan",
+	Message: "the database has changed since the preview, and the file now plans other changes: nothing was applied; check the new plan and apply again"}
 
 // ApplyFleet makes the database what the fleet file desired says, in one write transaction:
 // it reads the current state, validates the whole file against it and plans the change with
@@ -37,7 +45,11 @@ type ApplyOptions struct {
 // refusals are *lb.Error.
 func (d *DB) ApplyFleet(ctx context.Context, o Origin, desired fleet.Document, opts ApplyOptions) (fleet.Plan, error) {
 	return d.changeFleet(ctx, o, opts.DryRun, func(current fleet.Document) (fleet.Plan, error) {
-		return fleet.ValidateAndPlan(current, desired, opts.Prune)
+		p, err := fleet.ValidateAndPlan(current, desired, opts.Prune)
+		if err == nil && opts.ExpectPlan != "" && p.Digest() != opts.ExpectPlan {
+			return fleet.Plan{}, ErrPlanChanged
+		}
+		return p, err
 	})
 }
 
@@ -53,21 +65,11 @@ func (d *DB) changeFleet(ctx context.Context, o Origin, dryRun bool, plan func(c
 	}
 	var p fleet.Plan
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
-		current, err := exportFleet(ctx, tx)
-		if err != nil {
+		var err error
+		if p, err = d.changeFleetIn(ctx, tx, &o, plan); err != nil {
 			return err
 		}
-		if p, err = plan(current); err != nil {
-			return err
-		}
-		if p.Empty() {
-			return nil
-		}
-		a := newFleetApplier(d, tx, &o, current, p)
-		if err := a.apply(ctx, p); err != nil {
-			return err
-		}
-		if dryRun {
+		if dryRun && !p.Empty() {
 			return errDryRun
 		}
 		return nil
@@ -81,7 +83,24 @@ func (d *DB) changeFleet(ctx context.Context, o Origin, dryRun bool, plan func(c
 	for range p.Members {
 		d.observe.BatchDone(o.Source, string(lb.ActionReplaceAll), OutcomeOK)
 	}
+	if !p.Empty() {
+		d.dataplaneChanged()
+	}
 	return p, nil
+}
+
+// changeFleetIn is changeFleet inside a write transaction the caller holds, which must roll
+// back on an error.
+func (d *DB) changeFleetIn(ctx context.Context, tx *sql.Tx, o *Origin, plan func(current fleet.Document) (fleet.Plan, error)) (fleet.Plan, error) {
+	current, err := exportFleet(ctx, tx)
+	if err != nil {
+		return fleet.Plan{}, err
+	}
+	p, err := plan(current)
+	if err != nil || p.Empty() {
+		return p, err
+	}
+	return p, newFleetApplier(d, tx, o, current, p).apply(ctx, p)
 }
 
 // SeedFleet fills an empty database (one without regions or load balancers) with the fleet

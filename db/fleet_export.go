@@ -29,26 +29,40 @@ func (d *DB) ExportFleet(ctx context.Context) (fleet.Document, error) {
 	return doc, err
 }
 
+// The columns of each kind of fleet object, shared by the export and the lookups of one object.
+const (
+	fleetRegionSelect = "SELECT id, name FROM regions"
+	fleetVPCSelect    = "SELECT id, region_id, name, cidr FROM vpcs"
+	fleetSubnetSelect = "SELECT id, vpc_id, name, cidr FROM subnets"
+	fleetServerSelect = "SELECT id, name, address, subnet_id, type, status FROM servers"
+	fleetLBSelect     = "SELECT id, name, region_id, coalesce(vpc_id, ''), address, address_type, status FROM load_balancers"
+)
+
+func fleetRegionDest(r *fleet.Region) []any { return []any{&r.ID, &r.Name} }
+func fleetVPCDest(v *fleet.VPC) []any       { return []any{&v.ID, &v.Region, &v.Name, &v.CIDR} }
+func fleetSubnetDest(s *fleet.Subnet) []any { return []any{&s.ID, &s.VPC, &s.Name, &s.CIDR} }
+func fleetServerDest(s *fleet.Server) []any {
+	return []any{&s.ID, &s.Name, &s.Address, &s.Subnet, &s.Type, &s.Status}
+}
+func fleetLBDest(l *fleet.LoadBalancer) []any {
+	return []any{&l.ID, &l.Name, &l.Region, &l.VPC, &l.Address, &l.AddressType, &l.Status}
+}
+
 // exportFleet reads the fleet through q: inside the write transaction of an apply, it is the
 // current state the file is planned against.
 func exportFleet(ctx context.Context, q queryer) (fleet.Document, error) {
 	var doc fleet.Document
 	var err error
-	if doc.Regions, err = queryAll(ctx, q, "the regions", func(r *fleet.Region) []any { return []any{&r.ID, &r.Name} },
-		"SELECT id, name FROM regions ORDER BY id"); err != nil {
+	if doc.Regions, err = queryAll(ctx, q, "the regions", fleetRegionDest, fleetRegionSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
-	if doc.VPCs, err = queryAll(ctx, q, "the VPCs", func(v *fleet.VPC) []any { return []any{&v.ID, &v.Region, &v.Name, &v.CIDR} },
-		"SELECT id, region_id, name, cidr FROM vpcs ORDER BY id"); err != nil {
+	if doc.VPCs, err = queryAll(ctx, q, "the VPCs", fleetVPCDest, fleetVPCSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
-	if doc.Subnets, err = queryAll(ctx, q, "the subnets", func(s *fleet.Subnet) []any { return []any{&s.ID, &s.VPC, &s.Name, &s.CIDR} },
-		"SELECT id, vpc_id, name, cidr FROM subnets ORDER BY id"); err != nil {
+	if doc.Subnets, err = queryAll(ctx, q, "the subnets", fleetSubnetDest, fleetSubnetSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
-	if doc.Servers, err = queryAll(ctx, q, "the servers", func(s *fleet.Server) []any {
-		return []any{&s.ID, &s.Name, &s.Address, &s.Subnet, &s.Type, &s.Status}
-	}, "SELECT id, name, address, subnet_id, type, status FROM servers ORDER BY id"); err != nil {
+	if doc.Servers, err = queryAll(ctx, q, "the servers", fleetServerDest, fleetServerSelect+" ORDER BY id"); err != nil {
 		return doc, err
 	}
 	if doc.LoadBalancers, err = exportLoadBalancers(ctx, q); err != nil {
@@ -58,9 +72,7 @@ func exportFleet(ctx context.Context, q queryer) (fleet.Document, error) {
 }
 
 func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, error) {
-	lbs, err := queryAll(ctx, q, "the load balancers", func(l *fleet.LoadBalancer) []any {
-		return []any{&l.ID, &l.Name, &l.Region, &l.VPC, &l.Address, &l.AddressType, &l.Status}
-	}, "SELECT id, name, region_id, coalesce(vpc_id, ''), address, address_type, status FROM load_balancers ORDER BY id")
+	lbs, err := queryAll(ctx, q, "the load balancers", fleetLBDest, fleetLBSelect+" ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +97,7 @@ func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, 
 	if err != nil {
 		return nil, err
 	}
-	members, err := exportMembers(ctx, q)
+	members, err := exportMembers(ctx, q, "")
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +114,11 @@ func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, 
 	return lbs, nil
 }
 
-// exportMembers returns every member, by group.
-func exportMembers(ctx context.Context, q queryer) (map[string][]fleet.Member, error) {
-	rows, err := q.QueryContext(ctx, "SELECT group_id, server_id, address, port, weight, description FROM members ORDER BY group_id, server_id, address, port")
+// exportMembers returns every member, or those where says, by group.
+func exportMembers(ctx context.Context, q queryer, where string, args ...any) (map[string][]fleet.Member, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.group_id, m.server_id, m.address, m.port, m.weight, m.description,
+		coalesce((SELECT min(a.name) FROM dataplane_adopted a WHERE a.group_id = m.group_id AND a.member_id = m.id), '')
+		FROM members m `+where+` ORDER BY m.group_id, m.server_id, m.address, m.port`, args...)
 	if err != nil {
 		return nil, wrapRead("the members", err)
 	}
@@ -114,7 +128,7 @@ func exportMembers(ctx context.Context, q queryer) (map[string][]fleet.Member, e
 		var group, description string
 		var weight int
 		var m fleet.Member
-		if err := rows.Scan(&group, &m.Server, &m.Address, &m.Port, &weight, &description); err != nil {
+		if err := rows.Scan(&group, &m.Server, &m.Address, &m.Port, &weight, &description, &m.HAProxyServer); err != nil {
 			return nil, wrapRead("the members", err)
 		}
 		m.Weight = &weight

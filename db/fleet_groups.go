@@ -27,7 +27,13 @@ const (
 // group that does not exist or is a default server list, a load balancer that is locked, and a
 // name the rules refuse.
 func (d *DB) RenameGroup(ctx context.Context, o Origin, groupID, name string) (fleet.Plan, error) {
-	p, err := d.changeFleet(ctx, o, false, func(current fleet.Document) (fleet.Plan, error) {
+	p, err := d.changeFleet(ctx, o, false, renamePlan(groupID, name))
+	return p, d.auditGroupRefusal(ctx, o, ActionUpdateGroup, groupID, renameRequest(name), err)
+}
+
+// renamePlan plans giving a VServer group a new name, and nothing else.
+func renamePlan(groupID, name string) func(current fleet.Document) (fleet.Plan, error) {
+	return func(current fleet.Document) (fleet.Plan, error) {
 		l, g, err := writableVServerGroup(current, groupID)
 		if err != nil {
 			return fleet.Plan{}, err
@@ -40,9 +46,10 @@ func (d *DB) RenameGroup(ctx context.Context, o Origin, groupID, name string) (f
 		l.Groups = []fleet.Group{g}
 		p, err := fleet.ValidateAndPlan(current, fleet.Document{LoadBalancers: []fleet.LoadBalancer{l}}, false)
 		return p, asRuleError(err, FieldGroupName)
-	})
-	return p, d.auditGroupRefusal(ctx, o, ActionUpdateGroup, groupID, `{"name":`+quoteJSON(name)+`}`, err)
+	}
 }
+
+func renameRequest(name string) string { return `{"name":` + quoteJSON(name) + `}` }
 
 // DeleteGroup deletes a VServer group and its members; the audit entry's before lists the
 // members. It is refused (an *lb.Error) for a group that does not exist or is a default server
@@ -52,7 +59,7 @@ func (d *DB) DeleteGroup(ctx context.Context, o Origin, groupID string) (fleet.P
 		if _, _, err := writableVServerGroup(current, groupID); err != nil {
 			return fleet.Plan{}, err
 		}
-		desired, _ := without(current, fleet.KindGroup, groupID)
+		desired, _ := fleet.Without(current, fleet.KindGroup, groupID)
 		p, err := fleet.MakePlan(current, desired, true)
 		return p, asRuleError(err, lb.FieldGroup)
 	})

@@ -49,30 +49,20 @@ func (d *DB) PutLoadBalancer(ctx context.Context, o Origin, l fleet.LoadBalancer
 // PutGroup creates group g in load balancer lbID, or updates the one with its id. Nil Members
 // leave the members alone; a list, even an empty one, replaces them as one audited batch.
 func (d *DB) PutGroup(ctx context.Context, o Origin, lbID string, g fleet.Group) (fleet.Plan, error) {
-	return d.changeFleet(ctx, o, false, func(current fleet.Document) (fleet.Plan, error) {
-		l, ok := findLB(current, lbID)
-		if !ok {
-			return fleet.Plan{}, lb.Errorf(lb.KindNotFound, lb.FieldLoadBalancer, "load balancer %s does not exist", lb.Clip(lbID))
-		}
-		l.Groups = []fleet.Group{g}
-		return fleet.ValidateAndPlan(current, fleet.Document{LoadBalancers: []fleet.LoadBalancer{l}}, false)
-	})
+	return d.putGroup(ctx, o, lbID, g, nil)
 }
 
 // DeleteFleetObject deletes one region, VPC, subnet, server, load balancer (with its groups)
-// or group (with its members), as a prune of a file that names everything else would. It
-// refuses, naming them, while something that stays still refers to the object (a subnet's
-// servers, a server's groups, …), and a locked load balancer or a group of one.
-//
-// The rest of the fleet is planned as it stands, without validating it again: a delete adds
-// nothing to check.
+// or group (with its members), as fleet.PlanDelete plans it. It refuses, naming them, while
+// something that stays still refers to the object (a subnet's servers, a server's groups, …),
+// and a locked load balancer or a group of one.
 func (d *DB) DeleteFleetObject(ctx context.Context, o Origin, kind fleet.Kind, id string) (fleet.Plan, error) {
 	return d.changeFleet(ctx, o, false, func(current fleet.Document) (fleet.Plan, error) {
-		desired, found := without(current, kind, id)
+		p, found, err := fleet.PlanDelete(current, kind, id)
 		if !found {
 			return fleet.Plan{}, lb.Errorf(lb.KindNotFound, fieldOfKind(kind), "%s %s does not exist", kind.Human(), lb.Clip(id))
 		}
-		return fleet.MakePlan(current, desired, true)
+		return p, err
 	})
 }
 
@@ -96,45 +86,6 @@ func findFleetGroup(doc fleet.Document, id string) (fleet.LoadBalancer, fleet.Gr
 		}
 	}
 	return fleet.LoadBalancer{}, fleet.Group{}, false
-}
-
-// without returns a copy of doc without one object, and whether doc held it. Only the lists
-// on the way to the object are copied; doc is not changed.
-func without(doc fleet.Document, kind fleet.Kind, id string) (fleet.Document, bool) {
-	var found bool
-	switch kind {
-	case fleet.KindRegion:
-		doc.Regions, found = drop(doc.Regions, func(r fleet.Region) bool { return r.ID == id })
-	case fleet.KindVPC:
-		doc.VPCs, found = drop(doc.VPCs, func(v fleet.VPC) bool { return v.ID == id })
-	case fleet.KindSubnet:
-		doc.Subnets, found = drop(doc.Subnets, func(s fleet.Subnet) bool { return s.ID == id })
-	case fleet.KindServer:
-		doc.Servers, found = drop(doc.Servers, func(s fleet.Server) bool { return s.ID == id })
-	case fleet.KindLoadBalancer:
-		doc.LoadBalancers, found = drop(doc.LoadBalancers, func(l fleet.LoadBalancer) bool { return l.ID == id })
-	case fleet.KindGroup:
-		lbs := make([]fleet.LoadBalancer, len(doc.LoadBalancers))
-		for i, l := range doc.LoadBalancers {
-			var dropped bool
-			l.Groups, dropped = drop(l.Groups, func(g fleet.Group) bool { return g.ID == id })
-			found = found || dropped
-			lbs[i] = l
-		}
-		doc.LoadBalancers = lbs
-	}
-	return doc, found
-}
-
-// drop returns a copy of list without the items that match, and whether any did.
-func drop[T any](list []T, match func(T) bool) ([]T, bool) {
-	out := make([]T, 0, len(list))
-	for _, v := range list {
-		if !match(v) {
-			out = append(out, v)
-		}
-	}
-	return out, len(out) < len(list)
 }
 
 // fieldOfKind names the id of a kind as the store's errors name fields.

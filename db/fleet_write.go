@@ -152,6 +152,11 @@ var groupOps = kindOps[fleet.PlacedGroup]{
 	update: func(ctx context.Context, tx queryer, u fleet.Update[fleet.PlacedGroup]) error {
 		g := u.New
 		s := settingsOf(g.Group)
+		if settingsOf(u.Old.Group).backend != s.backend {
+			if err := retireBackend(ctx, tx, g.ID); err != nil {
+				return err
+			}
+		}
 		return exec(ctx, tx, "update group "+g.ID, `UPDATE groups SET name = ?, backend = ?, default_port = ?, check_type = ?, check_path = ?,
 			check_interval_ns = ?, check_rise = ?, check_fall = ?, drain_timeout_ns = ? WHERE id = ?`,
 			g.Name, s.backend, s.defaultPort, s.checkType, s.checkPath, s.checkInterval, s.rise, s.fall, s.drain, g.ID)
@@ -166,6 +171,9 @@ var groupOps = kindOps[fleet.PlacedGroup]{
 func deleteGroup(ctx context.Context, tx queryer, g fleet.PlacedGroup) ([]lb.Member, error) {
 	members, err := listMembers(ctx, tx, g.ID)
 	if err != nil {
+		return nil, err
+	}
+	if err := retireBackend(ctx, tx, g.ID); err != nil {
 		return nil, err
 	}
 	if err := exec(ctx, tx, "delete the members of group "+g.ID, "DELETE FROM members WHERE group_id = ?", g.ID); err != nil {

@@ -68,6 +68,9 @@ func (d *DB) CreateVServerGroup(ctx context.Context, req CreateGroupRequest) (Ba
 	if err != nil {
 		return BatchResult{}, err
 	}
+	if refusal == nil {
+		d.dataplaneChanged(req.LoadBalancerID)
+	}
 	return res, refusal
 }
 

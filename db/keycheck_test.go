@@ -46,12 +46,16 @@ func makeOld(t *testing.T, path string) {
 	}
 	defer raw.Close()
 	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes"}
+	for _, table := range laterDataplaneTables(t, raw) {
+		stmts = append(stmts, "DROP TABLE "+table) // added by 0010 and later
+	}
 	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column) // added by 0009
 	}
 	for _, column := range []string{"label", "expires", "last_used"} {
 		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0016
 	}
+	stmts = append(stmts, "ALTER TABLE members DROP COLUMN maintenance") // added by 0014
 	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -146,4 +150,27 @@ func TestKeyCheck(t *testing.T) {
 		}
 		wantWrongKey(t, path, testKey, "does not match the key check")
 	})
+}
+
+// laterDataplaneTables are the data plane's tables that migrations after 0009 made: every
+// dataplane_ table but dataplane_nodes.
+func laterDataplaneTables(t *testing.T, raw *sql.DB) []string {
+	t.Helper()
+	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'dataplane_%' AND name <> 'dataplane_nodes'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

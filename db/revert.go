@@ -44,6 +44,9 @@ func (d *DB) RevertAudit(ctx context.Context, rr RevertRequest) (BatchResult, er
 	if err != nil {
 		return BatchResult{}, err
 	}
+	if refusal == nil && !res.Diff.Empty() {
+		d.dataplaneChanged(res.LoadBalancer.ID)
+	}
 	return res, refusal
 }
 
@@ -87,7 +90,8 @@ func decodeMembers(s string) []lb.Member {
 	out := make([]lb.Member, 0, len(ams))
 	for _, a := range ams {
 		out = append(out, lb.Member{ID: a.ID, ServerID: a.ServerID, Address: a.Address, Port: a.Port, Weight: a.Weight,
-			Type: lb.ServerType(a.Type), Description: a.Description, SubnetID: a.SubnetID, Created: parseTime(a.Created)})
+			Type: lb.ServerType(a.Type), Description: a.Description, SubnetID: a.SubnetID, Maintenance: a.Maintenance,
+			Created: parseTime(a.Created)})
 	}
 	return out
 }

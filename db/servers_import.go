@@ -40,6 +40,9 @@ type ImportRequest struct {
 	// File is the uploaded file's name, for the audit log.
 	File string
 	Rows []ServerImport
+	// Upsert updates the servers whose ids the inventory holds, instead of refusing them, and
+	// checks every row by the fleet file's rules (see upsertServers).
+	Upsert bool
 }
 
 // ImportProblem is why one line of an import was refused.
@@ -51,7 +54,11 @@ type ImportProblem struct {
 // ImportResult says what an import did. An import is all or nothing: with any problem,
 // nothing is imported.
 type ImportResult struct {
+	// Imported counts the servers created; with Upsert, created or updated.
 	Imported int
+	// Updated counts the existing servers an upsert changed, and Unchanged those it left as
+	// they were.
+	Updated, Unchanged int
 	// Problems are the first MaxImportProblems bad lines, in file order.
 	Problems []ImportProblem
 	// BadRows is how many lines had problems in all.
@@ -68,6 +75,9 @@ func (r ImportResult) Refused() bool { return r.BadRows > 0 }
 // that a check cannot go stale before the insert. Applied and refused imports are both recorded
 // in the audit log, in that transaction.
 func (d *DB) ImportServers(ctx context.Context, req ImportRequest) (ImportResult, error) {
+	if req.Upsert {
+		return d.upsertServers(ctx, req)
+	}
 	var res ImportResult
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		inv, err := loadImportInventory(ctx, tx, req.Rows)

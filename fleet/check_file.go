@@ -170,6 +170,9 @@ func (c *fileChecker) group(at place, g Group, hasDataPlane bool) {
 	}
 	if g.Members != nil {
 		c.members(at, g, *g.Members)
+		for _, p := range checkHAProxyServers(*g.Members, hasDataPlane) {
+			c.add(memberAt(at, (*g.Members)[p.index], p.index), "haproxy_server", "%s", p.message)
+		}
 	}
 }
 

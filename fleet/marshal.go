@@ -198,3 +198,27 @@ func isEmpty(v reflect.Value) bool {
 	}
 	return false
 }
+
+// MarshalGroups writes groups as the value of a load balancer's groups key, "groups:" and the
+// list in YAML or {"groups": […]} in JSON, in the style Marshal writes a whole file: to paste
+// under a load balancer.
+func MarshalGroups(groups []Group, format string) ([]byte, error) {
+	var buf bytes.Buffer
+	switch format {
+	case FormatYAML, "":
+		buf.WriteString("groups:\n")
+		if err := encodeIndented(&buf, toNode(reflect.ValueOf(groups), false)); err != nil {
+			return nil, fmt.Errorf("fleet: unable to write YAML: %w", err)
+		}
+	case FormatJSON:
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(map[string][]Group{"groups": groups}); err != nil {
+			return nil, fmt.Errorf("fleet: unable to write JSON: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("fleet: unknown format %q: yaml or json", format)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -22,6 +21,8 @@ type Plan struct {
 	// Members are the replace-all batches, one per group whose list in the file differs from
 	// its members.
 	Members []MemberBatch
+	// Adoptions are the haproxy_server names to record, after the member batches.
+	Adoptions []Adoption
 }
 
 // Changes are the creates, updates and deletes of one kind.
@@ -53,7 +54,7 @@ type PlacedGroup struct {
 // Empty reports whether the plan changes nothing.
 func (p Plan) Empty() bool {
 	return p.Regions.empty() && p.VPCs.empty() && p.Subnets.empty() && p.Servers.empty() &&
-		p.LoadBalancers.empty() && p.Groups.empty() && len(p.Members) == 0
+		p.LoadBalancers.empty() && p.Groups.empty() && len(p.Members) == 0 && len(p.Adoptions) == 0
 }
 
 func (c Changes[T]) empty() bool { return len(c.Create)+len(c.Update)+len(c.Delete) == 0 }
@@ -75,6 +76,11 @@ func (c Changes[T]) counts() [3]int { return [3]int{len(c.Create), len(c.Update)
 // change to a locked load balancer (see lockRefusals), a prune that would delete an object
 // something staying still refers to, and a member list that lb.Plan would refuse at apply time.
 func MakePlan(current, desired Document, prune bool) (Plan, error) {
+	return makePlan(current, desired, prune, fileWords)
+}
+
+// makePlan is MakePlan with the words of its refusals: a file's, or a single delete's.
+func makePlan(current, desired Document, prune bool, words refusalWords) (Plan, error) {
 	cur, des := indexDoc(current), indexDoc(desired)
 	p := Plan{
 		Regions:       diff(cur.regions, des.regions, prune, regionFields),
@@ -84,12 +90,12 @@ func MakePlan(current, desired Document, prune bool) (Plan, error) {
 		LoadBalancers: diff(cur.lbs, des.lbs, prune, lbFields),
 		Groups:        diff(cur.groups, des.groups, prune, groupFields),
 	}
-	if refused := lockRefusals(p, cur, des); len(refused) > 0 {
+	if refused := lockRefusals(p, cur, des, words); len(refused) > 0 {
 		return Plan{}, refused
 	}
 	w := buildWorld(&current, &desired, !prune)
 	if prune {
-		if refused := pruneRefusals(w, buildWorld(&current, nil, true)); len(refused) > 0 {
+		if refused := pruneRefusals(w, buildWorld(&current, nil, true), words); len(refused) > 0 {
 			return Plan{}, refused
 		}
 	}
@@ -98,6 +104,7 @@ func MakePlan(current, desired Document, prune bool) (Plan, error) {
 		return Plan{}, refused
 	}
 	p.Members = batches
+	p.Adoptions = adoptions(w, cur)
 	return p, nil
 }
 
@@ -227,9 +234,4 @@ func optInt(n *int) string {
 		return ""
 	}
 	return strconv.Itoa(*n)
-}
-
-// sortedBatches orders member batches by group id.
-func sortedBatches(b []MemberBatch) {
-	slices.SortFunc(b, func(x, y MemberBatch) int { return strings.Compare(x.Group, y.Group) })
 }

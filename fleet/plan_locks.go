@@ -9,7 +9,7 @@ import (
 // another status, and then everything may change in the same apply. One the file locks may
 // change its own fields in that apply, but its groups and members are checked against it as it
 // will be: locked. A locked load balancer is not deleted by a prune: unlock it first.
-func lockRefusals(p Plan, cur, des docIndex) Problems {
+func lockRefusals(p Plan, cur, des docIndex, words refusalWords) Problems {
 	var problems Problems
 	refuse := func(kind Kind, id, path, msg string) {
 		problems = append(problems, Problem{Kind: kind, ID: id, Path: path, Message: msg})
@@ -22,8 +22,7 @@ func lockRefusals(p Plan, cur, des docIndex) Problems {
 	}
 	for _, l := range p.LoadBalancers.Delete {
 		if l.Status == lb.LBLocked {
-			refuse(KindLoadBalancer, l.ID, pathOf(KindLoadBalancer, l.ID).path,
-				"load balancer "+l.ID+" is locked: a prune does not delete it; unlock it first")
+			refuse(KindLoadBalancer, l.ID, pathOf(KindLoadBalancer, l.ID).path, words.lockedDelete(l.ID))
 		}
 	}
 	lockedAfter := func(lbID string) bool {

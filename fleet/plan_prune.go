@@ -14,7 +14,7 @@ type ref struct {
 // pruneRefusals finds the objects a prune would delete while something that stays still refers
 // to them. w is the world after the prune, was the world now: a reference that w cannot
 // resolve but was can is to an object the prune deletes.
-func pruneRefusals(w, was *world) Problems {
+func pruneRefusals(w, was *world, words refusalWords) Problems {
 	referrers := map[ref][]string{}
 	refer := func(to ref, exists bool, from string) {
 		if !exists && to.id != "" && was.has(to) {
@@ -43,7 +43,7 @@ func pruneRefusals(w, was *world) Problems {
 	for _, id := range sortedKeys(w.groups) {
 		memberRefs(w, was, w.groups[id], refer)
 	}
-	return refusals(referrers)
+	return refusals(referrers, words)
 }
 
 // memberRefs reports what a group's members refer to: their servers, and for a member given by
@@ -89,7 +89,7 @@ func (w *world) has(r ref) bool {
 }
 
 // refusals words one problem per object that cannot be deleted, in the order of kinds.
-func refusals(referrers map[ref][]string) Problems {
+func refusals(referrers map[ref][]string, words refusalWords) Problems {
 	var problems Problems
 	for _, kind := range []Kind{KindRegion, KindVPC, KindSubnet, KindServer} {
 		var ids []string
@@ -101,9 +101,7 @@ func refusals(referrers map[ref][]string) Problems {
 		for _, id := range sortedKeys(setOf(ids)) {
 			at := pathOf(kind, id)
 			from := unique(referrers[ref{kind, id}])
-			problems = append(problems, Problem{Kind: kind, ID: id, Path: at.path,
-				Message: fmt.Sprintf("the file does not name %s %s, so --prune would delete it, but %s still %s to it: keep it in the file, or remove what refers to it too",
-					kind.Human(), id, listOf(from), verb(len(from)))})
+			problems = append(problems, Problem{Kind: kind, ID: id, Path: at.path, Message: words.referenced(kind, id, from)})
 		}
 	}
 	return problems

@@ -36,6 +36,9 @@ func (p Plan) Write(w io.Writer) error {
 	for _, b := range p.Members {
 		writeBatch(bw, b)
 	}
+	for _, a := range p.Adoptions {
+		fmt.Fprintln(bw, a.String())
+	}
 	writeDeletes(bw, KindGroup, p.Groups.Delete, func(g PlacedGroup) string { return g.ID + " in load balancer " + g.LoadBalancer })
 	writeDeletes(bw, KindLoadBalancer, p.LoadBalancers.Delete, func(l LoadBalancer) string { return l.ID })
 	writeDeletes(bw, KindServer, p.Servers.Delete, func(s Server) string { return s.ID })
@@ -52,7 +55,11 @@ func (p Plan) Summary() string {
 		return NothingToDo
 	}
 	create, update, del, lists := p.Counts()
-	return fmt.Sprintf("plan: %d to create, %d to update, %d to delete, %d member %s to replace", create, update, del, lists, plural(lists, "list", "lists"))
+	s := fmt.Sprintf("plan: %d to create, %d to update, %d to delete, %d member %s to replace", create, update, del, lists, plural(lists, "list", "lists"))
+	if n := len(p.Adoptions); n > 0 {
+		s += fmt.Sprintf(", %d haproxy %s to adopt", n, plural(n, "server", "servers"))
+	}
+	return s
 }
 
 func plural(n int, one, many string) string {

@@ -113,12 +113,18 @@ const (
 // (then they must agree). Port is absent in the default server list. A nil Weight or
 // Description keeps the member's current one, or takes the default (100, none) for a new member,
 // as a replace-all batch does.
+//
+// HAProxyServer names the server of haproxy.cfg (or one added by hand) that this member is,
+// on the load balancer's HAProxy nodes: lbconsole adopts it, keeping it under its name rather
+// than adding a server of its own (see Adoption). Empty keeps what is recorded: a name, once
+// adopted, stays owned by its group.
 type Member struct {
-	Server      string  `yaml:"server,omitempty" json:"server,omitempty"`
-	Address     string  `yaml:"address,omitempty" json:"address,omitempty"`
-	Port        int     `yaml:"port,omitempty" json:"port,omitempty"`
-	Weight      *int    `yaml:"weight,omitempty" json:"weight,omitempty"`
-	Description *string `yaml:"description,omitempty" json:"description,omitempty"`
+	Server        string  `yaml:"server,omitempty" json:"server,omitempty"`
+	Address       string  `yaml:"address,omitempty" json:"address,omitempty"`
+	Port          int     `yaml:"port,omitempty" json:"port,omitempty"`
+	Weight        *int    `yaml:"weight,omitempty" json:"weight,omitempty"`
+	Description   *string `yaml:"description,omitempty" json:"description,omitempty"`
+	HAProxyServer string  `yaml:"haproxy_server,omitempty" json:"haproxy_server,omitempty"`
 }
 
 // Label names the member in messages: its server or address, and its port.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,7 +65,7 @@ func (h *Handler) auditList(c echo.Context) error {
 			Outcome: f.Outcome, Since: c.QueryParam("since"), Until: c.QueryParam("until")},
 		Rows:    rows(res.Items, auditRow),
 		Sources: auditSources,
-		Actions: auditActions,
+		Actions: append(slices.Clip(auditActions), fleetAuditActions...),
 		Pager:   templates.Pager{Page: n, PageSize: auditPageSize, Total: res.Total, Base: url.URL{Path: "/audit", RawQuery: q.Encode()}},
 		CSVURL:  (&url.URL{Path: "/audit.csv", RawQuery: q.Encode()}).String(),
 	}

@@ -101,8 +101,13 @@ func (h *Handler) auditPage(c echo.Context, seqText string) (templates.AuditShow
 	if err != nil {
 		return m, err
 	}
-	m = templates.AuditShowPage{Page: page(c, fmt.Sprintf("Audit entry %d", seq), "audit"), Entry: auditRow(e), Diff: e.Diff()}
-	m.RevertedBy, err = h.db.RevertedBy(ctx, seq)
+	m = templates.AuditShowPage{Page: page(c, fmt.Sprintf("Audit entry %d", seq), "audit"), Entry: auditRow(e), Diff: e.Diff(),
+		GroupVersion: e.GroupVersion}
+	if m.RevertedBy, err = h.db.RevertedBy(ctx, seq); err != nil {
+		return m, err
+	}
+	applied, err := h.db.BatchNodes(ctx, seq)
+	m.Nodes = rows(applied, nodeApplied)
 	return m, err
 }
 

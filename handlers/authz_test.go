@@ -60,10 +60,16 @@ var routeTable = []routeRule{
 	{path: "/*", methods: echoNotFound, access: accessUnmatched},
 	{path: "/v2.0/lbaas/*", methods: echoAny, access: accessCloudAPI},
 	{path: "/v2/lbaas/*", methods: echoAny, access: accessCloudAPI},
+	// OpenStack's version document, public, for a GET that asks for JSON (see elbapi's
+	// TestVersionDiscovery); to anything else these paths are the session group's catch-all.
+	{path: "/v2.0", methods: echoAny, access: accessUnmatched},
+	{path: "/v2.0/", methods: echoAny, access: accessUnmatched},
+	{path: "/v2", methods: echoAny, access: accessUnmatched},
+	{path: "/v2/", methods: echoAny, access: accessUnmatched},
 	{path: "/healthz", methods: []string{"GET"}, access: accessPublic},
 	{path: "/readyz", methods: []string{"GET"}, access: accessPublic},
 	{path: "/metrics", methods: []string{"GET"}, access: accessPublic},
-	{path: "/static*", methods: []string{"GET"}, access: accessPublic},
+	{path: "/static/*", methods: []string{"GET"}, access: accessPublic},
 	{path: "/login", methods: []string{"GET"}, access: accessPublic},
 	{path: "/login", methods: []string{"POST"}, access: accessSignIn},
 	{path: "/logout", methods: []string{"POST"}, access: accessViewer, endsSession: true},
@@ -76,6 +82,8 @@ var routeTable = []routeRule{
 	// Without ?server= the picker answers 404 (no such server): past authorization all the same.
 	{path: "/lbs/:lb/groups/:group/candidates/pick", methods: []string{"GET"}, access: accessOperator, getOK: -1},
 	{path: "/lbs/:lb/groups/:group/members/:member/weight", methods: []string{"GET", "POST"}, access: accessOperator},
+	// Reading a node changes nothing, but it connects where the form says: admins only.
+	{path: "/fleet/adopt", methods: []string{"GET", "POST"}, access: accessAdmin},
 	{path: "/users", methods: []string{"GET", "POST"}, access: accessAdmin},
 	{path: "/users/sign-ins", methods: []string{"GET"}, access: accessAdmin},
 	{path: "/users/:id/role", methods: []string{"POST"}, access: accessAdmin},
@@ -93,6 +101,29 @@ var routeTable = []routeRule{
 	{path: "/servers/import", methods: []string{"POST"}, access: accessAdmin},
 	{path: "/keys", methods: []string{"GET", "POST"}, access: accessViewer},
 	{path: "/keys/:id/revoke", methods: []string{"POST"}, access: accessViewer},
+	{path: "/fleet", methods: []string{"GET"}, access: accessAdmin},
+	// The example fleet file is documentation, for everyone signed in.
+	{path: "/fleet/example.yaml", methods: []string{"GET"}, access: accessViewer},
+	{path: "/fleet/upload", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/apply", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/fleet/regions", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/regions/:id", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/regions/:id/delete", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/fleet/vpcs", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/vpcs/:id", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/vpcs/:id/delete", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/fleet/subnets", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/subnets/:id", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/subnets/:id/delete", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/fleet/servers", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/servers/:id", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/servers/:id/delete", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/fleet/lbs", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/lbs/:id", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/lbs/:id/delete", methods: []string{"POST"}, access: accessAdmin},
+	{path: "/fleet/lbs/:id/groups", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/lbs/:id/groups/:group", methods: []string{"GET", "POST"}, access: accessAdmin},
+	{path: "/fleet/lbs/:id/groups/:group/delete", methods: []string{"POST"}, access: accessAdmin},
 	{path: "/audit", methods: []string{"GET"}, access: accessViewer},
 	{path: "/audit.csv", methods: []string{"GET"}, access: accessViewer},
 	{path: "/audit/:seq", methods: []string{"GET"}, access: accessViewer},
@@ -154,13 +185,22 @@ func TestRouteTableIsComplete(t *testing.T) {
 type walkFixture struct {
 	lbID, groupID, memberID, seq, targetUser string
 	keys                                     map[string]string // role → an API key id of that role's user
+	// fleetIDs fill the :id of the fleet pages, by kind: objects that the groups use, so that
+	// an admin's empty delete is refused and the walk's state stays as it is.
+	fleetIDs map[string]string
 }
 
 func newWalkFixture(t *testing.T, s *env) walkFixture {
 	t.Helper()
 	lbID, g := s.bigGroup()
-	f := walkFixture{lbID: lbID, groupID: g.ID, memberID: s.members(g.ID)[0].ID,
+	member := s.members(g.ID)[0]
+	f := walkFixture{lbID: lbID, groupID: g.ID, memberID: member.ID,
 		seq: strconv.FormatInt(someAuditSeq(t, s), 10), keys: map[string]string{}}
+	l, err := s.store.GetLoadBalancer(s.ctx, lbID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fleetIDs = map[string]string{"regions": l.RegionID, "vpcs": l.VpcID, "subnets": member.SubnetID, "servers": member.ServerID, "lbs": lbID}
 	// Admin actions on users aim at a user of their own, so that the walk's users stay as they are.
 	target, err := s.store.CreateUser(s.ctx, db.Origin{Actor: "test", Source: db.SourceCLI}, "walk-target", lb.RoleViewer, testenv.PasswordHash(t))
 	if err != nil {
@@ -186,7 +226,7 @@ func (f walkFixture) path(pattern, role string) string {
 	switch pattern {
 	case "/*":
 		return "/no-such-page"
-	case "/static*":
+	case "/static/*":
 		return "/static/app.css"
 	case "/v2.0/lbaas/*", "/v2/lbaas/*":
 		return strings.TrimSuffix(pattern, "*") + "pools/" + f.groupID + "/members"
@@ -194,6 +234,10 @@ func (f walkFixture) path(pattern, role string) string {
 	id := f.targetUser
 	if strings.HasPrefix(pattern, "/keys/") || strings.HasPrefix(pattern, "/users/keys/") {
 		id = f.keys[role]
+	}
+	if kind, ok := strings.CutPrefix(pattern, "/fleet/"); ok {
+		kind, _, _ = strings.Cut(kind, "/")
+		id = f.fleetIDs[kind]
 	}
 	return strings.NewReplacer(":lb", f.lbID, ":group", f.groupID, ":member", f.memberID, ":seq", f.seq, ":id", id).Replace(pattern)
 }

@@ -54,7 +54,7 @@ func parseBatchValues(values url.Values) (batchForm, error) {
 	}
 	var ok bool
 	if f.Op, ok = templates.ParseOp(values.Get("op")); !ok {
-		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add or replace, not %q", lb.Clip(values.Get("op"))))
+		return f, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("op must be remove, drain, weights, add, replace, maintenance or enable, not %q", lb.Clip(values.Get("op"))))
 	}
 	f.Version, err = strconv.ParseInt(values.Get("version"), 10, 64)
 	if err != nil || f.Version < 1 {
@@ -136,10 +136,14 @@ func parsePicked(values url.Values) ([]newServer, error) {
 // one that is gone is an error, not a server silently left out.
 func (f batchForm) batch() lb.Batch {
 	b := lb.Batch{Action: f.Op.Action(), Limit: lb.MaxConsoleEntries, Strict: f.Op == templates.OpReplace}
+	maintenance := f.Op == templates.OpMaintenance
 	for _, id := range f.Members {
-		if b.Action == lb.ActionSetWeights {
+		switch b.Action {
+		case lb.ActionSetWeights:
 			b.New = append(b.New, lb.Spec{MemberID: id, Weight: f.Weight})
-		} else {
+		case lb.ActionSetMaintenance:
+			b.New = append(b.New, lb.Spec{MemberID: id, Maintenance: &maintenance})
+		default:
 			b.Old = append(b.Old, lb.Spec{MemberID: id})
 		}
 	}
@@ -211,6 +215,7 @@ func (h *Handler) groupPreview(c echo.Context) error {
 	}
 	p.Diff = res.Diff
 	p.Confirm = removalToConfirm(len(res.Diff.Removed), m.Total)
+	p.Drain = drainNote(m, res.Diff)
 	m.Preview = p
 	if lb.IsStale(err) {
 		return h.stalePreview(c, m, f)

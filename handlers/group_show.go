@@ -77,9 +77,11 @@ func (h *Handler) loadMembers(ctx context.Context, m *templates.GroupPage) error
 	sortMembers(m.Members, m.Filter)
 	m.Total = len(m.Members)
 	if m.Filter.Active() {
-		m.Total, err = h.db.CountMembers(ctx, m.Group.ID)
+		if m.Total, err = h.db.CountMembers(ctx, m.Group.ID); err != nil {
+			return err
+		}
 	}
-	return err
+	return h.loadDataPlane(ctx, m)
 }
 
 // memberFilter checks the group page's filter and turns it into the store's.

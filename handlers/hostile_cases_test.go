@@ -535,7 +535,10 @@ func hstSLBCases() []hstCase {
 		}),
 		slbCase("slb: Modify with an old server not in the group", 400, k("server", "not"), "", slbWith("Action", "ModifyVServerGroupBackendServers", "VServerGroupId", "$POOL",
 			"OldBackendServers", `[{"ServerId":"$CAND","Port":1}]`, "NewBackendServers", `[{"ServerId":"$CAND","Port":2}]`)),
-		slbCase("slb: rename a VServer group to an XSS payload", 400, k("VServerGroupName"), hstScript, slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", hstScript)),
+		// Renames work since the fleet issue; markup in a name is text, shown escaped, so what a
+		// rename must refuse is a name that would not show as it is.
+		slbCase("slb: rename a VServer group to a name with an RTL override", 400, k("name", "bidirectional"), "", slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", "web"+hstRTL+"1")),
+		slbCase("slb: rename a VServer group to a name with NUL", 400, k("name"), "", slbWith("Action", "SetVServerGroupAttribute", "VServerGroupId", "$POOL", "VServerGroupName", "web\x00prod")),
 		slbCase("slb: CreateVServerGroup name 10k characters", 400, k("name"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", strings.Repeat("g", 10_000))),
 		slbCase("slb: CreateVServerGroup name with NUL", 400, k("name"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", "web\x00prod")),
 		slbCase("slb: CreateVServerGroup name with RTL override", 400, k("name", "bidirectional"), "", slbWith("Action", "CreateVServerGroup", "LoadBalancerId", "$LB", "VServerGroupName", "web"+hstRTL+"1")),
@@ -705,7 +708,6 @@ func hstRESTCases() []hstCase {
 			return fx.rest(t, http.MethodPut, fx.poolPath(fx.lockedPool.ID), "application/json", `{"action":"delete","members":[{"id":"`+m.ID+`"}]}`)
 		}),
 		restCase("rest: project_id of another project", 400, k("project_id"), "", restAddWith(base+`,"project_id":"lb-someoneelse"`)),
-		restCase("rest: admin_state_up false", 400, k("admin_state_up"), "", restAddWith(base+`,"admin_state_up":false`)),
 		restCase("rest: admin_state_up as a string", 400, k("admin_state_up"), "", restAddWith(base+`,"admin_state_up":"yes"`)),
 		restCase("rest: monitor_port set", 400, k("monitor_port"), "", restAddWith(base+`,"monitor_port":8080`)),
 		restCase("rest: tags set", 400, k("tags"), "", restAddWith(base+`,"tags":["`+hstScript+`"]`)),
@@ -768,7 +770,8 @@ func hstRESTCases() []hstCase {
 		restCase("rest: batch with a malformed query string", 400, k("query"), "", restQuery("additive_only=%zz", `{"members":[]}`)),
 		restCase("rest: delete a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodDelete, "dry_run=true", "")),
 		restCase("rest: update a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodPut, "dry_run=1", `{"member":{"weight":0}}`)),
-		restCase("rest: get a member with fields=id", 400, k("query parameter"), "", restMemberQuery(http.MethodGet, "fields=id", "")),
+		restCase("rest: get a member with an unknown query parameter", 400, k("query parameter"), "", restMemberQuery(http.MethodGet, "cascade=true", "")),
+		restCase("rest: get a member with fields=colour", 400, k("fields", "colour"), "", restMemberQuery(http.MethodGet, "fields=colour", "")),
 		restCase("rest: create with an unknown query parameter", 400, k("query parameter"), "", func(t *testing.T, fx *hstFixture) *response {
 			return fx.rest(t, http.MethodPost, fx.poolPath(fx.pool.ID)+"?dry_run=true", "application/json", fmt.Sprintf(`{"member":{"address":%q,"protocol_port":%d}}`, fx.addr(), fx.port()))
 		}),

@@ -39,6 +39,7 @@ func (h *Handler) lbList(c echo.Context) error {
 		return err
 	}
 	m.Rows = rows(res.Items, lbRow)
+	m.Empty = res.Total == 0 && m.Query == "" && m.Region == "" && m.Status == ""
 	m.Pager = templates.Pager{Page: n, PageSize: lbPageSize, Total: res.Total,
 		Base: url.URL{Path: "/lbs", RawQuery: filterQuery(c, "q", "region", "status").Encode()}}
 	if done, err := pastTheEnd(c, m.Pager); done || err != nil {

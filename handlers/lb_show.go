@@ -18,6 +18,10 @@ func (h *Handler) lbShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := templates.LBShowPage{Page: page(c, l.Name, "lbs"), LB: l, Groups: rows(groups, groupRow)}
+	nodes, err := h.db.NodeStatuses(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	m := templates.LBShowPage{Page: page(c, l.Name, "lbs"), LB: l, Groups: rows(groups, groupRow), Nodes: rows(nodes, nodeRow)}
 	return render(c, http.StatusOK, templates.LBShow(m), nil)
 }

@@ -51,6 +51,17 @@ func NewMetrics() *Metrics {
 	return m
 }
 
+// Register adds collectors of other parts of the console (the data plane's) to the metrics
+// served at /metrics.
+func (m *Metrics) Register(cs ...prometheus.Collector) error {
+	for _, c := range cs {
+		if err := m.registry.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // BatchDone counts one batch attempt.
 func (m *Metrics) BatchDone(source, action, outcome string) {
 	m.batches.WithLabelValues(source, action, outcome).Inc()

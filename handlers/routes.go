@@ -28,6 +28,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(h.logRequests)
 	e.Use(h.securityHeaders)
+	e.Use(compress())
 	// Every request's work (its database calls included) is bounded; the CSV export streams for
 	// as long as the log is, under the server's write timeout instead.
 	e.Use(withTimeout(h.timeout, func(c echo.Context) bool { return c.Path() == "/audit.csv" }))
@@ -38,12 +39,12 @@ func (h *Handler) routes(e *echo.Echo) {
 	pool := echo.WrapHandler(elbapi.New(elbapi.Config{DB: h.db, Logger: h.log, ClientIP: e.IPExtractor}))
 	e.Any("/v2.0/lbaas/*", pool)
 	e.Any("/v2/lbaas/*", pool)
-	e.Any("/", h.root(slb))
+	h.mountVersions(e, h.root(slb)) // "/" among them
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
-	e.GET("/metrics", h.metrics.handler())
-	e.StaticFS("/static", echo.MustSubFS(web.Static, "static"))
+	e.GET(metricsPath, h.metrics.handler())
+	e.GET(web.StaticPrefix+"*", staticFiles())
 	e.GET("/login", h.loginForm)
 	e.POST("/login", h.login)
 
@@ -58,6 +59,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/lbs/:lb/groups/:group/candidates/pick", h.groupPick, h.requireRole(lb.RoleOperator))
 	s.GET("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightForm, h.requireRole(lb.RoleOperator))
 	s.POST("/lbs/:lb/groups/:group/members/:member/weight", h.memberWeightSave, h.requireRole(lb.RoleOperator))
+	// What a running HAProxy would adopt: read only, but it connects where an admin says.
+	s.GET("/fleet/adopt", h.adoptForm, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/adopt", h.adoptPropose, h.requireRole(lb.RoleAdmin))
 	// People and inventory.
 	s.GET("/users", h.userList, h.requireRole(lb.RoleAdmin))
 	s.GET("/users/sign-ins", h.signIns, h.requireRole(lb.RoleAdmin))
@@ -76,6 +80,24 @@ func (h *Handler) routes(e *echo.Echo) {
 	s.GET("/keys", h.keysList)
 	s.POST("/keys", h.keysCreate)
 	s.POST("/keys/:id/revoke", h.keysRevoke)
+	// The fleet, as admins describe it: object by object, or a whole file at once.
+	s.GET("/fleet", h.fleetHome, h.requireRole(lb.RoleAdmin))
+	s.GET("/fleet/example.yaml", h.fleetExample)
+	s.GET("/fleet/upload", h.fleetUploadForm, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/upload", h.fleetPreview, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/apply", h.fleetApply, h.requireRole(lb.RoleAdmin))
+	for _, k := range objectKinds { // regions, vpcs, subnets, servers, lbs
+		s.GET("/fleet/"+k.path, h.fleetKindPage(k), h.requireRole(lb.RoleAdmin))
+		s.POST("/fleet/"+k.path, h.fleetCreate(k), h.requireRole(lb.RoleAdmin))
+		s.GET("/fleet/"+k.path+"/:id", h.fleetEdit(k), h.requireRole(lb.RoleAdmin))
+		s.POST("/fleet/"+k.path+"/:id", h.fleetUpdate(k), h.requireRole(lb.RoleAdmin))
+		s.POST("/fleet/"+k.path+"/:id/delete", h.fleetDelete(k), h.requireRole(lb.RoleAdmin))
+	}
+	s.GET("/fleet/lbs/:id/groups", h.groupNew, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/lbs/:id/groups", h.groupCreate, h.requireRole(lb.RoleAdmin))
+	s.GET("/fleet/lbs/:id/groups/:group", h.groupEdit, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/lbs/:id/groups/:group", h.groupUpdate, h.requireRole(lb.RoleAdmin))
+	s.POST("/fleet/lbs/:id/groups/:group/delete", h.groupDelete, h.requireRole(lb.RoleAdmin))
 	s.GET("/audit", h.auditList)
 	s.GET("/audit.csv", h.auditCSV)
 	s.GET("/audit/:seq", h.auditShow)

@@ -44,7 +44,9 @@ func (h *Handler) serverImport(c echo.Context) error {
 	if status != 0 {
 		return refuseFile(status, msg)
 	}
-	res, err := h.db.ImportServers(c.Request().Context(), db.ImportRequest{Origin: origin(c), File: name, Rows: readServerCSV(bytes.NewReader(data))})
+	upsert := c.FormValue("upsert") == "on"
+	m.Import.Upsert = upsert
+	res, err := h.db.ImportServers(c.Request().Context(), db.ImportRequest{Origin: origin(c), File: name, Rows: readServerCSV(bytes.NewReader(data)), Upsert: upsert})
 	if err != nil {
 		return err
 	}
@@ -77,46 +79,61 @@ func (h *Handler) importedFlash(c echo.Context) (*templates.Flash, error) {
 	return &templates.Flash{Kind: "ok", Message: fmt.Sprintf("Imported %s from %s (audit entry #%d).", plural(e.Count, "server"), file, seq)}, nil
 }
 
-// readImportFile reads the uploaded file and its name; on a refusal it returns the status and
-// the message instead.
+// readImportFile reads the uploaded CSV file and its name; on a refusal it returns the status
+// and the message instead.
+func readImportFile(c echo.Context) (data []byte, name string, status int, msg string) {
+	return readUpload(c, csvUpload)
+}
+
+// upload is what an upload form takes: at most max bytes, refused as tooLarge beyond; missing
+// asks for the file, and fallback names one sent without a name.
+type upload struct {
+	max                         int
+	tooLarge, missing, fallback string
+}
+
+var csvUpload = upload{max: maxImportBytes, tooLarge: fmt.Sprintf("the file is larger than %d KiB: split it into smaller files", maxImportBytes>>10),
+	missing: "choose a CSV file to import", fallback: "upload.csv"}
+
+// readUpload reads the file of an upload form's "file" field and its name; on a refusal it
+// returns the status and the message instead.
 //
 // The body is capped before it is parsed. When the CSRF middleware has parsed the form already
 // (it reads the token from it when the browser sends no Sec-Fetch-Site), the cap comes too
 // late to save the reading, so the file's size is checked as well.
-func readImportFile(c echo.Context) (data []byte, name string, status int, msg string) {
-	tooLarge := fmt.Sprintf("the file is larger than %d KiB: split it into smaller files", maxImportBytes>>10)
+func readUpload(c echo.Context, u upload) (data []byte, name string, status int, msg string) {
 	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxImportBytes+maxImportEnvelope)
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, int64(u.max+maxImportEnvelope))
 	fh, err := c.FormFile("file")
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, "", http.StatusRequestEntityTooLarge, tooLarge
+		return nil, "", http.StatusRequestEntityTooLarge, u.tooLarge
 	case errors.Is(err, http.ErrMissingFile):
-		return nil, "", http.StatusUnprocessableEntity, "choose a CSV file to import"
+		return nil, "", http.StatusUnprocessableEntity, u.missing
 	case err != nil:
 		return nil, "", http.StatusBadRequest, "the upload could not be read: send the form again"
-	case fh.Size > maxImportBytes:
-		return nil, "", http.StatusRequestEntityTooLarge, tooLarge
+	case fh.Size > int64(u.max):
+		return nil, "", http.StatusRequestEntityTooLarge, u.tooLarge
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return nil, "", http.StatusBadRequest, "the upload could not be read: send the form again"
 	}
 	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	data, err = io.ReadAll(io.LimitReader(f, int64(u.max)+1))
 	if err != nil {
 		return nil, "", http.StatusBadRequest, "the upload could not be read: send the form again"
 	}
-	if len(data) > maxImportBytes {
-		return nil, "", http.StatusRequestEntityTooLarge, tooLarge
+	if len(data) > u.max {
+		return nil, "", http.StatusRequestEntityTooLarge, u.tooLarge
 	}
-	return data, fileName(fh.Filename), 0, ""
+	return data, fileName(fh.Filename, u.fallback), 0, ""
 }
 
 // fileName is the uploaded file's name as the audit log records it: the last path element,
 // without control characters, at most 100 characters.
-func fileName(s string) string {
+func fileName(s, fallback string) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
@@ -127,7 +144,7 @@ func fileName(s string) string {
 		s = string(r[:100])
 	}
 	if s == "" || s == "." || s == "/" {
-		return "upload.csv"
+		return fallback
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +20,10 @@ import (
 type burstAnswer struct {
 	code       int
 	retryAfter string
-	err        error
+	// busy marks a 429 from the bound on concurrent password hashing rather than from the
+	// throttle: the attempt was neither checked nor counted, and the account's slot was freed.
+	busy bool
+	err  error
 }
 
 // signInBurst sends n sign-ins at once, each from its own browser that has loaded the login
@@ -48,9 +52,10 @@ func prepareBurst(t *testing.T, s *env, n int, creds func(i int) (name, password
 			if err != nil {
 				return burstAnswer{err: err}
 			}
-			_, _ = io.Copy(io.Discard, res.Body)
+			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			return burstAnswer{code: res.StatusCode, retryAfter: res.Header.Get("Retry-After")}
+			busy := res.StatusCode == http.StatusTooManyRequests && strings.Contains(string(body), "busy checking other passwords")
+			return burstAnswer{code: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), busy: busy}
 		})
 	}
 	return b
@@ -74,6 +79,17 @@ func (b *burst) fire(answered func(code int)) []burstAnswer {
 	close(start)
 	wg.Wait()
 	return answers
+}
+
+// countBusy counts the answers turned away by the bound on hashing.
+func countBusy(answers []burstAnswer) int {
+	n := 0
+	for _, a := range answers {
+		if a.busy {
+			n++
+		}
+	}
+	return n
 }
 
 // tally counts a burst's answers by status code, failing on transport errors, on any answer
@@ -111,8 +127,14 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 		if checked := codes[http.StatusUnauthorized] + codes[http.StatusSeeOther]; checked > 5 || checked == 0 {
 			t.Errorf("%d of 40 passwords were checked (answered 401 or 303); want 1 to 5, the rest 429", checked)
 		}
-		if n := failedSignIns(t, s, operatorName); n > 5 {
+		n := failedSignIns(t, s, operatorName)
+		if n > 5 {
 			t.Errorf("%d failed sign-ins recorded for %s; want at most 5", n, operatorName)
+		}
+		// On a busy machine the bound on hashing may have turned some of the burst away
+		// unchecked and uncounted: wrong passwords one after another make up the five.
+		for ; n < 5; n++ {
+			wantStatus(t, attempt(s.browser(), operatorName, "wrong-password"), http.StatusUnauthorized)
 		}
 		wantThrottled(t, s.browser(), attempt(s.browser(), operatorName, testPassword), 900)
 	})
@@ -143,10 +165,15 @@ func TestSignInBurstIsThrottled(t *testing.T) {
 		}
 		codes := tally(t, answers)
 		t.Logf("answers: %v", codes)
-		if checked := codes[http.StatusUnauthorized]; checked > 5 || checked == 0 {
+		checked := codes[http.StatusUnauthorized]
+		if checked > 5 || checked == 0 {
 			t.Errorf("%d of 30 wrong passwords were checked (answered 401); want 1 to 5, the rest 429", checked)
 		}
-		wantStatus(t, right, http.StatusTooManyRequests)
+		// When the bound on hashing turned wrong passwords away unchecked, their slots were
+		// freed and the right one may be checked: still no more than five in all.
+		if countBusy(answers) == 0 || checked == 5 {
+			wantStatus(t, right, http.StatusTooManyRequests)
+		}
 	})
 
 	t.Run("FortyUnknownNamesFromOneAddressGetTwentyChecked", func(t *testing.T) {

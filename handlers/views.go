@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/fleet"
 	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
@@ -68,11 +69,25 @@ func userRow(u db.UserSummary) templates.UserRow {
 
 // auditSources and auditActions are what the audit log's filter offers.
 var (
-	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI}
+	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI, db.SourceFleet, db.SourceDataplane}
 	auditActions = []string{string(lb.ActionRemove), string(lb.ActionAdd), string(lb.ActionReplace), string(lb.ActionReplaceAll),
-		string(lb.ActionUpsert), string(lb.ActionSetWeights), db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
+		string(lb.ActionUpsert), string(lb.ActionSetWeights), string(lb.ActionSetMaintenance), db.ActionCorrectDrift,
+		db.ActionAdoptServer, db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
 		db.ActionCreateUser, db.ActionChangeRole, db.ActionDisableUser, db.ActionEnableUser, db.ActionResetPassword,
 		db.ActionChangePassword, db.ActionCreateKey, db.ActionRevokeKey}
+	// fleetAuditActions are the fleet's changes, from the admin pages, fleet files and the APIs:
+	// a verb and a kind, as the store's fleet audit names them.
+	fleetAuditActions = func() []string {
+		var out []string
+		for _, kind := range []fleet.Kind{fleet.KindRegion, fleet.KindVPC, fleet.KindSubnet, fleet.KindServer, fleet.KindLoadBalancer, fleet.KindGroup} {
+			for _, verb := range []string{"create", "update", "delete"} {
+				if action := verb + "_" + string(kind); action != db.ActionCreateGroup {
+					out = append(out, action)
+				}
+			}
+		}
+		return out
+	}()
 )
 
 // signInOutcomes are what the sign-in attempts' filter offers.

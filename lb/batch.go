@@ -20,6 +20,9 @@ const (
 	ActionReplaceAll Action = "replace_all"
 	// ActionSetWeights changes the weight and description of the New entries' members.
 	ActionSetWeights Action = "set_weights"
+	// ActionSetMaintenance puts the New entries' members in maintenance or takes them out
+	// (their Maintenance), as set_weights sets weights: a change of its own in the audit log.
+	ActionSetMaintenance Action = "set_maintenance"
 	// ActionUpsert puts the New servers in and updates the ones already there, matched as
 	// ActionReplaceAll matches them, and removes nothing (Octavia's additive_only).
 	ActionUpsert Action = "upsert"
@@ -28,7 +31,7 @@ const (
 // Valid reports whether a is one of the operations.
 func (a Action) Valid() bool {
 	switch a {
-	case ActionRemove, ActionAdd, ActionReplace, ActionReplaceAll, ActionSetWeights, ActionUpsert:
+	case ActionRemove, ActionAdd, ActionReplace, ActionReplaceAll, ActionSetWeights, ActionSetMaintenance, ActionUpsert:
 		return true
 	}
 	return false
@@ -46,6 +49,8 @@ type Spec struct {
 	Weight      *int
 	Type        ServerType
 	Description *string
+	// Maintenance puts the member in maintenance (true) or takes it out (false).
+	Maintenance *bool
 }
 
 // Label names the entry in messages.

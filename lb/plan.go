@@ -173,8 +173,8 @@ func (p *planner) update(specs []Spec) error {
 			return Errorf(KindInvalid, fieldOf(s), "%s is listed twice", name)
 		}
 		seen[before.ID] = true
-		if s.Weight == nil && s.Description == nil {
-			return Errorf(KindInvalid, FieldWeight, "%s: give a weight or a description to set", name)
+		if s.Weight == nil && s.Description == nil && s.Maintenance == nil {
+			return Errorf(KindInvalid, FieldWeight, "%s: give a weight, a description or maintenance to set", name)
 		}
 		after, err := p.apply(before, s, name)
 		if err != nil {
@@ -189,8 +189,12 @@ func (p *planner) update(specs []Spec) error {
 	return nil
 }
 
-// apply sets the weight and description that s gives on m; name is m as errors call it.
+// apply sets the weight, description and maintenance that s gives on m; name is m as errors
+// call it.
 func (p *planner) apply(m Member, s Spec, name string) (Member, error) {
+	if s.Maintenance != nil {
+		m.Maintenance = *s.Maintenance
+	}
 	if s.Weight != nil {
 		if err := CheckWeight(*s.Weight); err != nil {
 			return m, namedError(name, err)
@@ -229,6 +233,12 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		}
 		wanted[k] = true
 		i, ok := index[k]
+		if s.MemberID != "" && (!ok || p.next[i].ID != s.MemberID) {
+			// An entry read from the group earlier names the member it was: if another member
+			// holds its place now, or none, the group changed since it was read.
+			return Errorf(KindConflict, FieldMemberID, "member %s is no longer the member at %s in group %s: the group changed since it was read; read it again",
+				s.MemberID, s.Label(), p.t.Group.ID)
+		}
 		if !ok {
 			if err := p.checkJoining(s); err != nil {
 				return err
@@ -245,6 +255,9 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		}
 		if s.Description == nil {
 			after.Description = before.Description
+		}
+		if s.Maintenance != nil {
+			after.Maintenance = *s.Maintenance
 		}
 		if after != before {
 			after.Updated = p.t.Now

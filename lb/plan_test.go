@@ -111,6 +111,9 @@ func mid(id string) Spec { return Spec{MemberID: id} }
 // weighted is s with a weight.
 func weighted(s Spec, w int) Spec { s.Weight = intp(w); return s }
 
+// read is s as a member read from the group is sent back: with the member's id.
+func read(id string, s Spec) Spec { s.MemberID = id; return s }
+
 // described is s with a description.
 func described(s Spec, d string) Spec { s.Description = strp(d); return s }
 
@@ -477,6 +480,13 @@ func TestPlanReplaceAll(t *testing.T) {
 			kind: KindConflict, field: FieldServerID},
 		{name: "ReplaceAllDuplicateAddressPortRefused", batch: Batch{New: []Spec{srv("i-web3", 80), ip("10.0.1.13", "vsw-1", 80)}},
 			kind: KindConflict, field: FieldAddress},
+		{name: "ReplaceAllEntryWithItsMemberIDUpdatesIt", batch: Batch{New: []Spec{read("m-4", weighted(ip("10.0.2.20", "vsw-2", 80), 20))}},
+			members: []string{"m-4 - 10.0.2.20:80 w20"},
+			removed: []string{m1, m2, m3}, changed: []string{"m-4 w10->w20"}},
+		{name: "ReplaceAllEntryWithAnotherMembersIDRefused", batch: Batch{New: []Spec{read("m-2", ip("10.0.2.20", "vsw-2", 80))}},
+			kind: KindConflict, field: FieldMemberID},
+		{name: "ReplaceAllEntryWithTheIDOfAMemberNoLongerThereRefused", batch: Batch{New: []Spec{read("m-9", ip("10.0.1.13", "vsw-1", 80))}},
+			kind: KindConflict, field: FieldMemberID},
 		{name: "ReplaceAllStoppedServerRefused", batch: Batch{New: []Spec{srv("i-web2", 80), srv("i-stopped", 80)}},
 			kind: KindInvalid, field: FieldServerState},
 		{name: "ReplaceAllWeightAbove100Refused", batch: Batch{New: []Spec{weighted(srv("i-web2", 80), 101)}},
@@ -500,6 +510,10 @@ func TestPlanUpsert(t *testing.T) {
 			members: []string{d1, d2, "new-1 i-web3 10.0.1.13 w100"}, added: []string{"new-1 i-web3 10.0.1.13 w100"}},
 		{name: "UpsertDuplicateEntriesRefused", batch: Batch{New: []Spec{srv("i-web3", 80), srv("i-web3", 80)}},
 			kind: KindConflict, field: FieldServerID},
+		{name: "UpsertEntryWithItsMemberIDUpdatesIt", batch: Batch{New: []Spec{read("m-2", weighted(srv("i-web2", 80), 0))}},
+			members: []string{m1, "m-2 i-web2 10.0.1.12:80 w0", m3, m4}, changed: []string{"m-2 w50->w0"}},
+		{name: "UpsertEntryWithAnotherMembersIDRefused", batch: Batch{New: []Spec{read("m-1", srv("i-web2", 80))}},
+			kind: KindConflict, field: FieldMemberID},
 		{name: "UpsertStoppedServerRefused", batch: Batch{New: []Spec{srv("i-stopped", 80)}},
 			kind: KindInvalid, field: FieldServerState},
 		{name: "UpsertOnLockedLoadBalancerRefused", target: lockedFixture, batch: Batch{New: []Spec{srv("i-web3", 80)}},

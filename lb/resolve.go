@@ -118,6 +118,7 @@ func (p *planner) resolveAttributes(m *Member, s Spec) error {
 		m.Type = s.Type // no inventory server says otherwise
 	}
 	m.Port = s.Port
+	m.Maintenance = s.Maintenance != nil && *s.Maintenance
 	m.Weight = p.b.DefaultWeight
 	if m.Weight == 0 {
 		m.Weight = DefaultWeight

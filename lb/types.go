@@ -115,6 +115,9 @@ type Member struct {
 	Type        ServerType
 	Description string
 	SubnetID    string
+	// Maintenance takes the member out of service without removing it: it gets no traffic at
+	// all, whatever its weight, until cleared (the REST API's admin_state_up false).
+	Maintenance bool
 	Created     time.Time
 	Updated     time.Time
 }

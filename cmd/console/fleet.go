@@ -20,6 +20,7 @@ func fleetCommand(ctx context.Context, args []string, e env) error {
 	return groupCommand(args, e, "fleet", map[string]func([]string) error{
 		"apply":  func(a []string) error { return fleetApply(ctx, a, e) },
 		"export": func(a []string) error { return fleetExport(ctx, a, e) },
+		"adopt":  func(a []string) error { return fleetAdopt(ctx, a, e) },
 	})
 }
 

@@ -17,7 +17,7 @@ type command struct {
 
 // commands are every subcommand, in the order the usage lists them.
 var commands = []command{
-	{"serve", "[--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo]", "the console and both APIs; the command when none is named (see serve --help for TLS, proxies and sessions)"},
+	{"serve", "[--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo] [--demo-haproxy] [--reconcile-interval 5s]", "the console and both APIs; the command when none is named (see serve --help for TLS, proxies and sessions)"},
 	{"user add", "NAME --role viewer|operator|admin", "the password is read from standard input"},
 	{"user passwd", "NAME [--revoke-keys]", "the password is read from standard input; ends the user's sessions"},
 	{"key create", "--user NAME [--label TEXT] [--expires 90d|2027-01-31]", "prints AccessKeyId, AccessKeySecret and Token"},
@@ -27,6 +27,7 @@ var commands = []command{
 	{"audit export", "[--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]", "the audit log as CSV on standard output"},
 	{"fleet apply", "[--dry-run] [--prune] FILE", "YAML or JSON (- reads standard input); prints the plan, then applies it"},
 	{"fleet export", "[--format yaml|json]", "the fleet, in the schema fleet apply reads"},
+	{"fleet adopt", "--runtime-api ADDR [--lb ID] [--format yaml|json]", "fleet entries that adopt what a running HAProxy has"},
 	{"help", "[COMMAND]", "this text, or one command's flags (also: COMMAND --help)"},
 }
 
@@ -116,19 +117,6 @@ func isHelp(arg string) bool {
 	switch arg {
 	case "-h", "-help", "--help", "help":
 		return true
-	}
-	return false
-}
-
-// wantsHelp reports whether args ask for help before any "--".
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			return true
-		}
 	}
 	return false
 }

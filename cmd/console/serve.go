@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lbconsole/auth"
+	"lbconsole/dataplane/controller"
 	"lbconsole/db"
 	"lbconsole/demo"
 	"lbconsole/handlers"
@@ -28,6 +29,8 @@ const shutdownGrace = 15 * time.Second
 type serveConfig struct {
 	dbPath, addr    string
 	demo            bool
+	demoHAProxy     bool
+	reconcile       time.Duration
 	tlsCert, tlsKey string
 	trustedProxies  string
 	sessionIdle     time.Duration
@@ -41,6 +44,14 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs := newFlags("serve", e, &c.dbPath)
 	fs.StringVar(&c.addr, "addr", envOr(e, "CONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env CONSOLE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty database with demo data")
+	fs.BoolVar(&c.demoHAProxy, "demo-haproxy", false,
+		"start a local haproxy and backend servers on loopback, and bind a demo load balancer to them (needs haproxy on PATH)")
+	reconcile, err := envDuration(e, "CONSOLE_RECONCILE_INTERVAL", controller.DefaultInterval)
+	if err != nil {
+		return c, err
+	}
+	fs.DurationVar(&c.reconcile, "reconcile-interval", reconcile,
+		"time between two passes of each HAProxy node's reconciler (env CONSOLE_RECONCILE_INTERVAL)")
 	fs.StringVar(&c.tlsCert, "tls-cert", e.Getenv("CONSOLE_TLS_CERT"), "serve HTTPS with this certificate (PEM; env CONSOLE_TLS_CERT)")
 	fs.StringVar(&c.tlsKey, "tls-key", e.Getenv("CONSOLE_TLS_KEY"), "the certificate's private key (PEM; env CONSOLE_TLS_KEY)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", e.Getenv("CONSOLE_TRUSTED_PROXIES"),
@@ -65,6 +76,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if c.exportStall <= 0 {
 		return c, exitError{code: 2, msg: "--export-stall-timeout must be a positive duration such as 1m"}
+	}
+	if c.reconcile <= 0 {
+		return c, exitError{code: 2, msg: "--reconcile-interval must be a positive duration such as 5s"}
 	}
 	if c.sessionIdle <= 0 || c.sessionMax <= 0 {
 		return c, exitError{code: 2, msg: "--session-idle and --session-max must be positive durations such as 30m"}
@@ -119,6 +133,18 @@ func serve(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	if cfg.demoHAProxy {
+		d, err := startDemoHAProxy(ctx, store, e)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+	}
+	stopDataPlane, err := startDataPlane(ctx, store, metrics, cfg.reconcile, log)
+	if err != nil {
+		return err
+	}
+	defer stopDataPlane()
 	signIn, err := ensureAdmin(ctx, store, e)
 	if err != nil {
 		return err

@@ -115,12 +115,16 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 	}
 	// Version 6 had none of what later migrations add, which Open adds again.
 	stmts := []string{"DROP TABLE key_checks", "DROP TABLE dataplane_nodes"}
+	for _, table := range laterDataplaneTables(t, raw) {
+		stmts = append(stmts, "DROP TABLE "+table) // added by 0010 and later
+	}
 	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column)
 	}
 	for _, column := range []string{"label", "expires", "last_used"} {
 		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0016
 	}
+	stmts = append(stmts, "ALTER TABLE members DROP COLUMN maintenance") // added by 0014
 	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -135,4 +139,27 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 		t.Errorf("audit verify = %q; want the 3 rows intact", out)
 	}
 	runRefused(t, wrong, "CONSOLE_SECRET_KEY", "audit", "verify", "--db", path)
+}
+
+// laterDataplaneTables are the data plane's tables that migrations after 0009 made: every
+// dataplane_ table but dataplane_nodes.
+func laterDataplaneTables(t *testing.T, raw *sql.DB) []string {
+	t.Helper()
+	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'dataplane_%' AND name <> 'dataplane_nodes'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -45,6 +45,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	for _, p := range prefixes {
+		a.mountReads(mux, p)
 		members, member := p+"/pools/{pool}/members", p+"/pools/{pool}/members/{member}"
 		mux.Handle("GET "+members, a.handle(a.listMembers))
 		mux.Handle("POST "+members, a.handle(a.createMember))
@@ -54,6 +55,8 @@ func New(cfg Config) http.Handler {
 		mux.Handle("PUT "+member, a.handle(a.updateMember))
 		mux.Handle("DELETE "+member, a.handle(a.deleteMember))
 		mux.Handle(member, a.handle(methodNotAllowed("GET, HEAD, PUT, DELETE")))
+		mux.Handle("POST "+p+"/pools", a.handle(a.createPool))
+		mux.Handle("DELETE "+p+"/pools/{pool}", a.handle(a.deletePool))
 	}
 	mux.Handle("/", a.handle(notFound))
 	return withRequestID(a.authenticate(mux))

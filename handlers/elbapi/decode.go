@@ -37,9 +37,11 @@ const (
 	actionReplace = "replace"
 )
 
-// octaviaFields are Octavia's member settings that lbconsole has no notion of. Each is
-// accepted with the one value lbconsole honours, the value GET shows, and refused otherwise,
-// so that a client never believes it set something that was dropped.
+// octaviaFields are Octavia's member settings beyond address, port, weight and name.
+// admin_state_up false puts the member in maintenance (it takes no traffic at all, and stays).
+// The others lbconsole has no notion of: each is accepted with the one value lbconsole
+// honours, the value GET shows, and refused otherwise, so that a client never believes it set
+// something that was dropped.
 type octaviaFields struct {
 	AdminStateUp   *bool     `json:"admin_state_up,omitempty"`
 	Backup         *bool     `json:"backup,omitempty"`
@@ -50,8 +52,6 @@ type octaviaFields struct {
 
 func (o octaviaFields) check(label string) error {
 	switch {
-	case o.AdminStateUp != nil && !*o.AdminStateUp:
-		return bad("%s: admin_state_up false is not supported: set weight 0 to drain the member instead", label)
 	case o.Backup != nil && *o.Backup:
 		return bad("%s: backup members are not supported", label)
 	case o.MonitorAddress != nil && *o.MonitorAddress != "":
@@ -62,6 +62,15 @@ func (o octaviaFields) check(label string) error {
 		return bad("%s: tags are not supported", label)
 	}
 	return nil
+}
+
+// maintenance is what admin_state_up asks of the member's maintenance: nil when not given.
+func (o octaviaFields) maintenance() *bool {
+	if o.AdminStateUp == nil {
+		return nil
+	}
+	down := !*o.AdminStateUp
+	return &down
 }
 
 // memberFields is a new member as a client describes it; nil means not given (or null), and
@@ -87,19 +96,20 @@ func (f memberFields) spec(label string) (lb.Spec, error) {
 	if f.ProtocolPort == nil {
 		return lb.Spec{}, bad("%s needs a protocol_port", label)
 	}
-	s := lb.Spec{Address: *f.Address, Port: *f.ProtocolPort, Weight: f.Weight, Description: f.Name}
+	s := lb.Spec{Address: *f.Address, Port: *f.ProtocolPort, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance()}
 	if f.SubnetID != nil {
 		s.SubnetID = *f.SubnetID
 	}
 	return s, nil
 }
 
-// decoded is a body turned into a batch, with the project ids it named (the handler checks
-// those against the pool, which the decoder does not know) and the request as it will run,
-// for the audit log.
+// decoded is a body turned into a batch, with the project and pool ids it named (the handler
+// checks those against the pool, which the decoder does not know) and the request as it will
+// run, for the audit log.
 type decoded struct {
 	batch    lb.Batch
 	projects []string
+	pools    []string
 	request  string
 }
 
@@ -112,7 +122,7 @@ func (d *decoded) addProject(p *string) {
 // newBatch returns a batch with the REST API's limits: 200 members, weight 1 by default,
 // names up to 255 characters.
 func newBatch(action lb.Action) lb.Batch {
-	return lb.Batch{Action: action, Limit: lb.MaxRESTEntries, DefaultWeight: 1, DescriptionLimit: lb.MaxNameLen}
+	return lb.Batch{Action: action, Limit: lb.MaxRESTEntries, DefaultWeight: restDefaultWeight, DescriptionLimit: lb.MaxNameLen}
 }
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown fields, keys that are
@@ -172,7 +182,7 @@ func jsonError(err error) error {
 // fieldPath is encoding/json's path to a field without the embedded structs' Go names.
 func fieldPath(path string) string {
 	parts := strings.Split(path, ".")
-	parts = slices.DeleteFunc(parts, func(p string) bool { return p == "memberFields" || p == "octaviaFields" })
+	parts = slices.DeleteFunc(parts, func(p string) bool { return p == "memberFields" || p == "octaviaFields" || p == "readBack" })
 	return strings.Join(parts, ".")
 }
 

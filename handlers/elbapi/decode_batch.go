@@ -6,10 +6,12 @@ import (
 	"lbconsole/lb"
 )
 
-// batchEntry is one entry of a batch body: a member id for delete, a new member otherwise.
+// batchEntry is one entry of a batch body: a member id for delete, a member as it should be
+// otherwise (for replace, with the id of the member it was read as, if it was read).
 type batchEntry struct {
 	ID *string `json:"id,omitempty"`
 	memberFields
+	readBack
 }
 
 // batchBody is the body of PUT …/pools/{pool_id}/members.
@@ -31,7 +33,8 @@ type executedBatch struct {
 // exactly the list, matched on (address, protocol_port). With additiveOnly (Octavia's
 // ?additive_only=true) a replace only creates or updates the members listed and deletes none;
 // an add deletes none anyway, and a delete cannot go with it. Delete names members by id, and
-// any other field of a delete entry is ignored, so that members read from GET can be sent back.
+// any other field of a delete entry is ignored, so that members read from GET can be sent back;
+// so can they to a replace, which takes their ids (see decodeNewMembers).
 func decodeBatch(body []byte, additiveOnly bool) (decoded, error) {
 	var in batchBody
 	if err := decodeStrict(body, &in); err != nil {
@@ -65,6 +68,9 @@ func decodeBatch(body []byte, additiveOnly bool) (decoded, error) {
 	if err != nil {
 		return decoded{}, err
 	}
+	for _, e := range entries {
+		e.readBack = readBack{} // checked or ignored: not part of the request as it runs
+	}
 	out.request = encodeRequest(executedBatch{Action: action, AdditiveOnly: additiveOnly, Members: entries})
 	return out, nil
 }
@@ -80,32 +86,48 @@ func batchAction(action string, additiveOnly bool) lb.Action {
 	return lb.ActionReplaceAll
 }
 
+// decodeNewMembers reads the entries of an add or a replace. Within one body each address and
+// protocol_port may appear once: a body that repeats one contradicts itself, which is a bad
+// request (400), not a conflict with the pool (409). A replace takes the id of a member read
+// with GET, which must still be the member at that address and port when the batch runs.
 func decodeNewMembers(entries []*batchEntry, action lb.Action) (decoded, error) {
 	out := decoded{batch: newBatch(action)}
+	seen := make(map[string]int, len(entries))
 	for i, e := range entries {
 		label := entryLabel(i)
 		if e == nil {
 			return decoded{}, bad("%s is null: give a member object", label)
 		}
-		if e.ID != nil {
-			return decoded{}, bad("%s: id is not accepted with action %s: the server assigns member ids (a replace keeps the id of a member listed with the same address and protocol_port)", label, restAction(action))
-		}
 		s, err := e.spec(label)
 		if err != nil {
 			return decoded{}, err
 		}
+		if s.MemberID, err = entryID(e, label, action); err != nil {
+			return decoded{}, err
+		}
+		if first, ok := seen[addressKey(s)]; ok {
+			return decoded{}, bad("%s repeats %s: %s:%d is listed twice; list each address and protocol_port once", label, entryLabel(first), s.Address, s.Port)
+		}
+		seen[addressKey(s)] = i
 		out.batch.New = append(out.batch.New, s)
 		out.addProject(e.ProjectID)
+		out.addPool(e.PoolID)
 	}
 	return out, nil
 }
 
-// restAction names a domain action as the REST API's body does.
-func restAction(a lb.Action) string {
-	if a == lb.ActionAdd {
-		return actionAdd
+// entryID reads the id of an add or replace entry: none in an add, where the server assigns
+// ids; in a replace, the member the entry was read as.
+func entryID(e *batchEntry, label string, action lb.Action) (string, error) {
+	switch {
+	case e.ID == nil:
+		return "", nil
+	case action == lb.ActionAdd:
+		return "", bad("%s: id is not accepted with action add: the server assigns member ids (a replace takes the ids of members read with GET)", label)
+	case len(*e.ID) > maxMemberIDLen:
+		return "", bad("%s: id is %d characters long: member ids have at most %d", label, len(*e.ID), maxMemberIDLen)
 	}
-	return actionReplace
+	return *e.ID, nil
 }
 
 func decodeDeletes(entries []*batchEntry) (decoded, error) {
@@ -120,6 +142,7 @@ func decodeDeletes(entries []*batchEntry) (decoded, error) {
 			return decoded{}, bad("%s: id is %d characters long: member ids have at most %d", label, len(*e.ID), maxMemberIDLen)
 		}
 		out.batch.Old = append(out.batch.Old, lb.Spec{MemberID: *e.ID})
+		out.addPool(e.PoolID)
 	}
 	return out, nil
 }

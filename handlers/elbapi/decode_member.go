@@ -26,8 +26,9 @@ func decodeCreate(body []byte) (decoded, error) {
 	return out, nil
 }
 
-// updateFields is what PUT …/members/{member_id} may change: the name and the weight. Address,
-// port and subnet make a member what it is; to change them, delete it and create another.
+// updateFields is what PUT …/members/{member_id} may change: the name, the weight and
+// admin_state_up (false: maintenance). Address, port and subnet make a member what it is; to
+// change them, delete it and create another.
 type updateFields struct {
 	Name   *string `json:"name,omitempty"`
 	Weight *int    `json:"weight,omitempty"`
@@ -38,8 +39,10 @@ type updateBody struct {
 	Member *updateFields `json:"member"`
 }
 
-// decodeUpdate reads a member update into a set-weights batch on memberID. It reports false
-// when the body changes nothing (only Octavia settings at the values lbconsole honours).
+// decodeUpdate reads a member update into a batch on memberID: set_maintenance when it gives
+// admin_state_up alone, set_weights otherwise; a null weight or name resets it (see
+// resetNulls). It reports false when the body changes nothing (only Octavia settings at the
+// values lbconsole honours).
 func decodeUpdate(body []byte, memberID string) (decoded, bool, error) {
 	var in updateBody
 	if err := decodeStrict(body, &in); err != nil {
@@ -51,7 +54,13 @@ func decodeUpdate(body []byte, memberID string) (decoded, bool, error) {
 	if err := in.Member.check("member"); err != nil {
 		return decoded{}, false, err
 	}
-	out := decoded{batch: newBatch(lb.ActionSetWeights), request: encodeRequest(in)}
-	out.batch.New = []lb.Spec{{MemberID: memberID, Weight: in.Member.Weight, Description: in.Member.Name}}
-	return out, in.Member.Weight != nil || in.Member.Name != nil, nil
+	resetNulls(body, in.Member)
+	f := in.Member
+	action := lb.ActionSetWeights
+	if f.Weight == nil && f.Name == nil {
+		action = lb.ActionSetMaintenance
+	}
+	out := decoded{batch: newBatch(action), request: encodeRequest(in)}
+	out.batch.New = []lb.Spec{{MemberID: memberID, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance()}}
+	return out, f.Weight != nil || f.Name != nil || f.AdminStateUp != nil, nil
 }

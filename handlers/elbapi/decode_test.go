@@ -104,7 +104,6 @@ func TestDecodeBatchRefusals(t *testing.T) {
 		{"ErrIDOnAdd", `{"members":[{"id":"x","address":"10.0.0.1","protocol_port":80}],"action":"add"}`, 400, "id is not accepted"},
 		{"ErrDeleteWithoutID", `{"members":[{"address":"10.0.0.1","protocol_port":80}],"action":"delete"}`, 400, "needs the id"},
 		{"ErrDeleteLongID", `{"members":[{"id":"` + strings.Repeat("a", 65) + `"}],"action":"delete"}`, 400, "at most 64"},
-		{"ErrAdminDown", `{"members":[{"address":"10.0.0.1","protocol_port":80,"admin_state_up":false}]}`, 400, "admin_state_up false"},
 		{"ErrBackup", `{"members":[{"address":"10.0.0.1","protocol_port":80,"backup":true}]}`, 400, "backup"},
 		{"ErrMonitorPort", `{"members":[{"address":"10.0.0.1","protocol_port":80,"monitor_port":8080}]}`, 400, "monitor_port"},
 		{"ErrMonitorAddress", `{"members":[{"address":"10.0.0.1","protocol_port":80,"monitor_address":"10.0.0.2"}]}`, 400, "monitor_address"},
@@ -140,7 +139,9 @@ func TestDecodeBatchTolerates(t *testing.T) {
 		{"EmptyReplace", `{"members":[]}`},
 		{"EmptyDelete", `{"members":[],"action":"delete"}`},
 		{"DeleteIgnoresOtherFields", `{"members":[{"id":"m1","address":"10.0.0.1","protocol_port":80,"weight":3}],"action":"delete"}`},
-		{"Exactly200", `{"members":[` + strings.TrimSuffix(strings.Repeat(`{"address":"10.0.0.1","protocol_port":80},`, 200), ",") + `]}`},
+		{"Exactly200", `{"members":[` + strings.TrimSuffix(strings.Repeat(`{"id":"m1"},`, 200), ",") + `],"action":"delete"}`},
+		{"ReadBackFieldsOfAReplace", `{"members":[{"id":"m1","name":"web","address":"10.0.0.1","protocol_port":80,"subnet_id":"vsw-1","pool_id":"rsp-1","project_id":"lb-1","weight":1,"admin_state_up":true,"provisioning_status":"ACTIVE","operating_status":"NO_MONITOR","backup":false,"monitor_address":null,"monitor_port":null,"tags":[],"created_at":"2024-01-02T03:04:05","updated_at":"2024-01-02T03:04:05"}]}`},
+		{"ReadBackFieldsOfADelete", `{"members":[{"id":"m1","pool_id":"rsp-1","provisioning_status":"ACTIVE","operating_status":"DRAINING","created_at":"x","updated_at":"y"}],"action":"delete"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,10 +163,16 @@ func TestDecodeUpdate(t *testing.T) {
 	if want := `{"member":{"name":"n","weight":7}}`; d.request != want {
 		t.Errorf("request = %s; want %s", d.request, want)
 	}
-	if _, changes, err := decodeUpdate([]byte(`{"member":{"admin_state_up":true}}`), "m1"); err != nil || changes {
+	if _, changes, err := decodeUpdate([]byte(`{"member":{"backup":false,"tags":[]}}`), "m1"); err != nil || changes {
 		t.Errorf("a no-op update = %v, %v; want false, nil", changes, err)
 	}
-	for _, body := range []string{`{"member":{"address":"10.0.0.1"}}`, `{"weight":5}`, `{"member":{"admin_state_up":false}}`,
+	for body, maint := range map[string]bool{`{"member":{"admin_state_up":false}}`: true, `{"member":{"admin_state_up":true}}`: false} {
+		d, changes, err := decodeUpdate([]byte(body), "m1")
+		if s := d.batch.New; err != nil || !changes || d.batch.Action != lb.ActionSetMaintenance || s[0].Maintenance == nil || *s[0].Maintenance != maint {
+			t.Errorf("decodeUpdate(%s) = %+v, %v, %v; want set_maintenance with maintenance %v", body, d.batch, changes, err, maint)
+		}
+	}
+	for _, body := range []string{`{"member":{"address":"10.0.0.1"}}`, `{"weight":5}`,
 		`{"member":{"weight":5,"Weight":100}}`, `{"Member":{"weight":5}}`} {
 		if _, _, err := decodeUpdate([]byte(body), "m1"); err == nil {
 			t.Errorf("decodeUpdate(%s) accepted it", body)
@@ -336,7 +343,11 @@ func FuzzDecodeMember(f *testing.F) {
 			return
 		}
 		b, s := d.batch, d.batch.New[0]
-		if b.Action != lb.ActionSetWeights || len(b.New) != 1 || s.MemberID != "m-2" || changes != (s.Weight != nil || s.Description != nil) {
+		action := lb.ActionSetWeights
+		if s.Weight == nil && s.Description == nil {
+			action = lb.ActionSetMaintenance
+		}
+		if b.Action != action || len(b.New) != 1 || s.MemberID != "m-2" || changes != (s.Weight != nil || s.Description != nil || s.Maintenance != nil) {
 			t.Fatalf("update batch = %+v, changes %v", b, changes)
 		}
 		if changes {

@@ -95,7 +95,7 @@ func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 // notFound answers paths the API does not serve.
 func notFound(w http.ResponseWriter, r *http.Request) error {
-	return errorf(http.StatusNotFound, "%s is not a resource of this API: it serves …/lbaas/pools/{pool_id}/members and …/members/{member_id}", r.URL.Path)
+	return errorf(http.StatusNotFound, "%s is not a resource of this API: it serves …/lbaas/loadbalancers, …/lbaas/pools, …/pools/{pool_id}/members and …/members/{member_id}", r.URL.Path)
 }
 
 // methodNotAllowed answers a served path asked with another method.

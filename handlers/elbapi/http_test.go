@@ -183,9 +183,11 @@ func TestRoutes(t *testing.T) {
 		{http.MethodPatch, members, 405, "GET, HEAD, POST, PUT"},
 		{http.MethodDelete, members, 405, "GET, HEAD, POST, PUT"},
 		{http.MethodPost, members + "/x", 405, "GET, HEAD, PUT, DELETE"},
-		{http.MethodGet, "/v2.0/lbaas/pools", 404, ""},
+		{http.MethodGet, "/v2.0/lbaas/listeners", 404, ""},
 		{http.MethodGet, "/v2.0/lbaas/loadbalancers/x", 404, ""},
-		{http.MethodGet, "/v2/lbaas/pools/" + e.pool.ID, 404, ""},
+		{http.MethodGet, "/v2/lbaas/pools/" + e.pool.ID + "/members/x/y", 404, ""},
+		{http.MethodPost, "/v2.0/lbaas/loadbalancers", 405, "GET, HEAD"},
+		{http.MethodDelete, "/v2.0/lbaas/loadbalancers/x", 405, "GET, HEAD"},
 	}
 	for _, tt := range tests {
 		resp, out := e.raw(tt.method, tt.path, "application/json", bytes.NewReader(nil))

@@ -1,7 +1,6 @@
 package elbapi
 
 import (
-	"cmp"
 	"maps"
 	"net/url"
 	"slices"
@@ -9,167 +8,191 @@ import (
 	"strings"
 )
 
-// maxPage is the most members one list answers, Octavia's default pagination_max_limit.
+// maxPage is the most objects one list answers, Octavia's default pagination_max_limit.
 const maxPage = 1000
 
-// memberAttrs are the attributes a list filters and sorts on, each as the text compared.
-var memberAttrs = map[string]func(memberJSON) string{
-	"id":                  func(m memberJSON) string { return m.ID },
-	"name":                func(m memberJSON) string { return m.Name },
-	"address":             func(m memberJSON) string { return m.Address },
-	"protocol_port":       func(m memberJSON) string { return itoa(m.ProtocolPort) },
-	"weight":              func(m memberJSON) string { return itoa(m.Weight) },
-	"subnet_id":           func(m memberJSON) string { return m.SubnetID },
-	"project_id":          func(m memberJSON) string { return m.ProjectID },
-	"admin_state_up":      func(m memberJSON) string { return strconv.FormatBool(m.AdminStateUp) },
-	"backup":              func(m memberJSON) string { return strconv.FormatBool(m.Backup) },
-	"provisioning_status": func(m memberJSON) string { return m.ProvisioningStatus },
-	"operating_status":    func(m memberJSON) string { return m.OperatingStatus },
-	"created_at":          func(m memberJSON) string { return m.CreatedAt },
-	"updated_at":          func(m memberJSON) string { return m.UpdatedAt },
-}
-
-// numericAttrs sort as numbers and are compared after normalising ("080" is 80).
-var numericAttrs = map[string]bool{"protocol_port": true, "weight": true}
-
-// boolAttrs accept any spelling strconv.ParseBool does ("True", "1").
-var boolAttrs = map[string]bool{"admin_state_up": true, "backup": true}
-
-// listQuery is a list request's query: filters (a member matches when each named attribute
-// has one of the given values), an optional sort, and a page.
+// listQuery is a list request's query as Octavia reads it: filters (an object matches when
+// each named attribute has one of the given values, and its tags pass the tag filters), a
+// sort, a page (after the marker, or before it with page_reverse), and the fields to show.
 type listQuery struct {
-	filters map[string][]string
-	sortKey string
-	desc    bool
-	limit   int
-	marker  string
+	filters     map[string][]string
+	tags        map[string][]string // tags, tags-any, not-tags, not-tags-any → the tags named
+	sort        []sortKey
+	backwards   bool // sort_dir=desc alone: the store's order, backwards
+	limit       int
+	marker      string
+	pageReverse bool
+	fields      []string
 }
 
-// pagingParams are the list parameters that take one value; filters take several.
-var pagingParams = map[string]bool{"limit": true, "marker": true, "sort_key": true, "sort_dir": true}
+// sortKey is one key of a sort and its direction.
+type sortKey struct {
+	name string
+	desc bool
+}
 
-// parseListQuery reads the query, refusing parameters it does not know rather than answering
-// an unfiltered list to a filter it would have ignored, and a paging parameter given twice
-// rather than guessing which one was meant. It reads the parameters in order of name, so that
-// the same query always gets the same refusal.
-func parseListQuery(v url.Values) (listQuery, error) {
-	q := listQuery{filters: map[string][]string{}, limit: maxPage}
+// singleParams are the list parameters that take one value; filters and fields take several.
+var singleParams = map[string]bool{"limit": true, "marker": true, "sort": true, "sort_key": true, "sort_dir": true, "page_reverse": true}
+
+// tagParams are Octavia's tag filters, each a list of tags, repeated or comma-separated.
+var tagParams = map[string]bool{"tags": true, "tags-any": true, "not-tags": true, "not-tags-any": true}
+
+// parseListQuery reads a list's query on objects of schema s. It refuses parameters it does
+// not know rather than answer an unfiltered list to a filter it would have ignored, and a
+// single-valued parameter given twice rather than guess which one was meant. It reads the
+// parameters in order of name, so that the same query always gets the same refusal.
+func parseListQuery(s *schema, v url.Values) (listQuery, error) {
+	q := listQuery{filters: map[string][]string{}, tags: map[string][]string{}, limit: maxPage}
+	if v.Has("sort") && (v.Has("sort_key") || v.Has("sort_dir")) {
+		return q, bad("give sort (sort=key:dir,…) or sort_key and sort_dir, not both")
+	}
 	for _, key := range slices.Sorted(maps.Keys(v)) {
 		vals := v[key]
-		if pagingParams[key] && len(vals) > 1 {
+		if singleParams[key] && len(vals) > 1 {
 			return q, bad("%s is given %d times: give it once", key, len(vals))
 		}
-		switch key {
-		case "limit":
-			n, err := strconv.Atoi(vals[0])
-			if err != nil || n < 1 {
-				return q, bad("limit must be a whole number of at least 1, not %q", vals[0])
-			}
-			q.limit = min(n, maxPage)
-		case "marker":
+		var err error
+		switch {
+		case key == "limit":
+			q.limit, err = parseLimit(vals[0])
+		case key == "marker":
 			q.marker = vals[0]
-		case "sort_key":
-			if _, ok := memberAttrs[vals[0]]; !ok {
-				return q, bad("sort_key %q is not one of %s", vals[0], attrNames())
+		case key == "page_reverse":
+			q.pageReverse, err = strconv.ParseBool(vals[0])
+			if err != nil {
+				err = bad("page_reverse must be true or false, not %q", vals[0])
 			}
-			q.sortKey = vals[0]
-		case "sort_dir":
-			if vals[0] != "asc" && vals[0] != "desc" {
-				return q, bad("sort_dir must be asc or desc, not %q", vals[0])
-			}
-			q.desc = vals[0] == "desc"
+		case key == "sort":
+			q.sort, err = parseSort(s, vals[0])
+		case key == "sort_key":
+			q.sort, err = parseSortKeys(s, vals[0], v.Get("sort_dir"))
+		case key == "sort_dir":
+			q.backwards, err = parseSortDirs(vals[0], v.Has("sort_key"))
+		case key == "fields":
+			q.fields, err = parseFields(s, vals)
+		case tagParams[key]:
+			q.tags[key] = splitList(vals)
 		default:
-			if _, ok := memberAttrs[key]; !ok {
-				return q, bad("unknown query parameter %q: a list takes limit, marker, sort_key, sort_dir and filters on %s", key, attrNames())
-			}
-			for _, val := range vals {
-				norm, err := normalise(key, val)
-				if err != nil {
-					return q, err
-				}
-				q.filters[key] = append(q.filters[key], norm)
-			}
+			err = q.addFilter(s, key, vals)
+		}
+		if err != nil {
+			return q, err
 		}
 	}
 	return q, nil
 }
 
-func normalise(key, val string) (string, error) {
-	switch {
-	case numericAttrs[key]:
-		n, err := strconv.Atoi(val)
+func parseLimit(val string) (int, error) {
+	n, err := strconv.Atoi(val)
+	if err != nil || n < 1 {
+		return 0, bad("limit must be a whole number of at least 1, not %q", val)
+	}
+	return min(n, maxPage), nil
+}
+
+// parseSort reads sort=key[:asc|desc],…
+func parseSort(s *schema, val string) ([]sortKey, error) {
+	var keys []sortKey
+	for _, part := range strings.Split(val, ",") {
+		name, dir, _ := strings.Cut(part, ":")
+		k, err := newSortKey(s, "sort", name, dir)
 		if err != nil {
-			return "", bad("%s must be a whole number, not %q", key, val)
+			return nil, err
 		}
-		return itoa(n), nil
-	case boolAttrs[key]:
-		b, err := strconv.ParseBool(val)
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// parseSortKeys reads sort_key=a,b with sort_dir=asc,desc: a key without a direction sorts
+// ascending.
+func parseSortKeys(s *schema, names, dirs string) ([]sortKey, error) {
+	ns := strings.Split(names, ",")
+	var ds []string
+	if dirs != "" {
+		ds = strings.Split(dirs, ",")
+	}
+	if len(ds) > len(ns) {
+		return nil, bad("sort_dir gives %d directions for %d sort keys", len(ds), len(ns))
+	}
+	keys := make([]sortKey, len(ns))
+	for i, name := range ns {
+		dir := ""
+		if i < len(ds) {
+			dir = ds[i]
+		}
+		var err error
+		if keys[i], err = newSortKey(s, "sort_key", name, dir); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// parseSortDirs checks sort_dir; alone, desc lists the store's order backwards.
+func parseSortDirs(val string, withKeys bool) (bool, error) {
+	for _, dir := range strings.Split(val, ",") {
+		if dir != "asc" && dir != "desc" {
+			return false, bad("sort_dir must be asc or desc, not %q", dir)
+		}
+	}
+	return !withKeys && val == "desc", nil
+}
+
+// newSortKey reads one key of a sort and its direction, given in param.
+func newSortKey(s *schema, param, name, dir string) (sortKey, error) {
+	if _, ok := s.attrs[name]; !ok {
+		return sortKey{}, bad("%s %q is not one of %s", param, name, s.attrNames())
+	}
+	switch dir {
+	case "", "asc":
+		return sortKey{name: name}, nil
+	case "desc":
+		return sortKey{name: name, desc: true}, nil
+	}
+	return sortKey{}, bad("the direction of sort key %s must be asc or desc, not %q", name, dir)
+}
+
+// parseFields reads fields=a&fields=b or fields=a,b: the keys each object shows.
+func parseFields(s *schema, vals []string) ([]string, error) {
+	var out []string
+	for _, name := range splitList(vals) {
+		if !slices.Contains(s.keys, name) {
+			return nil, bad("fields names %q, which is not an attribute of a %s: give some of %s", name, s.noun, strings.Join(s.keys, ", "))
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// splitList reads a repeated parameter whose values may also be comma-separated lists, as
+// Octavia reads tags and fields. Empty items are dropped.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, item := range strings.Split(v, ",") {
+			if item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
+}
+
+func (q *listQuery) addFilter(s *schema, key string, vals []string) error {
+	if _, ok := s.attrs[key]; !ok {
+		return bad("unknown query parameter %q: a list of %ss takes limit, marker, page_reverse, sort (or sort_key and sort_dir), fields, the tag filters tags, tags-any, not-tags and not-tags-any, and filters on %s", key, s.noun, s.attrNames())
+	}
+	for _, val := range vals {
+		norm, err := s.normalise(key, val)
 		if err != nil {
-			return "", bad("%s must be true or false, not %q", key, val)
+			return err
 		}
-		return strconv.FormatBool(b), nil
+		q.filters[key] = append(q.filters[key], norm)
 	}
-	return val, nil
-}
-
-func attrNames() string {
-	names := make([]string, 0, len(memberAttrs))
-	for k := range memberAttrs {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
-}
-
-// page filters and sorts ms and cuts the page after the marker. It reports whether more
-// members follow.
-func (q listQuery) page(ms []memberJSON) ([]memberJSON, bool, error) {
-	out := slices.DeleteFunc(ms, func(m memberJSON) bool { return !q.matches(m) })
-	switch {
-	case q.sortKey != "":
-		slices.SortStableFunc(out, q.compare)
-	case q.desc:
-		slices.Reverse(out) // the store's order, backwards
-	}
-	start := 0
-	if q.marker != "" {
-		i := slices.IndexFunc(out, func(m memberJSON) bool { return m.ID == q.marker })
-		if i < 0 {
-			return nil, false, bad("marker %q is not a member of this list: it may have been deleted since; start again without a marker", q.marker)
-		}
-		start = i + 1
-	}
-	end := min(start+q.limit, len(out))
-	return out[start:end], end < len(out), nil
-}
-
-func (q listQuery) matches(m memberJSON) bool {
-	for key, vals := range q.filters {
-		if !slices.Contains(vals, memberAttrs[key](m)) {
-			return false
-		}
-	}
-	return true
-}
-
-// compare orders by the sort key, then by id, so that pages never overlap or skip.
-func (q listQuery) compare(a, b memberJSON) int {
-	get := memberAttrs[q.sortKey]
-	var c int
-	if numericAttrs[q.sortKey] {
-		x, _ := strconv.Atoi(get(a))
-		y, _ := strconv.Atoi(get(b))
-		c = cmp.Compare(x, y)
-	} else {
-		c = strings.Compare(get(a), get(b))
-	}
-	if c == 0 {
-		c = strings.Compare(a.ID, b.ID)
-	}
-	if q.desc {
-		return -c
-	}
-	return c
+	return nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

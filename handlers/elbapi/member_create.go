@@ -20,6 +20,5 @@ func (a *api) createMember(w http.ResponseWriter, r *http.Request) error {
 	if len(res.Diff.Added) != 1 {
 		return fmt.Errorf("elbapi: an applied add of one member added %d", len(res.Diff.Added))
 	}
-	writeJSON(w, http.StatusCreated, memberEnvelope{Member: viewMember(pool, res.Diff.Added[0])})
-	return nil
+	return a.writeMember(w, r, http.StatusCreated, pool, res.Diff.Added[0])
 }

@@ -5,8 +5,8 @@ import (
 	"net/url"
 )
 
-// updateMember answers PUT …/pools/{pool_id}/members/{member_id}: a set-weights batch on that
-// member, changing its weight, its name or both. 200 with the member as it now is. A body that
+// updateMember answers PUT …/pools/{pool_id}/members/{member_id}: a batch on that member,
+// changing its weight, its name, its admin state (maintenance) or several. 200 with the member as it now is. A body that
 // changes nothing answers the member without a batch.
 func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("member")
@@ -23,8 +23,7 @@ func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, memberEnvelope{Member: viewMember(pool, m)})
-		return nil
+		return a.writeMember(w, r, http.StatusOK, pool, m)
 	}
 	res, err := a.apply(w, r, pool, d.batch, d.request)
 	if err != nil {
@@ -34,6 +33,5 @@ func (a *api) updateMember(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusNotFound, "member %s is not in pool %s", id, pool.ID)
 	}
-	writeJSON(w, http.StatusOK, memberEnvelope{Member: viewMember(pool, m)})
-	return nil
+	return a.writeMember(w, r, http.StatusOK, pool, m)
 }

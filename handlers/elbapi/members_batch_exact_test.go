@@ -182,7 +182,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 		{"List", http.MethodGet, membersURL(c, e.pool.ID) + "?cascade=true", ""},
 		{"Create", http.MethodPost, membersURL(c, e.pool.ID) + "?dry_run=true", fmt.Sprintf(`{"member":{"address":%q,"protocol_port":80}}`, addrs[0])},
 		{"Batch", http.MethodPut, membersURL(c, e.pool.ID) + "?dry_run=true", `{"members":[]}`},
-		{"Get", http.MethodGet, one + "?fields=id", ""},
+		{"Get", http.MethodGet, one + "?cascade=true", ""},
 		{"Update", http.MethodPut, one + "?dry_run=true", `{"member":{"weight":0}}`},
 		{"Delete", http.MethodDelete, one + "?dry_run=true", ""},
 	}

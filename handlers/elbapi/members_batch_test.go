@@ -228,8 +228,13 @@ func TestBatchRefusals(t *testing.T) {
 	}{
 		{"ErrTooManyMembers", `{"action":"add","members":[` + strings.Join(many, ",") + `]}`, 413, "at most 200"},
 		{"ErrAlreadyInPool", fmt.Sprintf(`{"action":"add","members":[{"address":%q,"protocol_port":%d}]}`, existing.Address, existing.Port), 409, "already in group"},
-		{"ErrListedTwice", fmt.Sprintf(`{"members":[{"address":%q,"protocol_port":80},{"address":%q,"protocol_port":80}]}`, addrs[0], addrs[0]), 409, "listed twice"},
-		{"ErrAddedTwice", fmt.Sprintf(`{"action":"add","members":[{"address":%q,"protocol_port":80},{"address":%q,"protocol_port":80}]}`, addrs[0], addrs[0]), 409, "already in group"},
+		// A body that lists an address and port twice contradicts itself: a bad request, not a
+		// conflict with the pool.
+		{"ErrListedTwice", fmt.Sprintf(`{"members":[{"address":%q,"protocol_port":80},{"address":%q,"protocol_port":80}]}`, addrs[0], addrs[0]), 400, "members[1] repeats members[0]: " + addrs[0] + ":80 is listed twice"},
+		{"ErrAddedTwice", fmt.Sprintf(`{"action":"add","members":[{"address":%q,"protocol_port":80},{"address":%q,"protocol_port":80}]}`, addrs[0], addrs[0]), 400, "listed twice"},
+		{"ErrExistingListedTwice", fmt.Sprintf(`{"action":"replace","members":[{"address":%q,"protocol_port":%d},{"address":%q,"protocol_port":%[2]d,"weight":3}]}`, existing.Address, existing.Port, existing.Address), 400, "listed twice"},
+		{"ErrOtherPool", member(`,"pool_id":"rsp-someone-else"`), 400, `pool_id "rsp-someone-else" is not the pool the URL names`},
+		{"ErrReplaceWithAnotherMembersID", fmt.Sprintf(`{"members":[{"id":%q,"address":%q,"protocol_port":%d}]}`, e.members(e.pool.ID)[1].ID, existing.Address, existing.Port), 409, "is no longer the member at"},
 		{"ErrWeightAbove100", member(`,"weight":101`), 400, "weight 101 is out of range"},
 		{"ErrWeightNegative", member(`,"weight":-1`), 400, "weight -1 is out of range"},
 		{"ErrPortZero", fmt.Sprintf(`{"action":"add","members":[{"address":%q,"protocol_port":0}]}`, addrs[0]), 400, "port 0 is out of range"},
@@ -248,7 +253,7 @@ func TestBatchRefusals(t *testing.T) {
 		{"ErrUnknownAction", `{"action":"purge","members":[]}`, 400, `not "purge"`},
 		{"ErrMembersMissing", `{"action":"add"}`, 400, `"members" list`},
 		{"ErrUnknownField", member(`,"wieght":5`), 400, `unknown field "wieght"`},
-		{"ErrAdminStateDown", member(`,"admin_state_up":false`), 400, "admin_state_up false"},
+		{"ErrBackup", member(`,"backup":true`), 400, "backup"},
 		{"ErrOtherProject", member(`,"project_id":"someone-else"`), 400, `project_id "someone-else"`},
 		{"ErrIDOnAdd", fmt.Sprintf(`{"action":"add","members":[{"id":%q,"address":%q,"protocol_port":80}]}`, existing.ID, addrs[0]), 400, "id is not accepted"},
 		{"ErrDeleteWithoutID", `{"action":"delete","members":[{"address":"10.0.0.1","protocol_port":80}]}`, 400, "needs the id"},

@@ -2,11 +2,13 @@ package elbapi
 
 import (
 	"net/http"
-	"net/url"
 )
 
-// listMembers answers GET …/pools/{pool_id}/members with Octavia's filters, sorting and
-// marker paging; members_links holds the next page's link when there is one.
+// memberSchema is what member lists filter, sort and select on.
+var memberSchema = newSchema("member", memberJSON{})
+
+// listMembers answers GET …/pools/{pool_id}/members with Octavia's filters, sorting, fields
+// and marker paging; members_links holds the next and previous pages' links.
 func (a *api) listMembers(w http.ResponseWriter, r *http.Request) error {
 	pool, err := a.pool(r)
 	if err != nil {
@@ -16,7 +18,7 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseListQuery(v)
+	q, err := parseListQuery(memberSchema, v)
 	if err != nil {
 		return err
 	}
@@ -24,32 +26,18 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	views := make([]memberJSON, len(ms))
-	for i, m := range ms {
-		views[i] = viewMember(pool, m)
-	}
-	page, more, err := q.page(views)
+	health, err := a.db.MemberHealth(r.Context(), pool.ID)
 	if err != nil {
 		return err
 	}
-	out := membersEnvelope{Members: page, Links: []link{}}
-	if more {
-		out.Links = append(out.Links, link{Href: nextPageURL(r, q.limit, page[len(page)-1].ID), Rel: "next"})
+	views := make([]memberJSON, len(ms))
+	for i, m := range ms {
+		views[i] = viewMember(pool, m, health[m.ID])
 	}
-	writeJSON(w, http.StatusOK, out)
+	page, err := pageOf(q, memberSchema, views)
+	if err != nil {
+		return err
+	}
+	writeList(w, r, "members", q, memberSchema, page)
 	return nil
-}
-
-// nextPageURL is the request's own URL with the marker moved on. It names the host the client
-// asked, so a client that reached the API through a proxy follows it through the same proxy
-// only if the proxy keeps the Host header.
-func nextPageURL(r *http.Request, limit int, marker string) string {
-	q := r.URL.Query()
-	q.Set("marker", marker)
-	q.Set("limit", itoa(limit))
-	u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
-	if r.TLS != nil {
-		u.Scheme = "https"
-	}
-	return u.String()
 }

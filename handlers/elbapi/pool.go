@@ -28,7 +28,7 @@ func (a *api) poolCall(r *http.Request, known ...string) (lb.Group, url.Values, 
 // readChange reads what every call that changes a pool starts with, answering the first fault
 // in this order: a query parameter the call does not know (known are those it does), the pool
 // the URL names, the body, what decode finds wrong with the body and the query, and a
-// project_id other than the pool's. It returns the pool and the decoded batch.
+// project_id or pool_id other than the pool's. It returns the pool and the decoded batch.
 func (a *api) readChange(w http.ResponseWriter, r *http.Request, decode func(q url.Values, body []byte) (decoded, error), known ...string) (lb.Group, decoded, error) {
 	pool, q, err := a.poolCall(r, known...)
 	if err != nil {
@@ -40,6 +40,9 @@ func (a *api) readChange(w http.ResponseWriter, r *http.Request, decode func(q u
 	}
 	d, err := decode(q, body)
 	if err != nil {
+		return pool, d, err
+	}
+	if err := checkPools(pool, d.pools); err != nil {
 		return pool, d, err
 	}
 	return pool, d, checkProjects(pool, d.projects)

@@ -14,13 +14,18 @@ import (
 const maxBody = 1 << 20
 
 // withRequestID makes sure the answer carries an X-Request-Id (see package requestid): the one
-// the console's router gave the request, or, served alone, the caller's plain one or a new one.
+// the console's router gave the request, or, served alone, the caller's plain one or a new one;
+// and the same id as x-openstack-request-id, the only header OpenStack's clients read it from.
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requestid.Ensure(w, r)
+		w.Header().Set(openStackRequestID, requestid.Ensure(w, r))
 		next.ServeHTTP(w, r)
 	})
 }
+
+// openStackRequestID is where python-octaviaclient and openstacksdk find a request's id, to
+// print with an error ("(Request-ID: …)") and to keep on their exceptions.
+const openStackRequestID = "X-Openstack-Request-Id"
 
 // peerIP is the connection's peer: a forwarding header can be forged by anyone.
 func peerIP(r *http.Request) string {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"lbconsole/db"
 	"lbconsole/lb"
 )
 
@@ -23,17 +24,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // timeLayout is Octavia's: no zone and no Z, which gophercloud's JSONRFC3339NoZ requires.
 const timeLayout = "2006-01-02T15:04:05"
 
-// Statuses a member reports. Nothing here monitors the servers' health, so a serving member
-// says NO_MONITOR rather than claim ONLINE; weight 0 drains it, which Octavia reports as
-// DRAINING.
-const (
-	provisioningActive = "ACTIVE"
-	operatingNoMonitor = "NO_MONITOR"
-	operatingDraining  = "DRAINING"
-)
+// provisioningActive is every member's provisioning_status: a batch is applied when it is
+// answered, and the data plane converges on it from there.
+const provisioningActive = "ACTIVE"
 
 // memberJSON is a member as Octavia shows it. The fields that lbconsole has no notion of
-// hold the only values it honours: admin state up, not a backup, no monitor, no tags.
+// hold the only values it honours: not a backup, no monitor address, no tags.
 type memberJSON struct {
 	ID                 string   `json:"id"`
 	Name               string   `json:"name"`
@@ -54,13 +50,10 @@ type memberJSON struct {
 	UpdatedAt          string   `json:"updated_at"`
 }
 
-// viewMember shows m, a member of pool. Its project is the pool's load balancer: the one
-// owner a member has here, and what a client needs to find the pool in the console.
-func viewMember(pool lb.Group, m lb.Member) memberJSON {
-	status := operatingNoMonitor
-	if m.Weight == 0 {
-		status = operatingDraining
-	}
+// viewMember shows m, a member of pool, with what the pool's HAProxy nodes observed of it (h;
+// see db.MemberOperatingStatus). Its project is the pool's load balancer: the one owner a
+// member has here, and what a client needs to find the pool in the console.
+func viewMember(pool lb.Group, m lb.Member, h db.MemberHealth) memberJSON {
 	return memberJSON{
 		ID:                 m.ID,
 		Name:               m.Description,
@@ -70,9 +63,9 @@ func viewMember(pool lb.Group, m lb.Member) memberJSON {
 		PoolID:             pool.ID,
 		ProjectID:          pool.LoadBalancerID,
 		Weight:             m.Weight,
-		AdminStateUp:       true,
+		AdminStateUp:       !m.Maintenance,
 		ProvisioningStatus: provisioningActive,
-		OperatingStatus:    status,
+		OperatingStatus:    string(db.MemberOperatingStatus(m, h)),
 		Tags:               []string{},
 		CreatedAt:          formatTime(m.Created),
 		UpdatedAt:          formatTime(m.Updated),
@@ -81,14 +74,9 @@ func viewMember(pool lb.Group, m lb.Member) memberJSON {
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// memberEnvelope and membersEnvelope are the bodies of one member and of a list.
+// memberEnvelope is the body of one member.
 type memberEnvelope struct {
 	Member memberJSON `json:"member"`
-}
-
-type membersEnvelope struct {
-	Members []memberJSON `json:"members"`
-	Links   []link       `json:"members_links"`
 }
 
 // link is an Octavia pagination link; gophercloud's pager follows the one with rel "next".

@@ -19,6 +19,7 @@ var actions = map[string]action{
 	"DescribeLoadBalancerAttribute":    {run: (*api).describeLoadBalancerAttribute},
 	"DescribeVServerGroups":            {run: (*api).describeVServerGroups},
 	"DescribeVServerGroupAttribute":    {run: (*api).describeVServerGroupAttribute},
+	"DescribeHealthStatus":             {run: (*api).describeHealthStatus},
 	"AddBackendServers":                {changes: lb.ActionAdd, run: (*api).addBackendServers},
 	"SetBackendServers":                {changes: lb.ActionSetWeights, run: (*api).setBackendServers},
 	"RemoveBackendServers":             {changes: lb.ActionRemove, run: (*api).removeBackendServers},
@@ -27,4 +28,5 @@ var actions = map[string]action{
 	"SetVServerGroupAttribute":         {changes: lb.ActionSetWeights, run: (*api).setVServerGroupAttribute},
 	"RemoveVServerGroupBackendServers": {changes: lb.ActionRemove, run: (*api).removeVServerGroupBackendServers},
 	"ModifyVServerGroupBackendServers": {changes: lb.ActionReplace, run: (*api).modifyVServerGroupBackendServers},
+	"DeleteVServerGroup":               {changes: db.ActionDeleteGroup, run: (*api).deleteVServerGroup},
 }

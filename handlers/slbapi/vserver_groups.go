@@ -75,9 +75,9 @@ func (a *api) modifyVServerGroupBackendServers(c *call) (any, error) {
 	})
 }
 
-// setVServerGroupAttribute changes the weights and descriptions of servers in a VServer group.
-// Renaming is not supported: a VServerGroupName other than the group's is refused rather than
-// ignored.
+// setVServerGroupAttribute changes the weights and descriptions of servers in a VServer group,
+// and renames it when VServerGroupName differs from its name; given both, both apply or
+// neither does. A rename keeps the group's HAProxy backend, so that no traffic moves.
 func (a *api) setVServerGroupAttribute(c *call) (any, error) {
 	id, err := c.params.required("VServerGroupId")
 	if err != nil {
@@ -91,22 +91,85 @@ func (a *api) setVServerGroupAttribute(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if name != "" && name != v.Group.Name {
-		return nil, invalidParameter("VServerGroupName: renaming a VServer group is not supported; group %s keeps the name %q", id, v.Group.Name)
+	if name == v.Group.Name {
+		name = ""
 	}
-	res := db.BatchResult{LoadBalancer: v.LoadBalancer, Group: v.Group, Members: v.Members}
-	if list != "" {
-		specs, err := c.servers("BackendServers", lb.KindVServer)
-		if err != nil {
-			return nil, err
-		}
-		if res, err = a.apply(c, v, lb.Batch{Action: lb.ActionSetWeights, New: specs}); err != nil {
-			return nil, err
-		}
+	var res db.BatchResult
+	switch {
+	case list == "":
+		res, err = a.renameGroup(c, v, name)
+	default:
+		res, err = a.setGroupAttribute(c, v, name)
+	}
+	if err != nil {
+		return nil, err
 	}
 	ans := answerGroup(c, res)
 	ans.VServerGroupName = res.Group.Name
 	return ans, nil
+}
+
+// renameGroup gives the group a new name, audited as update_group.
+func (a *api) renameGroup(c *call, v db.GroupView, name string) (db.BatchResult, error) {
+	_, err := a.db.RenameGroup(c.ctx, c.auditOrigin(), v.Group.ID, name)
+	a.noteAudited(c, err)
+	if err != nil {
+		return db.BatchResult{}, err
+	}
+	v.Group.Name = name
+	return db.BatchResult{LoadBalancer: v.LoadBalancer, Group: v.Group, Members: v.Members}, nil
+}
+
+// setGroupAttribute applies new weights and, when name is set, the new name in one step.
+func (a *api) setGroupAttribute(c *call, v db.GroupView, name string) (db.BatchResult, error) {
+	specs, err := c.servers("BackendServers", lb.KindVServer)
+	if err != nil {
+		return db.BatchResult{}, err
+	}
+	if name == "" {
+		return a.apply(c, v, lb.Batch{Action: lb.ActionSetWeights, New: specs})
+	}
+	b := lb.Batch{Action: lb.ActionSetWeights, New: specs, Limit: lb.MaxSLBEntries, DefaultWeight: lb.DefaultWeight, DescriptionLimit: lb.MaxDescriptionLen}
+	res, err := a.db.SetGroupAttribute(c.ctx, c.origin(db.BatchRequest{LoadBalancerID: v.LoadBalancer.ID, GroupRef: v.Group.ID, Batch: b}), name)
+	a.noteAudited(c, err)
+	a.logBatch(c, res.Seq, err)
+	return res, err
+}
+
+// deleteVServerGroup deletes a VServer group with its servers, as the cloud does: it refuses
+// only a group that a listener uses (RspoolVipExist), and here no listener uses any. The
+// audit entry (delete_group) lists the servers the group held.
+func (a *api) deleteVServerGroup(c *call) (any, error) {
+	id, err := c.params.required("VServerGroupId")
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.groupHead(c, "", id)
+	if err != nil {
+		return nil, err
+	}
+	_, err = a.db.DeleteGroup(c.ctx, c.auditOrigin(), v.Group.ID)
+	a.noteAudited(c, err)
+	if err != nil {
+		return nil, err
+	}
+	return requestAnswer{RequestID: c.requestID}, nil
+}
+
+// requestAnswer is the answer of an action that returns nothing but its request id.
+type requestAnswer struct {
+	RequestID string `json:"RequestId" xml:"RequestId"`
+}
+
+// auditOrigin is who asks, for the store's fleet changes, which audit themselves.
+func (c *call) auditOrigin() db.Origin {
+	return db.Origin{Actor: c.user.Name, Source: db.SourceSLBAPI, ClientIP: c.clientIP, RequestID: c.requestID}
+}
+
+// noteAudited records that the store audited the call: it did when it applied or refused it.
+func (a *api) noteAudited(c *call, err error) {
+	_, refused := lb.AsError(err)
+	c.audited = err == nil || refused
 }
 
 // changeGroup reads the group and the server list named list, and applies the batch that
@@ -120,7 +183,7 @@ func (a *api) changeGroup(c *call, list string, batch func([]lb.Spec) lb.Batch) 
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.group(c, "", id)
+	v, err := a.groupHead(c, "", id)
 	if err != nil {
 		return nil, err
 	}

@@ -21,13 +21,17 @@ const (
 	OpWeights Op = "weights"
 	OpAdd     Op = "add"
 	OpReplace Op = "replace"
+	// OpMaintenance puts the selected members in maintenance: no traffic at all, HAProxy's
+	// MAINT. OpEnable takes them out.
+	OpMaintenance Op = "maintenance"
+	OpEnable      Op = "enable"
 	// OpInline is one member's weight, edited in its row. The batch form never posts it; the
 	// audit log records it as the request's op.
 	OpInline Op = "inline"
 )
 
 // BatchOps are the operations the batch form may post.
-var BatchOps = []Op{OpRemove, OpDrain, OpWeights, OpAdd, OpReplace}
+var BatchOps = []Op{OpRemove, OpDrain, OpWeights, OpAdd, OpReplace, OpMaintenance, OpEnable}
 
 // ParseOp reads the batch form's op; it reports false for anything the form does not offer.
 func ParseOp(s string) (Op, bool) {
@@ -50,6 +54,8 @@ func (o Op) Action() lb.Action {
 		return lb.ActionAdd
 	case OpReplace:
 		return lb.ActionReplace
+	case OpMaintenance, OpEnable:
+		return lb.ActionSetMaintenance
 	}
 	return lb.ActionSetWeights // drain, weights and inline set weights
 }
@@ -66,6 +72,10 @@ func (o Op) Done() string {
 		return "Added"
 	case OpReplace:
 		return "Replaced"
+	case OpMaintenance:
+		return "Put in maintenance"
+	case OpEnable:
+		return "Took out of maintenance"
 	}
 	return "Set the weight of"
 }
@@ -81,6 +91,10 @@ func (o Op) title(d lb.Diff, weight string) string {
 		return "Add " + Servers(len(d.Added))
 	case OpReplace:
 		return fmt.Sprintf("Replace %s with %d", Servers(len(d.Removed)), len(d.Added))
+	case OpMaintenance:
+		return "Put " + Servers(len(d.Changed)) + " in maintenance (no traffic at all)"
+	case OpEnable:
+		return "Take " + Servers(len(d.Changed)) + " out of maintenance"
 	}
 	return fmt.Sprintf("Set the weight of %s to %s", Servers(len(d.Changed)), weight)
 }

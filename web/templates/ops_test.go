@@ -18,6 +18,8 @@ func TestOps(t *testing.T) {
 		{"weights", lb.ActionSetWeights, true, false},
 		{"add", lb.ActionAdd, false, true},
 		{"replace", lb.ActionReplace, true, true},
+		{"maintenance", lb.ActionSetMaintenance, true, false},
+		{"enable", lb.ActionSetMaintenance, true, false},
 	} {
 		t.Run(tt.wire, func(t *testing.T) {
 			op, ok := ParseOp(tt.wire)
