@@ -39,10 +39,6 @@ func drained(d Server) Server { d.Weight = 0; return d }
 
 func inMaint(d Server) Server { d.Maintenance = true; return d }
 
-func appliedAs(d Server, weight int, admin haproxy.State) State {
-	return State{Applied: map[string]Applied{ServerKey("be", d.Name()): {Weight: weight, Admin: admin}}}
-}
-
 // A desired weight of 0 is HAProxy's drain state, not weight 0: the server keeps its sessions
 // and its weight, shows as draining, and is not deleted. Its weight comes back with it.
 func TestPlanWeightZeroDrains(t *testing.T) {

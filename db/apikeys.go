@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"lbconsole/auth"
 	"lbconsole/lb"
@@ -21,16 +23,44 @@ type APIKey struct {
 	Revoked     time.Time
 	// Owner is the name of the user the key acts as.
 	Owner string
+	// Label says what the key is for ("deploy pipeline"); it may be empty.
+	Label string
+	// Expires is when the key stops working by itself; zero means never.
+	Expires time.Time
+	// LastUsed is when an API last accepted the key, to the minute; zero means never.
+	LastUsed time.Time
 }
 
-// Active reports whether the key still works.
+// Active reports whether the key was not revoked. An active key may still have expired.
 func (k APIKey) Active() bool { return k.Revoked.IsZero() }
 
-// CreateAPIKey stores new credentials for a user, the secret sealed with a key kept outside the
-// database, the token as a hash, and audits it in the same transaction. An unknown user is an
-// *lb.Error of kind not found.
+// ExpiredAt reports whether the key has expired at now.
+func (k APIKey) ExpiredAt(now time.Time) bool { return !k.Expires.IsZero() && !now.Before(k.Expires) }
+
+// KeySpec is what a new key is made with besides its credentials: both optional.
+type KeySpec struct {
+	Label   string
+	Expires time.Time
+}
+
+// MaxKeyLabelLen is the longest label a key takes, in characters.
+const MaxKeyLabelLen = 64
+
+// CreateAPIKey stores new credentials for a user, without a label or an expiry; see
+// CreateAPIKeyWith.
 func (d *DB) CreateAPIKey(ctx context.Context, o Origin, userID int64, cred auth.APICredentials) (APIKey, error) {
-	k := APIKey{UserID: userID, AccessKeyID: cred.AccessKeyID, Created: d.now().UTC()}
+	return d.CreateAPIKeyWith(ctx, o, userID, cred, KeySpec{})
+}
+
+// CreateAPIKeyWith stores new credentials for a user, the secret sealed with a key kept outside
+// the database, the token as a hash, with spec's label and expiry, and audits it in the same
+// transaction. An unknown user is an *lb.Error of kind not found; a label that is too long or
+// holds control characters, or an expiry that is not in the future, one of kind invalid.
+func (d *DB) CreateAPIKeyWith(ctx context.Context, o Origin, userID int64, cred auth.APICredentials, spec KeySpec) (APIKey, error) {
+	k := APIKey{UserID: userID, AccessKeyID: cred.AccessKeyID, Created: d.now().UTC(), Label: strings.TrimSpace(spec.Label), Expires: spec.Expires}
+	if err := checkKeySpec(k); err != nil {
+		return k, err
+	}
 	sealed, err := auth.Seal(d.sealKey, []byte(cred.AccessKeySecret))
 	if err != nil {
 		return k, fmt.Errorf("db: unable to seal an API secret: %w", err)
@@ -41,20 +71,47 @@ func (d *DB) CreateAPIKey(ctx context.Context, o Origin, userID int64, cred auth
 			return err
 		}
 		k.Owner = u.Name
-		err = tx.QueryRowContext(ctx, `INSERT INTO api_keys (user_id, access_key_id, secret_sealed, token_hash, created)
-			VALUES (?,?,?,?,?) RETURNING id`, userID, cred.AccessKeyID, sealed, auth.HashToken(cred.Token), formatTime(k.Created)).Scan(&k.ID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO api_keys (user_id, access_key_id, secret_sealed, token_hash, created, label, expires)
+			VALUES (?,?,?,?,?,?,?) RETURNING id`, userID, cred.AccessKeyID, sealed, auth.HashToken(cred.Token), formatTime(k.Created),
+			k.Label, optionalTime(k.Expires)).Scan(&k.ID)
 		if err != nil {
 			return fmt.Errorf("db: unable to store an API key: %w", err)
 		}
-		return d.auditAccount(ctx, tx, o, ActionCreateKey, fmt.Sprintf("create API key %d (%s) for %s", k.ID, k.AccessKeyID, u.Name))
+		return d.auditAccount(ctx, tx, o, ActionCreateKey, fmt.Sprintf("create API key %d (%s) for %s%s", k.ID, k.AccessKeyID, u.Name, keySpecText(k)))
 	})
 	return k, err
 }
 
-const apiKeyColumns = `k.id, k.user_id, k.access_key_id, k.created, k.revoked`
+// checkKeySpec checks a new key's label and expiry.
+func checkKeySpec(k APIKey) error {
+	switch n := utf8.RuneCountInString(k.Label); {
+	case !utf8.ValidString(k.Label) || strings.ContainsFunc(k.Label, unicode.IsControl):
+		return lb.Errorf(lb.KindInvalid, FieldKeyLabel, "the label holds a control character or is not valid UTF-8")
+	case n > MaxKeyLabelLen:
+		return lb.Errorf(lb.KindInvalid, FieldKeyLabel, "the label is %d characters long: at most %d are allowed", n, MaxKeyLabelLen)
+	case !k.Expires.IsZero() && !k.Expires.After(k.Created):
+		return lb.Errorf(lb.KindInvalid, FieldKeyExpires, "the expiry %s is not in the future", k.Expires.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// keySpecText is a new key's label and expiry as the audit log records them.
+func keySpecText(k APIKey) string {
+	var out string
+	if k.Label != "" {
+		out += fmt.Sprintf(" labelled %q", k.Label)
+	}
+	if !k.Expires.IsZero() {
+		out += ", expiring " + k.Expires.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+const apiKeyColumns = `k.id, k.user_id, k.access_key_id, k.created, k.revoked, k.label, k.expires, k.last_used`
 
 func apiKeyDest(k *APIKey) []any {
-	return []any{&k.ID, &k.UserID, &k.AccessKeyID, (*timeText)(&k.Created), (*timeText)(&k.Revoked)}
+	return []any{&k.ID, &k.UserID, &k.AccessKeyID, (*timeText)(&k.Created), (*timeText)(&k.Revoked), &k.Label,
+		(*timeText)(&k.Expires), (*timeText)(&k.LastUsed)}
 }
 
 // ownedKeys selects keys with their owner's name; the caller adds the condition.
@@ -154,6 +211,9 @@ const (
 	FieldAccessKeyID = "AccessKeyId"
 	// FieldToken is the token of a REST API call, as the header that carries it is named.
 	FieldToken = "X-Auth-Token"
+	// FieldKeyLabel and FieldKeyExpires are a new key's label and expiry.
+	FieldKeyLabel   = "label"
+	FieldKeyExpires = "expires"
 )
 
 // keyOwner is a live key with its owner and, for the SLB API, its sealed secret.
@@ -163,20 +223,23 @@ type keyOwner struct {
 	sealed []byte
 }
 
+// keyOwnerQuery selects a live key: not revoked, not expired (its expiry after the time given
+// last), its owner enabled.
 const keyOwnerQuery = "SELECT " + apiKeyColumns + ", k.secret_sealed, %s FROM api_keys k JOIN users u ON u.id = k.user_id " +
-	"WHERE %s AND k.revoked = '' AND u.disabled = 0"
+	"WHERE %s AND k.revoked = '' AND u.disabled = 0 AND (k.expires = '' OR k.expires > ?)"
 
 func keyOwnerDest(r *keyOwner) []any {
 	return append(append(apiKeyDest(&r.key), &r.sealed), userDest(&r.owner)...)
 }
 
 // APIKeyByAccessKeyID returns a live key, its owner and its secret, for checking an SLB API
-// signature. An unknown or revoked key, or a disabled owner, is an *lb.Error of kind
+// signature: the caller notes the key's use (NoteAPIKeyUse) once the signature matches. An
+// unknown, revoked or expired key, or a disabled owner, is an *lb.Error of kind
 // unauthenticated: the caller cannot be told which.
 func (d *DB) APIKeyByAccessKeyID(ctx context.Context, accessKeyID string) (APIKey, User, string, error) {
 	r, err := queryOne(ctx, d.read, "API key "+accessKeyID,
-		lb.Errorf(lb.KindUnauthenticated, FieldAccessKeyID, "AccessKeyId %s does not exist, was revoked, or belongs to a disabled user", lb.Clip(accessKeyID)),
-		keyOwnerDest, fmt.Sprintf(keyOwnerQuery, prefixed("u.", userColumns), "k.access_key_id = ?"), accessKeyID)
+		lb.Errorf(lb.KindUnauthenticated, FieldAccessKeyID, "AccessKeyId %s does not exist, was revoked, has expired, or belongs to a disabled user", lb.Clip(accessKeyID)),
+		keyOwnerDest, fmt.Sprintf(keyOwnerQuery, prefixed("u.", userColumns), "k.access_key_id = ?"), accessKeyID, formatTime(d.now()))
 	if err != nil {
 		return r.key, r.owner, "", err
 	}
@@ -187,13 +250,38 @@ func (d *DB) APIKeyByAccessKeyID(ctx context.Context, accessKeyID string) (APIKe
 	return r.key, r.owner, string(secret), nil
 }
 
-// APIKeyByToken returns a live key and its owner for a REST API token. An unknown or revoked
-// token, or a disabled owner, is an *lb.Error of kind unauthenticated.
+// APIKeyByToken returns a live key and its owner for a REST API token, and notes the key's
+// use. An unknown, revoked or expired token, or a disabled owner, is an *lb.Error of kind
+// unauthenticated.
 func (d *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, User, error) {
 	r, err := queryOne(ctx, d.read, "an API key by token",
-		lb.Errorf(lb.KindUnauthenticated, FieldToken, "the API token is unknown or revoked, or its owner is disabled"),
-		keyOwnerDest, fmt.Sprintf(keyOwnerQuery, prefixed("u.", userColumns), "k.token_hash = ?"), auth.HashToken(token))
+		lb.Errorf(lb.KindUnauthenticated, FieldToken, "the API token is unknown or revoked, or has expired, or its owner is disabled"),
+		keyOwnerDest, fmt.Sprintf(keyOwnerQuery, prefixed("u.", userColumns), "k.token_hash = ?"), auth.HashToken(token), formatTime(d.now()))
+	if err == nil {
+		d.noteKeyUse(ctx, r.key)
+	}
 	return r.key, r.owner, err
+}
+
+// keyUseResolution is how stale a key's last use may get before a use is written again: one
+// write a minute per busy key, not one per call.
+const keyUseResolution = time.Minute
+
+// NoteAPIKeyUse records that an API accepted k now, unless it did less than keyUseResolution
+// ago. It is a note for people (the keys pages' "last used"): a failure to write it must not
+// fail the call the key signed, so it is dropped, and the next use writes it again.
+func (d *DB) NoteAPIKeyUse(ctx context.Context, k APIKey) { d.noteKeyUse(ctx, k) }
+
+func (d *DB) noteKeyUse(ctx context.Context, k APIKey) {
+	now := d.now()
+	if now.Sub(k.LastUsed) < keyUseResolution {
+		return
+	}
+	_ = d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE api_keys SET last_used = ? WHERE id = ? AND last_used < ?",
+			formatTime(now), k.ID, formatTime(now.Add(-keyUseResolution)))
+		return err
+	})
 }
 
 // prefixed qualifies each of a comma-separated column list with a table alias.

@@ -214,14 +214,6 @@ func optionalTime(t time.Time) string {
 	return formatTime(t)
 }
 
-// parseOptionalTime reads what optionalTime wrote.
-func parseOptionalTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	return parseTime(s)
-}
-
 func clipText(s string, n int) string {
 	if len(s) <= n {
 		return s

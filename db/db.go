@@ -71,7 +71,7 @@ type DB struct {
 	// writeTurn, when set, lets one write transaction of this process at a time begin: see
 	// takeWriteTurn.
 	writeTurn chan struct{}
-	listener atomic.Pointer[listenerBox]
+	listener  atomic.Pointer[listenerBox]
 }
 
 // Open opens the store at dsn and brings its schema up to date: a postgres:// or

@@ -42,23 +42,46 @@ func (d *DB) ListLoadBalancers(ctx context.Context, f LBFilter) (LBPage, error) 
 }
 
 // pageLoadBalancers returns one page of the load balancers a WHERE clause selects, ordered by
-// region, name and id, and how many it selects in all, read in one snapshot.
+// region, name and id, and how many it selects in all, read in one snapshot. Unfiltered, the
+// count reads an index and the page walks load_balancers_region; filtered, both come from one
+// scan (a window count), and only a page past the end is counted on its own.
 func (d *DB) pageLoadBalancers(ctx context.Context, where string, args []any, limit, offset int) (LBPage, error) {
 	var page LBPage
 	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l"+where, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("db: unable to count load balancers: %w", err)
+		windowed := where != ""
+		if !windowed {
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l").Scan(&page.Total); err != nil {
+				return fmt.Errorf("db: unable to count load balancers: %w", err)
+			}
+		}
+		// The page is chosen first, with the window count beside it; the groups and members
+		// are counted for its rows only.
+		total := "0 AS total"
+		if windowed {
+			total = "count(*) OVER () AS total"
 		}
 		var err error
 		q := `SELECT ` + lbColumns + `,
 			(SELECT count(*) FROM groups g WHERE g.lb_id = l.id),
 			(SELECT count(*) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id),
-			(SELECT count(DISTINCT m.address) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id)
-			FROM load_balancers l` + where + ` ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?`
+			(SELECT count(DISTINCT m.address) FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id), l.total
+			FROM (SELECT l.*, ` + total + ` FROM load_balancers l` + where + `
+				ORDER BY l.region_id, l.name, l.id LIMIT ? OFFSET ?) l
+			ORDER BY l.region_id, l.name, l.id`
+		n := 0
 		page.Items, err = queryAll(ctx, tx, "load balancers", func(s *LBSummary) []any {
-			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members, &s.Servers)
+			return append(lbDest(&s.LoadBalancer), &s.Groups, &s.Members, &s.Servers, &n)
 		}, q, append(args, limitOrAll(limit), offset)...)
-		return err
+		if err != nil || !windowed {
+			return err
+		}
+		page.Total = n
+		if len(page.Items) == 0 && offset > 0 {
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM load_balancers l"+where, args...).Scan(&page.Total); err != nil {
+				return fmt.Errorf("db: unable to count load balancers: %w", err)
+			}
+		}
+		return nil
 	})
 	return page, err
 }
@@ -68,8 +91,10 @@ func lbWhere(f LBFilter) (string, []any) {
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
+		// The load balancers behind a server (by id or address) are found once, not once
+		// per load balancer.
 		conds = append(conds, `(l.name LIKE ? ESCAPE '\' OR l.id LIKE ? ESCAPE '\' OR l.address LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id WHERE g.lb_id = l.id AND (m.server_id = ? OR m.address = ?)))`)
+			OR l.id IN (SELECT g.lb_id FROM members m JOIN groups g ON g.id = m.group_id WHERE m.server_id = ? OR m.address = ?))`)
 		args = append(args, like, like, like, q, q)
 	}
 	if f.Region != "" {

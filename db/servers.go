@@ -38,19 +38,49 @@ type ServerPage struct {
 const serverJoins = ` FROM servers s JOIN subnets n ON n.id = s.subnet_id JOIN vpcs v ON v.id = n.vpc_id`
 
 // ListServers returns the inventory servers that match f, ordered by region, name and id.
+// Without search text, a page is read region by region through an index (browseServers). A
+// search counts and pages its matches in one scan (a window count); the whole inventory is
+// counted on the servers table alone, without joining the subnets and VPCs it does not need.
 func (d *DB) ListServers(ctx context.Context, f ServerFilter) (ServerPage, error) {
 	where, args := f.where()
 	var page ServerPage
 	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT count(*)"+serverJoins+where, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("db: unable to count servers: %w", err)
+		if strings.TrimSpace(f.Query) == "" && f.Limit > 0 {
+			var err error
+			page, err = browseServers(ctx, tx, f)
+			return err
+		}
+		if where == "" {
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM servers").Scan(&page.Total); err != nil {
+				return fmt.Errorf("db: unable to count servers: %w", err)
+			}
+			var err error
+			page.Items, err = queryServers(ctx, tx, "SELECT "+serverColumns+serverJoins+
+				" ORDER BY v.region_id, s.name, s.id LIMIT ? OFFSET ?", limitOrAll(f.Limit), f.Offset)
+			return err
 		}
 		var err error
-		page.Items, err = queryServers(ctx, tx, "SELECT "+serverColumns+serverJoins+where+
-			" ORDER BY v.region_id, s.name, s.id LIMIT ? OFFSET ?", append(args, limitOrAll(f.Limit), f.Offset)...)
+		page.Items, page.Total, err = countedServers(ctx, tx, where, args, f)
 		return err
 	})
 	return page, err
+}
+
+// countedServers reads one page of the servers where selects and how many it selects in all,
+// in one query; only a page past the end needs a count of its own.
+func countedServers(ctx context.Context, tx *sql.Tx, where string, args []any, f ServerFilter) ([]lb.Server, int, error) {
+	total := 0
+	items, err := queryAll(ctx, tx, "servers", func(s *lb.Server) []any { return append(serverDest(s), &total) },
+		"SELECT "+serverColumns+", count(*) OVER ()"+serverJoins+where+" ORDER BY v.region_id, s.name, s.id LIMIT ? OFFSET ?",
+		append(args, limitOrAll(f.Limit), f.Offset)...)
+	if err != nil || len(items) > 0 || f.Offset == 0 {
+		return items, total, err
+	}
+	err = tx.QueryRowContext(ctx, "SELECT count(*)"+serverJoins+where, args...).Scan(&total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("db: unable to count servers: %w", err)
+	}
+	return items, total, nil
 }
 
 func (f ServerFilter) where() (string, []any) {

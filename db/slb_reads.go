@@ -86,3 +86,19 @@ func (d *DB) ReadGroup(ctx context.Context, lbID, ref string) (GroupView, error)
 	})
 	return v, err
 }
+
+// ReadGroupHead is ReadGroup without the members: what a change needs to name the group and
+// check its kind and region before ApplyBatch, which reads the members itself, once, inside its
+// write transaction.
+func (d *DB) ReadGroupHead(ctx context.Context, lbID, ref string) (GroupView, error) {
+	var v GroupView
+	err := d.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if v.Group, err = findGroup(ctx, tx, lbID, ref); err != nil {
+			return err
+		}
+		v.LoadBalancer, err = getLoadBalancer(ctx, tx, v.Group.LoadBalancerID)
+		return err
+	})
+	return v, err
+}

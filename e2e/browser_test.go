@@ -600,8 +600,8 @@ func TestAuditDetailAndRevert(t *testing.T) {
 		version := e.group(l, g).Version
 		p.click(`[data-testid=revert-confirm]`)
 		p.waitVisible(`[data-testid=flash]`)
-		if got := p.text(`[data-testid=flash]`); !strings.HasPrefix(got, "Not reverted") {
-			t.Errorf("the message is %q, want it to start with Not reverted", got)
+		if got := p.text(`[data-testid=flash]`); !strings.HasPrefix(got, "Revert refused (conflict)") {
+			t.Errorf("the message is %q, want it to start with Revert refused (conflict)", got)
 		}
 		if got := e.members(g.ID)[drained.ID].Weight; got != 30 {
 			t.Errorf("the refused revert left weight %d, want 30", got)
@@ -733,7 +733,7 @@ func TestViewerCannotChangeAnything(t *testing.T) {
 }
 
 // TestScreenshots refreshes the README's screenshots when LBCONSOLE_SCREENSHOTS names a
-// directory.
+// directory: at a laptop's width, and two at a phone's (lbs-phone.png, group-phone.png).
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("LBCONSOLE_SCREENSHOTS")
 	if dir == "" {
@@ -772,4 +772,14 @@ func TestScreenshots(t *testing.T) {
 	p.open(fmt.Sprintf("/audit/%d", removal.Seq))
 	p.waitVisible(`[data-testid=diff-removed]`)
 	p.screenshot(filepath.Join(dir, "audit-detail.png"))
+
+	// The same console on a phone: the list, and a group with servers selected.
+	phoneTab := e.signedInAt(adminUser, phone)
+	phoneTab.screenshot(filepath.Join(dir, "lbs-phone.png"))
+	small, sg := e.smallGroup()
+	phoneTab.openGroup(small, sg)
+	phoneTab.checkRow(1)
+	phoneTab.checkRow(2)
+	phoneTab.eval(`(window.scrollTo(0, 0), true)`)
+	phoneTab.screenshot(filepath.Join(dir, "group-phone.png"))
 }

@@ -19,7 +19,19 @@ const widestElement = `(() => {
 // screen, and the group page's sticky toolbar (223 px tall) hid the table's header.
 func TestPagesFitTheScreen(t *testing.T) {
 	t.Parallel()
-	atEachWidth(t, func(t *testing.T, e *env, s screen) {
+	atEachWidth(t, pagesFit)
+	t.Run(tablet.name, func(t *testing.T) {
+		t.Parallel()
+		pagesFit(t, newEnv(t), tablet)
+	})
+}
+
+// tablet is a tablet held upright: between the phone's layout and the wide screen's.
+var tablet = screen{"768px", 768, 1024}
+
+// pagesFit checks every page, the navigation and the group page's header on one screen.
+func pagesFit(t *testing.T, e *env, s screen) {
+	{
 		l, g := e.smallGroup()
 		changed := e.setWeight(l, g, firstMember(e.members(g.ID)).ID, 61)
 		p := e.signedInAt(adminUser, s)
@@ -74,5 +86,5 @@ func TestPagesFitTheScreen(t *testing.T) {
 				}
 			}
 		})
-	})
+	}
 }

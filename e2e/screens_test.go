@@ -34,9 +34,6 @@ func atEachWidth(t *testing.T, f func(t *testing.T, e *env, s screen)) {
 	}
 }
 
-// opButton selects the batch button of an operation (remove, drain, weights, add, replace).
-func opButton(op string) string { return `[data-testid=op-` + op + `]` }
-
 // pickServer opens the picker, searches for a server by id and picks it; it waits until its row
 // is in the batch form.
 func (p *tab) pickServer(id string) string {

@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -235,9 +234,4 @@ func optInt(n *int) string {
 		return ""
 	}
 	return strconv.Itoa(*n)
-}
-
-// sortedBatches orders member batches by group id.
-func sortedBatches(b []MemberBatch) {
-	slices.SortFunc(b, func(x, y MemberBatch) int { return strings.Compare(x.Group, y.Group) })
 }

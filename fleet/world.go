@@ -178,18 +178,6 @@ func (w *world) vpcOfServer(s *wServer) string {
 	return ""
 }
 
-// memberAddress is the address a member will have: its own, or its server's.
-func (w *world) memberAddress(m Member) (netip.Addr, bool) {
-	if m.Address != "" {
-		a, msg := parseAddress(m.Address)
-		return a, msg == ""
-	}
-	if s, ok := w.servers[m.Server]; ok && s.addr.IsValid() {
-		return s.addr, true
-	}
-	return netip.Addr{}, false
-}
-
 // subnetHolding finds the subnet of vpc whose range holds a.
 func (w *world) subnetHolding(vpc string, a netip.Addr) *wSubnet {
 	for _, s := range w.subnetsByVPC[vpc] {

@@ -58,7 +58,7 @@ func TestRevertIsConfirmedAndRedirects(t *testing.T) {
 		r := c.Post(entry+"/revert", c.WithCSRF(url.Values{}))
 		wantStatus(t, r, http.StatusSeeOther)
 		page := c.Get(r.Header.Get("Location"))
-		if got := text(page.Doc().Find(`[data-testid="flash"]`)); !strings.HasPrefix(got, "Not reverted:") || !strings.Contains(got, "already reverted") {
+		if got := text(page.Doc().Find(`[data-testid="flash"]`)); !strings.HasPrefix(got, "Revert refused (conflict):") || !strings.Contains(got, "already reverted") {
 			t.Errorf("the message is %q", got)
 		}
 		if got := text(c.Get(entry + "/revert").Doc().Find(`[data-testid="revert-refusal"]`)); !strings.Contains(got, "already reverted") {

@@ -37,7 +37,8 @@ func (h *Handler) auditRevertForm(c echo.Context) error {
 	m := templates.AuditRevertPage{Page: page(c, fmt.Sprintf("Revert audit entry %d", seq), "audit"), Entry: auditRow(e)}
 	res, err := h.db.PreviewRevert(ctx, seq)
 	if _, refused := lb.AsError(err); refused {
-		_, m.Refusal = statusOf(err)
+		_, msg := statusOf(err)
+		m.Refusal = fmt.Sprintf("Revert refused (%s): %s", templates.KindText(string(lb.ErrorKind(err))), msg)
 	} else if err != nil {
 		return err
 	}
@@ -85,7 +86,8 @@ func (h *Handler) revertFlash(c echo.Context, m templates.AuditShowPage) (*templ
 	if err != nil {
 		return nil, err
 	}
-	return &templates.Flash{Kind: "error", Message: fmt.Sprintf("Not reverted: %s (attempt recorded as audit entry #%d).", attempt.Message, n)}, nil
+	return &templates.Flash{Kind: "error", Message: fmt.Sprintf("Revert refused (%s): %s (the attempt is audit entry #%d).",
+		templates.KindText(attempt.Outcome), attempt.Message, n)}, nil
 }
 
 func (h *Handler) auditPage(c echo.Context, seqText string) (templates.AuditShowPage, error) {

@@ -69,7 +69,7 @@ var routeTable = []routeRule{
 	{path: "/healthz", methods: []string{"GET"}, access: accessPublic},
 	{path: "/readyz", methods: []string{"GET"}, access: accessPublic},
 	{path: "/metrics", methods: []string{"GET"}, access: accessPublic},
-	{path: "/static*", methods: []string{"GET"}, access: accessPublic},
+	{path: "/static/*", methods: []string{"GET"}, access: accessPublic},
 	{path: "/login", methods: []string{"GET"}, access: accessPublic},
 	{path: "/login", methods: []string{"POST"}, access: accessSignIn},
 	{path: "/logout", methods: []string{"POST"}, access: accessViewer, endsSession: true},
@@ -226,7 +226,7 @@ func (f walkFixture) path(pattern, role string) string {
 	switch pattern {
 	case "/*":
 		return "/no-such-page"
-	case "/static*":
+	case "/static/*":
 		return "/static/app.css"
 	case "/v2.0/lbaas/*", "/v2/lbaas/*":
 		return strings.TrimSuffix(pattern, "*") + "pools/" + f.groupID + "/members"

@@ -100,3 +100,14 @@ func toLogin(c echo.Context) bool {
 	}
 	return true
 }
+
+// refusal is how the console words a refusal by the rules, everywhere it shows one: "refused"
+// and the kind of rule ("refused (conflict): the group changed since you loaded it"), as the
+// audit log records it. Other errors keep their message.
+func refusal(err error) (int, string) {
+	status, msg := statusOf(err)
+	if kind := lb.ErrorKind(err); kind != "" {
+		msg = "Refused (" + templates.KindText(string(kind)) + "): " + msg
+	}
+	return status, msg
+}

@@ -74,7 +74,7 @@ func (h *Handler) fleetUpdate(k *objectKind) echo.HandlerFunc {
 			p, err = h.db.UpdateFleetObject(c.Request().Context(), origin(c), doc)
 		}
 		if err != nil {
-			return refusal(err, func(status int, ps fleet.Problems) error { return h.editAnswer(c, k, id, status, v, ps, "", nil) })
+			return formRefusal(err, func(status int, ps fleet.Problems) error { return h.editAnswer(c, k, id, status, v, ps, "", nil) })
 		}
 		return c.Redirect(http.StatusSeeOther, k.editURL(id)+"?done="+savedOrUnchanged(p))
 	}

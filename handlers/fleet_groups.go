@@ -67,7 +67,7 @@ func (h *Handler) groupCreate(c echo.Context) error {
 		_, err = h.db.CreateFleetGroup(c.Request().Context(), origin(c), lbID, g)
 	}
 	if err != nil {
-		return refusal(err, func(status int, ps fleet.Problems) error { return h.groupAnswer(c, lbID, "", status, v, ps, "", nil) })
+		return formRefusal(err, func(status int, ps fleet.Problems) error { return h.groupAnswer(c, lbID, "", status, v, ps, "", nil) })
 	}
 	return c.Redirect(http.StatusSeeOther, groupEditURL(lbID, g.ID)+"?done=created")
 }
@@ -106,7 +106,7 @@ func (h *Handler) groupUpdate(c echo.Context) error {
 		p, err = h.db.UpdateFleetGroup(c.Request().Context(), origin(c), lbID, g)
 	}
 	if err != nil {
-		return refusal(err, func(status int, ps fleet.Problems) error {
+		return formRefusal(err, func(status int, ps fleet.Problems) error {
 			return h.groupAnswer(c, lbID, current.ID, status, v, ps, "", nil)
 		})
 	}

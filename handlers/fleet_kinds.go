@@ -111,16 +111,6 @@ var objectKinds = []*objectKind{
 	},
 }
 
-// kindByPath returns the kind whose pages are /fleet/<path>.
-func kindByPath(path string) *objectKind {
-	for _, k := range objectKinds {
-		if k.path == path {
-			return k
-		}
-	}
-	return nil
-}
-
 // groupSpecs are the inputs of a group's form.
 var groupSpecs = []fieldSpec{idSpec("rsp-web-http"), nameSpec(),
 	{name: "kind", label: "Kind", input: "select", options: choices(string(lb.KindVServer), string(lb.KindDefault)), fixed: true,

@@ -54,7 +54,7 @@ func (h *Handler) fleetCreate(k *objectKind) echo.HandlerFunc {
 			_, err = h.db.CreateFleetObject(c.Request().Context(), origin(c), doc)
 		}
 		if err != nil {
-			return refusal(err, func(status int, ps fleet.Problems) error { return h.kindAnswer(c, k, status, v, ps, nil) })
+			return formRefusal(err, func(status int, ps fleet.Problems) error { return h.kindAnswer(c, k, status, v, ps, nil) })
 		}
 		return c.Redirect(http.StatusSeeOther, k.editURL(v["id"])+"?done=created")
 	}

@@ -11,11 +11,11 @@ import (
 	"lbconsole/web/templates"
 )
 
-// refusal answers a change the store or the form's reading refused by showing the form again
+// formRefusal answers a change the store or the form's reading refused by showing the form again
 // with answer: the fleet rules' problems with 422, the domain's refusals (a load balancer
 // that does not exist, one that is locked) with their status. Anything else is the error
 // handler's.
-func refusal(err error, answer func(status int, ps fleet.Problems) error) error {
+func formRefusal(err error, answer func(status int, ps fleet.Problems) error) error {
 	var ps fleet.Problems
 	if errors.As(err, &ps) {
 		return answer(http.StatusUnprocessableEntity, ps)

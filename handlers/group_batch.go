@@ -209,11 +209,12 @@ func (h *Handler) groupPreview(c echo.Context) error {
 	res, err := h.db.PreviewBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status := http.StatusOK
 	if _, ok := lb.AsError(err); ok {
-		status, p.Error = statusOf(err)
+		status, p.Error = refusal(err)
 	} else if err != nil {
 		return err
 	}
 	p.Diff = res.Diff
+	p.Confirm = removalToConfirm(len(res.Diff.Removed), m.Total)
 	p.Drain = drainNote(m, res.Diff)
 	m.Preview = p
 	if lb.IsStale(err) {
@@ -240,6 +241,16 @@ func (h *Handler) groupBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := h.checkConfirmed(c, m, f); err != nil {
+		if _, refused := lb.AsError(err); !refused {
+			return err
+		}
+		status, err := h.batchOutcome(c, &m, f, db.BatchResult{}, err)
+		if err != nil {
+			return err
+		}
+		return render(c, status, templates.GroupShow(m), []string{"group-body"}, templates.PreviewCleared())
+	}
 	res, err := h.db.ApplyBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status, err := h.batchOutcome(c, &m, f, res, err)
 	if err != nil {
@@ -258,7 +269,7 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	switch _, ok := lb.AsError(err); {
 	case ok:
 		var msg string
-		status, msg = statusOf(err)
+		status, msg = refusal(err)
 		keep = f.Members
 		m.Flash = &templates.Flash{Kind: "error", Message: msg}
 		if lb.IsStale(err) {
@@ -273,6 +284,10 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 		return 0, err
 	default:
 		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
+		if !res.Diff.Empty() {
+			// Undo shows what reverting the batch would change, and asks to confirm it.
+			m.Flash.Undo = fmt.Sprintf("/audit/%d/revert", res.Seq)
+		}
 	}
 	return status, h.reloadGroup(ctx, m, keep)
 }

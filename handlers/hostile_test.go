@@ -389,7 +389,12 @@ func (fx *hstFixture) digest(t *testing.T) map[string]string {
 	}
 	out := map[string]string{}
 	for _, table := range hstTables {
-		rows, err := fx.conn.QueryContext(fx.e.ctx, "SELECT * FROM "+table+" ORDER BY 1")
+		query := "SELECT * FROM " + table + " ORDER BY 1"
+		if table == "api_keys" {
+			// A key's last use is noted once a signed call reaches an API, refused or not.
+			query = "SELECT id, user_id, access_key_id, secret_sealed, token_hash, created, revoked, label, expires FROM api_keys ORDER BY 1"
+		}
+		rows, err := fx.conn.QueryContext(fx.e.ctx, query)
 		if err != nil {
 			t.Fatalf("digest %s: %v", table, err)
 		}

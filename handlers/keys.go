@@ -3,11 +3,13 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/auth"
 	"lbconsole/db"
+	"lbconsole/lb"
 	"lbconsole/web/templates"
 )
 
@@ -15,10 +17,26 @@ func (h *Handler) keysList(c echo.Context) error {
 	return h.renderKeys(c, http.StatusOK, templates.KeysPage{})
 }
 
-// keysCreate makes a key for the signed-in user and shows its secrets once.
+// keyLifetimes are the expiries the keys page offers, by the value its form posts.
+var keyLifetimes = map[string]time.Duration{"": 0, "30d": 30 * 24 * time.Hour, "90d": 90 * 24 * time.Hour, "365d": 365 * 24 * time.Hour}
+
+// keysCreate makes a key for the signed-in user, with the label and lifetime the form gives,
+// and shows its secrets once.
 func (h *Handler) keysCreate(c echo.Context) error {
+	life, ok := keyLifetimes[c.FormValue("expires_in")]
+	if !ok {
+		return echo.NewHTTPError(http.StatusBadRequest, "expires_in must be empty (never), 30d, 90d or 365d")
+	}
+	spec := db.KeySpec{Label: c.FormValue("label")}
+	if life > 0 {
+		spec.Expires = h.now().Add(life)
+	}
 	cred := auth.NewAPICredentials()
-	if _, err := h.db.CreateAPIKey(c.Request().Context(), origin(c), currentUser(c).ID, cred); err != nil {
+	if _, err := h.db.CreateAPIKeyWith(c.Request().Context(), origin(c), currentUser(c).ID, cred, spec); err != nil {
+		if _, refused := lb.AsError(err); refused {
+			status, msg := refusal(err)
+			return h.renderKeys(c, status, templates.KeysPage{Flash: &templates.Flash{Kind: "error", Message: msg}})
+		}
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
@@ -62,7 +80,7 @@ func (h *Handler) renderKeys(c echo.Context, status int, m templates.KeysPage) e
 	if err != nil {
 		return err
 	}
-	m.Page, m.Keys = page(c, "API keys", "keys"), rows(keys, keyRow)
+	m.Page, m.Keys = page(c, "API keys", "keys"), rows(keys, keyRow(h.now()))
 	m.Location = postedAt(c, "/keys")
 	return render(c, status, templates.Keys(m), []string{"keys"})
 }

@@ -37,7 +37,7 @@ func (h *Handler) renderEveryKey(c echo.Context, status int, owner string, flash
 	if err != nil {
 		return err
 	}
-	m := templates.EveryKeyPage{Page: page(c, "Every user's API keys", "users"), Keys: rows(keys, keyRow), Owner: owner, Flash: flash}
+	m := templates.EveryKeyPage{Page: page(c, "Every user's API keys", "users"), Keys: rows(keys, keyRow(h.now())), Owner: owner, Flash: flash}
 	m.Location = postedAt(c, everyKeyPath(owner))
 	return render(c, status, templates.EveryKey(m), []string{"every-key"})
 }

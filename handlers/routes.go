@@ -28,6 +28,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(h.logRequests)
 	e.Use(h.securityHeaders)
+	e.Use(compress())
 	// Every request's work (its database calls included) is bounded; the CSV export streams for
 	// as long as the log is, under the server's write timeout instead.
 	e.Use(withTimeout(h.timeout, func(c echo.Context) bool { return c.Path() == "/audit.csv" }))
@@ -42,8 +43,8 @@ func (h *Handler) routes(e *echo.Echo) {
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
-	e.GET("/metrics", h.metrics.handler())
-	e.StaticFS("/static", echo.MustSubFS(web.Static, "static"))
+	e.GET(metricsPath, h.metrics.handler())
+	e.GET(web.StaticPrefix+"*", staticFiles())
 	e.GET("/login", h.loginForm)
 	e.POST("/login", h.login)
 

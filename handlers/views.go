@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"time"
 
 	"lbconsole/db"
 	"lbconsole/fleet"
@@ -36,8 +37,12 @@ func auditRow(e db.AuditEntry) templates.AuditRow {
 	return r
 }
 
-func keyRow(k db.APIKey) templates.KeyRow {
-	return templates.KeyRow{ID: k.ID, AccessKeyID: k.AccessKeyID, Owner: k.Owner, Created: k.Created, Revoked: k.Revoked}
+// keyRow is a key as the keys pages list it at now.
+func keyRow(now time.Time) func(db.APIKey) templates.KeyRow {
+	return func(k db.APIKey) templates.KeyRow {
+		return templates.KeyRow{ID: k.ID, AccessKeyID: k.AccessKeyID, Owner: k.Owner, Created: k.Created, Revoked: k.Revoked,
+			Label: k.Label, Expires: k.Expires, LastUsed: k.LastUsed, Expired: k.ExpiredAt(now)}
+	}
 }
 
 func lbRow(s db.LBSummary) templates.LBRow {

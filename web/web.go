@@ -9,6 +9,9 @@ import "embed"
 //go:embed static
 var Static embed.FS
 
-// HTMXPath is where the pinned htmx is served; the version is in the name so that a browser
-// never keeps a stale copy after an upgrade.
-const HTMXPath = "/static/htmx-2.0.11.min.js"
+// HTMXFile is the pinned htmx among the static files; pages load it through Asset.
+const HTMXFile = "htmx-2.0.11.min.js"
+
+// HTMXPath is htmx's plain URL, which keeps working (with a short cache) beside the
+// content-hashed one that Asset gives.
+const HTMXPath = StaticPrefix + HTMXFile

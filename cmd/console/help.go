@@ -20,8 +20,8 @@ var commands = []command{
 	{"serve", "[--addr 127.0.0.1:8080] [--db lbconsole.db] [--demo] [--demo-haproxy] [--reconcile-interval 5s]", "the console and both APIs; the command when none is named (see serve --help for TLS, proxies and sessions)"},
 	{"user add", "NAME --role viewer|operator|admin", "the password is read from standard input"},
 	{"user passwd", "NAME [--revoke-keys]", "the password is read from standard input; ends the user's sessions"},
-	{"key create", "--user NAME", "prints AccessKeyId, AccessKeySecret and Token"},
-	{"key list", "[--user NAME]", "every key: id, AccessKeyId, owner, created, revoked"},
+	{"key create", "--user NAME [--label TEXT] [--expires 90d|2027-01-31]", "prints AccessKeyId, AccessKeySecret and Token"},
+	{"key list", "[--user NAME]", "every key: id, AccessKeyId, owner, created, revoked, expires, last used, label"},
 	{"key revoke", "ACCESS_KEY_ID_OR_ID", "the key stops working at once"},
 	{"audit verify", "", "checks the audit log's hash chain; status 1 names the first bad entry"},
 	{"audit export", "[--actor A] [--source S] [--action A] [--lb ID] [--group ID] [--outcome O] [--since T] [--until T]", "the audit log as CSV on standard output"},
@@ -118,19 +118,6 @@ func isHelp(arg string) bool {
 	switch arg {
 	case "-h", "-help", "--help", "help":
 		return true
-	}
-	return false
-}
-
-// wantsHelp reports whether args ask for help before any "--".
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			return true
-		}
 	}
 	return false
 }

@@ -56,16 +56,19 @@ func createdKey(t *testing.T, out string) string {
 func keyLines(t *testing.T, out string) map[string][]string {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	if len(lines) == 0 || strings.Join(strings.Fields(lines[0]), " ") != "ID ACCESS KEY ID OWNER CREATED REVOKED" {
-		t.Fatalf("key list header = %q; want ID, ACCESS KEY ID, OWNER, CREATED, REVOKED", lines[0])
+	// Scripts read the first five columns; later ones are added at the end, the label last, as
+	// it may hold spaces.
+	const head = "ID ACCESS KEY ID OWNER CREATED REVOKED EXPIRES LAST USED LABEL"
+	if len(lines) == 0 || strings.Join(strings.Fields(lines[0]), " ") != head {
+		t.Fatalf("key list header = %q; want %s", lines[0], head)
 	}
 	out2 := map[string][]string{}
 	for _, l := range lines[1:] {
 		f := strings.Fields(l)
-		if len(f) != 5 {
-			t.Fatalf("key list line %q has %d columns; want 5", l, len(f))
+		if len(f) < 8 {
+			t.Fatalf("key list line %q has %d columns; want 8 or more", l, len(f))
 		}
-		out2[f[1]] = f
+		out2[f[1]] = append(f[:7:7], strings.Join(f[7:], " "))
 	}
 	return out2
 }
@@ -222,5 +225,31 @@ func TestCLIAccountEventsAreAudited(t *testing.T) {
 	}
 	if out := verifyOK(t, path); !strings.Contains(out, "6 rows") {
 		t.Errorf("audit verify = %q; want 6 intact rows", out)
+	}
+}
+
+// A key is made with a label and an expiry, which key list shows; a lifetime or an expiry that
+// cannot be read is refused, with nothing made.
+func TestKeyCreateWithLabelAndExpiry(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "lbconsole.db")
+	console(t, goodPassword+"\n", "user", "add", "alice", "--role", "operator", "--db", path)
+	id := createdKey(t, console(t, "", "key", "create", "--user", "alice", "--label", "deploy pipeline", "--expires", "90d", "--db", path))
+	dated := createdKey(t, console(t, "", "key", "create", "--user", "alice", "--expires", "2099-01-31", "--db", path))
+	lines := keyLines(t, console(t, "", "key", "list", "--db", path))
+	if l := lines[id]; l[7] != "deploy pipeline" || l[5] == "-" || l[6] != "-" {
+		t.Errorf("key list line = %q; want the label, an expiry, no use yet", l)
+	}
+	if l := lines[dated]; l[5] != "2099-01-31T00:00:00Z" || l[7] != "-" {
+		t.Errorf("key list line = %q; want the expiry 2099-01-31T00:00:00Z and no label", l)
+	}
+	for _, bad := range [][]string{{"--expires", "soon"}, {"--expires", "0d"}, {"--expires", "2001-01-01"}, {"--label", strings.Repeat("x", 65)}} {
+		args := append([]string{"key", "create", "--user", "alice", "--db", path}, bad...)
+		if err, code := consoleFails(t, args...); code == 0 {
+			t.Errorf("key create %q succeeded (%v); want it refused", bad, err)
+		}
+	}
+	if n := len(keyLines(t, console(t, "", "key", "list", "--db", path))); n != 2 {
+		t.Errorf("after the refusals key list shows %d keys; want 2", n)
 	}
 }

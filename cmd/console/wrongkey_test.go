@@ -121,6 +121,9 @@ func TestWrongKeyOnAnOldDatabase(t *testing.T) {
 	for _, column := range []string{"backend", "default_port", "check_type", "check_path", "check_interval_ns", "check_rise", "check_fall", "drain_timeout_ns"} {
 		stmts = append(stmts, "ALTER TABLE groups DROP COLUMN "+column)
 	}
+	for _, column := range []string{"label", "expires", "last_used"} {
+		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0016
+	}
 	stmts = append(stmts, "ALTER TABLE members DROP COLUMN maintenance") // added by 0014
 	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.ExecContext(ctx, stmt); err != nil {

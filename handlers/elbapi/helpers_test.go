@@ -202,6 +202,17 @@ func (e *env) auditCount() int {
 	return page.Total
 }
 
+// groupAuditCount is how many audit entries name the group: tests running beside this one
+// write entries of their own to other groups.
+func (e *env) groupAuditCount(group string) int {
+	e.t.Helper()
+	page, err := e.store.ListAudit(e.ctx, db.AuditFilter{Group: group, Limit: 1})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return page.Total
+}
+
 // freeAddresses returns n addresses of the pool's first member's /24 subnet that no member
 // and no inventory server holds (the demo's servers sit at .10 to .59), with that subnet.
 func (e *env) freeAddresses(n int) ([]string, string) {

@@ -190,9 +190,9 @@ func (e *env) cliMemberLife(t *testing.T) {
 	if m, _ := stored(); m.Weight != 7 || m.Description != "cli-renamed" {
 		t.Errorf("after member set --weight 7 --name cli-renamed: %+v", m)
 	}
-	audits := e.auditCount()
+	audits := e.groupAuditCount(e.other.ID)
 	o.ok("member", "set", e.other.ID, m.ID) // sends {"member": {}}
-	if after, _ := stored(); after.Weight != 7 || after.Description != "cli-renamed" || e.auditCount() != audits {
+	if after, _ := stored(); after.Weight != 7 || after.Description != "cli-renamed" || e.groupAuditCount(e.other.ID) != audits {
 		t.Errorf("member set with no option changed %+v, or wrote an audit entry", after)
 	}
 	o.ok("member", "unset", e.other.ID, "cli-renamed", "--weight", "--name")

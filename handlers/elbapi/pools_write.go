@@ -19,9 +19,6 @@ import (
 // balances. Octavia's UDP and SCTP are refused rather than accepted and never served.
 var poolProtocols = []string{"HTTP", "HTTPS", "TCP", "PROXY", "PROXYV2"}
 
-// roundRobin is the one algorithm a pool has here: members take requests by weight.
-const roundRobin = "ROUND_ROBIN"
-
 // newPoolFields is a pool as a client asks for one, Octavia's fields included so that each is
 // refused by name, with why, unless it holds the one value lbconsole honours.
 type newPoolFields struct {
@@ -63,9 +60,9 @@ func (f newPoolFields) check() error {
 	case !slices.Contains(poolProtocols, *f.Protocol):
 		return bad("pool.protocol %q is not supported: give one of %s", lb.Clip(*f.Protocol), strings.Join(poolProtocols, ", "))
 	case f.LBAlgorithm == nil:
-		return bad("pool.lb_algorithm is required: %s", roundRobin)
-	case *f.LBAlgorithm != roundRobin:
-		return bad("pool.lb_algorithm %q is not supported: members take requests by weight, %s", lb.Clip(*f.LBAlgorithm), roundRobin)
+		return bad("pool.lb_algorithm is required: %s", lbAlgorithm)
+	case *f.LBAlgorithm != lbAlgorithm:
+		return bad("pool.lb_algorithm %q is not supported: members take requests by weight, %s", lb.Clip(*f.LBAlgorithm), lbAlgorithm)
 	case !empty(f.Description):
 		return bad("pool.description is not supported: pools have a name only")
 	case f.AdminStateUp != nil && !*f.AdminStateUp:

@@ -64,7 +64,7 @@ func (a *api) authenticate(ctx context.Context, method string, p params, readOnl
 			"Timestamp %s is more than %v away from the server's time %s", p["Timestamp"], timestampWindow, a.now().UTC().Format(timestampLayout))
 	}
 	id := p["AccessKeyId"]
-	_, owner, secret, err := a.db.APIKeyByAccessKeyID(ctx, id)
+	key, owner, secret, err := a.db.APIKeyByAccessKeyID(ctx, id)
 	if err != nil {
 		return db.User{}, err
 	}
@@ -75,6 +75,7 @@ func (a *api) authenticate(ctx context.Context, method string, p params, readOnl
 		return db.User{}, newError(http.StatusBadRequest, codeSignatureMismatch,
 			"Specified signature is not matched with our calculation. server string to sign is:%s", sts)
 	}
+	a.db.NoteAPIKeyUse(ctx, key)
 	if wait, ok := a.rate.allow(id, a.now()); !ok {
 		return db.User{}, newError(http.StatusServiceUnavailable, codeThrottling,
 			"AccessKeyId %s is calling faster than %g calls a second: slow down, and try again in %v", id, a.limits.CallsPerSecond, wait.Round(time.Millisecond))

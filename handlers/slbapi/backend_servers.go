@@ -35,7 +35,7 @@ func (a *api) changeDefaultList(c *call, action lb.Action) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.group(c, lbID, lb.DefaultGroupRef)
+	v, err := a.groupHead(c, lbID, lb.DefaultGroupRef)
 	if err != nil {
 		return nil, err
 	}

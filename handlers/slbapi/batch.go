@@ -1,6 +1,7 @@
 package slbapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -51,7 +52,17 @@ func (c *call) servers(name string, kind lb.GroupKind) ([]lb.Spec, error) {
 // and in the request's region, as the cloud serves each region on its own: a resource of
 // another region is not found there.
 func (a *api) group(c *call, lbID, ref string) (db.GroupView, error) {
-	v, err := a.db.ReadGroup(c.ctx, lbID, ref)
+	return a.checkGroup(c, lbID, ref, a.db.ReadGroup)
+}
+
+// groupHead is group without the members, for the actions that change the group: the store
+// reads them once, inside the change's transaction.
+func (a *api) groupHead(c *call, lbID, ref string) (db.GroupView, error) {
+	return a.checkGroup(c, lbID, ref, a.db.ReadGroupHead)
+}
+
+func (a *api) checkGroup(c *call, lbID, ref string, read func(ctx context.Context, lbID, ref string) (db.GroupView, error)) (db.GroupView, error) {
+	v, err := read(c.ctx, lbID, ref)
 	if err != nil {
 		return v, err
 	}

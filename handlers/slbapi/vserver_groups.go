@@ -144,7 +144,7 @@ func (a *api) deleteVServerGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.group(c, "", id)
+	v, err := a.groupHead(c, "", id)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (a *api) changeGroup(c *call, list string, batch func([]lb.Spec) lb.Batch) 
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.group(c, "", id)
+	v, err := a.groupHead(c, "", id)
 	if err != nil {
 		return nil, err
 	}

@@ -139,19 +139,3 @@ func (p procInfo) alive() bool {
 	now, ok := readProc(p.PID)
 	return ok && now.Start == p.Start && !now.Zombie
 }
-
-// children returns the processes whose parent is pid.
-func children(pid int) []procInfo {
-	entries, _ := os.ReadDir("/proc")
-	var out []procInfo
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if p, ok := readProc(n); ok && p.PPID == pid {
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -1,7 +1,10 @@
-// lbconsole: selection helpers for the group page, and the CSRF token on every htmx request.
-// Everything is delegated from document so that it keeps working after htmx swaps parts of
-// the page. Behaviour hangs on data-* attributes of its own (data-batch-form, data-select-all,
-// …); data-testid attributes are for tests and may change without breaking anything here.
+// lbconsole: the CSRF token on every htmx request; the group page's selection (kept across
+// filters, pasted lists, Enter in a field, the preview cleared when what it showed changes);
+// the picker's marks; search forms filled from the address on Back; times in the viewer's
+// zone; the keyboard (? / j k x). Everything is delegated from document so that it keeps
+// working after htmx swaps parts of the page. Behaviour hangs on data-* attributes of its own
+// (data-batch-form, data-select-all, …); data-testid attributes are for tests and may change
+// without breaking anything here. Without it every page still works, in plainer ways.
 (function () {
   "use strict";
 
@@ -249,7 +252,41 @@
     });
   }
 
+  // localTimes writes every time[data-local] in the viewer's time zone: absolute ones as a
+  // date and time with the zone, relative ones (in lists) as "3 minutes ago". The UTC time the
+  // page came with stays on hover, with the local one.
+  var relative = typeof Intl.RelativeTimeFormat === "function" ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+  var absolute = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hour12: false, timeZoneName: "short"
+  });
+  var steps = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7]];
+
+  function ago(t) {
+    var n = (t.getTime() - Date.now()) / 1000;
+    for (var i = 0; i < steps.length; i++) {
+      if (Math.abs(n) < steps[i][1]) { return relative.format(Math.round(n), steps[i][0]); }
+      n /= steps[i][1];
+    }
+    return null; // over a week: the date says more
+  }
+
+  function localTimes(root) {
+    (root || document).querySelectorAll("time[data-local]").forEach(function (el) {
+      var t = new Date(el.getAttribute("datetime"));
+      if (isNaN(t.getTime())) { return; }
+      var local = absolute.format(t);
+      var text = local;
+      if (el.dataset.local === "relative" && relative) { text = ago(t) || local; }
+      el.textContent = text;
+      if (el.dataset.utc === undefined) { el.dataset.utc = el.getAttribute("title"); }
+      el.title = local + " · " + el.dataset.utc;
+    });
+  }
+  setInterval(function () { localTimes(); }, 60000);
+
   function refreshAll() {
+    localTimes();
     markPicked();
     document.querySelectorAll("form[data-batch-form]").forEach(function (form) {
       updateCount(form);
@@ -309,6 +346,48 @@
   document.addEventListener("htmx:pushedIntoHistory", function () { setTimeout(function () { fillFromAddress(true); }, 0); });
   window.addEventListener("pageshow", fillFromAddress);
   window.addEventListener("popstate", function () { setTimeout(fillFromAddress, 0); });
+
+  // Keys that work anywhere but in a field: ? lists them, / goes to the search box, and in a
+  // group's table j and k move between servers and x selects one.
+  function typing(el) {
+    return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement ||
+      (el && el.isContentEditable);
+  }
+
+  function moveRow(step) {
+    var boxesShown = Array.prototype.filter.call(document.querySelectorAll('tr[data-member-id] input[type="checkbox"][name="member"]'), visible);
+    if (boxesShown.length === 0) { return; }
+    var current = document.querySelector("tr.current");
+    var i = current ? boxesShown.indexOf(current.querySelector('input[name="member"]')) : -1;
+    var next = Math.max(0, Math.min(boxesShown.length - 1, i + step));
+    if (current) { current.classList.remove("current"); }
+    var row = boxesShown[next].closest("tr");
+    row.classList.add("current");
+    boxesShown[next].focus();
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) { return; }
+    var help = document.getElementById("keys-help");
+    if (e.key === "?" && !typing(e.target) && help) {
+      e.preventDefault();
+      if (help.open) { help.close(); } else { help.showModal(); }
+      return;
+    }
+    if (typing(e.target) && !(e.target instanceof HTMLInputElement && e.target.type === "checkbox")) { return; }
+    if (help && help.open) { return; }
+    if (e.key === "/") {
+      var box = document.querySelector('main form[role="search"] input[type="search"], main form[role="search"] input[type="text"]');
+      if (box) { e.preventDefault(); box.focus(); box.select(); }
+    } else if (e.key === "j" || e.key === "k") {
+      e.preventDefault();
+      moveRow(e.key === "j" ? 1 : -1);
+    } else if (e.key === "x") {
+      var row = document.querySelector("tr.current");
+      var b = row && row.querySelector('input[type="checkbox"][name="member"]');
+      if (b) { e.preventDefault(); b.click(); }
+    }
+  });
 
   // A page that answers a POST says where it belongs (data-location): the address moves there,
   // so that a reload shows that page instead of posting the form again.

@@ -38,6 +38,8 @@ func (u *User) IsAdmin() bool { return u != nil && u.Role.AtLeast(lb.RoleAdmin) 
 type Flash struct {
 	Kind    string // ok, error, warn
 	Message string
+	// Undo, when set, is the address of the page that undoes what the message reports.
+	Undo string
 }
 
 // Pager describes one page of a longer list.

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strings"
 	"time"
 
 	"lbconsole/lb"
@@ -45,10 +46,15 @@ type KeyRow struct {
 	AccessKeyID string
 	Owner       string
 	Created     time.Time
-	Revoked     time.Time // zero while the key works
+	Revoked     time.Time // zero until the key is revoked
+	Label       string
+	Expires     time.Time // zero: never
+	LastUsed    time.Time // zero: never
+	// Expired says the key has passed its expiry: it no longer works, though not revoked.
+	Expired bool
 }
 
-// Active reports whether the key still works.
+// Active reports whether the key was not revoked: it can be revoked, though it may have expired.
 func (k KeyRow) Active() bool { return k.Revoked.IsZero() }
 
 // LBRow is a load balancer with the size of its groups.
@@ -91,4 +97,16 @@ type UserRow struct {
 	Created  time.Time
 	Sessions int // live sessions
 	Keys     int // API keys that work
+}
+
+// KindText is a refusal's kind of rule as people read it: "conflict", "not found".
+func KindText(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
+
+// OutcomeText is an audit entry's outcome in the console's words: "ok", or "refused" with the
+// kind of rule that refused it.
+func (r AuditRow) OutcomeText() string {
+	if r.Applied {
+		return "ok"
+	}
+	return "refused (" + KindText(r.Outcome) + ")"
 }
