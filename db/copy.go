@@ -22,11 +22,13 @@ var ErrTargetNotEmpty = errors.New("db: the target database is not empty")
 
 // ownRows are the tables that Open fills in a new database by itself, which do not make the
 // target hold data. Its key check is replaced by the source's (the same MAC, as Open refused
-// another key, and the date the source was made); its readiness probe is its own.
-var ownRows = map[string]bool{"key_checks": true, "readiness_probe": true}
+// another key, and the date the source was made); its readiness probe is its own, and so are
+// the leases of the consoles running on it.
+var ownRows = map[string]bool{"key_checks": true, "readiness_probe": true, "leases": true}
 
-// notCopied are the tables whose rows stay the target's own.
-var notCopied = map[string]bool{"readiness_probe": true}
+// notCopied are the tables whose rows stay the target's own: the leases of the source's
+// consoles mean nothing to the target's.
+var notCopied = map[string]bool{"readiness_probe": true, "leases": true}
 
 // CopyTo copies every table of d, a SQLite store, into dst, a PostgreSQL store opened with the
 // same key (Open refuses another), in one transaction: all of it arrives or none. Rows keep

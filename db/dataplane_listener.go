@@ -15,8 +15,8 @@ type ChangeListener interface {
 type listenerBox struct{ l ChangeListener }
 
 // SetChangeListener makes l hear of every later commit that may change the data plane; nil
-// stops it. Changes committed by other processes on the same database are not heard: the
-// reconcilers' periodic passes pick them up.
+// stops it. Changes committed by other consoles on the same database are heard through
+// WatchChanges on PostgreSQL; on SQLite the reconcilers' periodic passes pick them up.
 func (d *DB) SetChangeListener(l ChangeListener) {
 	if l == nil {
 		d.listener.Store(nil)
@@ -25,9 +25,11 @@ func (d *DB) SetChangeListener(l ChangeListener) {
 	d.listener.Store(&listenerBox{l})
 }
 
-// dataplaneChanged tells the listener, if any, after a commit.
+// dataplaneChanged tells the listener, if any, and the other consoles on the database, after
+// a commit.
 func (d *DB) dataplaneChanged(lbIDs ...string) {
 	if b := d.listener.Load(); b != nil {
 		b.l.DataplaneChanged(lbIDs...)
 	}
+	d.notifyOthers(lbIDs)
 }

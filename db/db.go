@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"lbconsole/auth"
@@ -72,6 +73,10 @@ type DB struct {
 	// takeWriteTurn.
 	writeTurn chan struct{}
 	listener  atomic.Pointer[listenerBox]
+	// listenConfig, on PostgreSQL, connects WatchChanges; origin names this store in the
+	// notices it sends (see notifyOthers).
+	listenConfig *pgx.ConnConfig
+	origin       string
 }
 
 // Open opens the store at dsn and brings its schema up to date: a postgres:// or
@@ -82,7 +87,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if len(opts.Key) < 32 {
 		return nil, errors.New("db: unable to open: the key must be at least 32 bytes")
 	}
-	d := &DB{auditKey: auth.DeriveKey(opts.Key, "audit-chain"), sealKey: auth.DeriveKey(opts.Key, "api-secrets"), now: opts.Now}
+	d := &DB{auditKey: auth.DeriveKey(opts.Key, "audit-chain"), sealKey: auth.DeriveKey(opts.Key, "api-secrets"), now: opts.Now, origin: newOrigin()}
 	if d.now == nil {
 		d.now = time.Now
 	}

@@ -106,6 +106,7 @@ func (d *DB) openPostgres(ctx context.Context, dsn string) error {
 	read.RuntimeParams["default_transaction_read_only"] = "on"
 	d.read = openPool(read, readers)
 	d.ready.conn = openPool(write, 1)
+	d.listenConfig = cfg.Copy()
 	return nil
 }
 

@@ -37,6 +37,11 @@ type Config struct {
 	// Attempts and Backoff configure each pass's executor (its defaults when zero).
 	Attempts int
 	Backoff  time.Duration
+	// Holder names this console among those on the database, in the nodes' leases (NewHolder
+	// when empty). LeaseTTL is how long a lease lasts unrenewed (DefaultLeaseTTL when zero):
+	// see leases.go.
+	Holder   string
+	LeaseTTL time.Duration
 }
 
 // Controller runs a reconciler per bound HAProxy node until its Run ends.
@@ -63,17 +68,32 @@ func New(cfg Config) (*Controller, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Holder == "" {
+		cfg.Holder = NewHolder()
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = DefaultLeaseTTL
+	}
+	cfg.Metrics.identify(cfg.Holder)
 	return &Controller{cfg: cfg, resync: make(chan struct{}, 1), runners: map[db.Node]*runner{}}, nil
 }
 
-// Run starts a reconciler for every bound node and keeps the set in step with the store until
-// ctx ends; it then stops every reconciler, waits for them, and returns nil.
+// Run starts a reconciler for every bound node whose lease it takes, and keeps the set in step
+// with the store and the leases until ctx ends; it then stops every reconciler, waits for
+// them, gives their leases up, and returns nil. Meanwhile it hears of other consoles' changes
+// through the store's WatchChanges.
 func (c *Controller) Run(ctx context.Context) error {
 	c.mu.Lock()
 	c.ctx = ctx
 	c.mu.Unlock()
 	defer c.stopAll()
-	tick := time.NewTicker(c.cfg.Interval)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		c.cfg.Store.WatchChanges(ctx, c)
+	}()
+	defer func() { <-watched }()
+	tick := time.NewTicker(min(c.cfg.Interval, c.cfg.LeaseTTL/3))
 	defer tick.Stop()
 	for {
 		c.sync(ctx)
@@ -120,14 +140,17 @@ func (c *Controller) Nodes() []db.Node {
 	return out
 }
 
-// sync starts a reconciler for each bound node without one, and stops those of nodes no longer
-// bound. A failed read changes nothing: reconcilers are never stopped for want of an answer.
+// sync stops the reconcilers of nodes no longer bound, and renews or takes the lease of every
+// bound node, starting and stopping reconcilers as the leases go (see lead). A failed read of
+// the nodes changes nothing but what the leases demand: a reconciler is stopped for want of
+// an answer only when its lease could expire.
 func (c *Controller) sync(ctx context.Context) {
 	nodes, err := c.cfg.Store.DataplaneNodes(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			c.cfg.Logger.Warn("data plane: unable to read the HAProxy nodes", "err", err)
 		}
+		c.stop(c.expiring())
 		return
 	}
 	bound := make(map[db.Node]bool, len(nodes))
@@ -135,36 +158,39 @@ func (c *Controller) sync(ctx context.Context) {
 		bound[n] = true
 	}
 	c.mu.Lock()
-	var gone []*runner
+	var unbound []*runner
 	for n, r := range c.runners {
 		if !bound[n] {
-			gone = append(gone, r)
+			unbound = append(unbound, r)
 			delete(c.runners, n)
 		}
 	}
-	for _, n := range nodes {
-		if _, ok := c.runners[n]; ok || ctx.Err() != nil {
-			continue
-		}
-		if r := c.start(c.ctx, n); r != nil {
-			c.runners[n] = r
-		}
-	}
 	c.mu.Unlock()
-	// Stopped outside the lock: a pass finishing its report must not hold up DataplaneChanged.
-	for _, r := range gone {
+	c.stop(unbound)
+	for _, r := range unbound {
+		c.cfg.Logger.Info("data plane: node unbound, no longer reconciled", "lb", r.node.LoadBalancerID, "node", r.node.RuntimeAPI)
+	}
+	c.release(unbound)
+	c.stop(c.lead(ctx, nodes))
+}
+
+// stop ends the reconcilers rs, outside the lock: a pass finishing its report must not hold
+// up DataplaneChanged.
+func (c *Controller) stop(rs []*runner) {
+	for _, r := range rs {
 		r.stop()
 		c.cfg.Metrics.forget(r.node)
-		c.cfg.Logger.Info("data plane: node unbound, no longer reconciled", "lb", r.node.LoadBalancerID, "node", r.node.RuntimeAPI)
 	}
 }
 
 func (c *Controller) stopAll() {
 	c.mu.Lock()
-	all := c.runners
+	all := make([]*runner, 0, len(c.runners))
+	for _, r := range c.runners {
+		all = append(all, r)
+	}
 	c.runners = map[db.Node]*runner{}
 	c.mu.Unlock()
-	for _, r := range all {
-		r.stop()
-	}
+	c.stop(all)
+	c.release(all)
 }

@@ -16,6 +16,8 @@ type Metrics struct {
 	drift     prometheus.Counter
 	reachable *prometheus.GaugeVec
 	converge  prometheus.Histogram
+	led       *prometheus.GaugeVec
+	holder    *prometheus.GaugeVec
 }
 
 // NewMetrics makes the metrics; register Collectors with the console's registry.
@@ -42,12 +44,20 @@ func NewMetrics() *Metrics {
 			Help:    "From the commit of a change to a group to the first pass that finds a node running it, per node.",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
 		}),
+		led: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lbconsole_dataplane_node_led",
+			Help: "1 for each HAProxy node this console holds the lease of and reconciles; of the consoles on one database, one leads each node.",
+		}, []string{"load_balancer", "node"}),
+		holder: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lbconsole_dataplane_holder_info",
+			Help: "Always 1: the name this console holds leases under (host/pid/random), to tell replicas apart.",
+		}, []string{"holder"}),
 	}
 }
 
 // Collectors are the metrics to register.
 func (m *Metrics) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.passes, m.ops, m.drift, m.reachable, m.converge}
+	return []prometheus.Collector{m.passes, m.ops, m.drift, m.reachable, m.converge, m.led, m.holder}
 }
 
 // pass counts one pass of node n.
@@ -75,10 +85,27 @@ func (m *Metrics) pass(n db.Node, rep dataplane.Report, converged []db.Converged
 	}
 }
 
-// forget drops the series of a node no longer bound.
+// forget drops the series of a node this console no longer reconciles.
 func (m *Metrics) forget(n db.Node) {
 	if m == nil {
 		return
 	}
 	m.reachable.DeleteLabelValues(n.LoadBalancerID, n.RuntimeAPI)
+	m.led.DeleteLabelValues(n.LoadBalancerID, n.RuntimeAPI)
+}
+
+// leading says that this console now reconciles node n.
+func (m *Metrics) leading(n db.Node) {
+	if m == nil {
+		return
+	}
+	m.led.WithLabelValues(n.LoadBalancerID, n.RuntimeAPI).Set(1)
+}
+
+// identify names this console's lease holder.
+func (m *Metrics) identify(holder string) {
+	if m == nil {
+		return
+	}
+	m.holder.WithLabelValues(holder).Set(1)
 }

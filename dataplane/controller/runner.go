@@ -23,6 +23,8 @@ type runner struct {
 	// followed says that the previous pass was a follow-up (see followUp), on the runner's
 	// goroutine only.
 	followed bool
+	// renewed is when the node's lease was last taken or renewed, under the controller's mu.
+	renewed time.Time
 }
 
 // start makes and starts the reconciler of node n under parent. A node whose address cannot be
