@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -36,11 +37,13 @@ var commands = []command{
 var errHelp = errors.New("help printed")
 
 // program is how the person runs this program, for the commands the usage and hints show:
-// "go run ./cmd/console" under go run, which builds into a go-build directory, else the path it
-// was started by ("./console", "console").
+// "go run ./cmd/console" under go run, which builds into a go-build directory (a temporary
+// one's exe/, or since Go 1.24 a "-d" directory of the build cache), else the path it was
+// started by ("./console", "console").
 func programName(arg0 string) string {
 	slashed := filepath.ToSlash(arg0)
-	if strings.Contains(slashed, "/go-build") && strings.Contains(slashed, "/exe/") {
+	dir := path.Base(path.Dir(slashed))
+	if strings.Contains(slashed, "/go-build") && (dir == "exe" || strings.HasSuffix(dir, "-d")) {
 		return "go run ./cmd/console"
 	}
 	if arg0 == "" {

@@ -106,10 +106,11 @@ func TestHintsNameTheProgramAsItWasRun(t *testing.T) {
 	}
 	t.Run("programName", func(t *testing.T) {
 		for arg0, want := range map[string]string{
-			"/tmp/go-build2871/b001/exe/console": "go run ./cmd/console",
-			"./console":                          "./console",
-			"console":                            "console",
-			"":                                   "console",
+			"/tmp/go-build2871/b001/exe/console":                  "go run ./cmd/console",
+			"/root/.cache/go-build/2d/2dc15d12c61cdaac-d/console": "go run ./cmd/console",
+			"./console": "./console",
+			"console":   "console",
+			"":          "console",
 		} {
 			if got := programName(arg0); got != want {
 				t.Errorf("programName(%q) = %q; want %q", arg0, got, want)
