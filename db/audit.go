@@ -66,6 +66,7 @@ type AuditMember struct {
 	// Maintenance is left out when false, so that the entries of members never in maintenance
 	// read as they did before the flag existed.
 	Maintenance bool   `json:"maintenance,omitempty"`
+	Backup      bool   `json:"backup,omitempty"` // left out when false, as Maintenance
 	Created     string `json:"created,omitempty"`
 }
 
@@ -108,7 +109,7 @@ func membersJSON(ms []lb.Member) string {
 	for _, m := range ms {
 		out = append(out, AuditMember{ID: m.ID, ServerID: m.ServerID, Address: m.Address, Port: m.Port,
 			Weight: m.Weight, Type: string(m.Type), Description: m.Description, SubnetID: m.SubnetID, Maintenance: m.Maintenance,
-			Created: formatTime(m.Created)})
+			Backup: m.Backup, Created: formatTime(m.Created)})
 	}
 	b, _ := json.Marshal(out)
 	return string(b)

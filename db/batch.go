@@ -227,8 +227,8 @@ func writeDiff(ctx context.Context, tx queryer, groupID string, diff lb.Diff) er
 	}
 	for _, c := range diff.Changed {
 		m := c.After
-		if _, err := tx.ExecContext(ctx, "UPDATE members SET weight = ?, description = ?, maintenance = ?, updated = ? WHERE id = ? AND group_id = ?",
-			m.Weight, m.Description, flag(m.Maintenance), formatTime(m.Updated), m.ID, groupID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE members SET weight = ?, description = ?, maintenance = ?, backup = ?, updated = ? WHERE id = ? AND group_id = ?",
+			m.Weight, m.Description, flag(m.Maintenance), flag(m.Backup), formatTime(m.Updated), m.ID, groupID); err != nil {
 			return fmt.Errorf("db: unable to update member %s: %w", m.ID, err)
 		}
 	}
@@ -241,9 +241,9 @@ func writeDiff(ctx context.Context, tx queryer, groupID string, diff lb.Diff) er
 }
 
 func insertMember(ctx context.Context, q queryer, groupID string, m lb.Member) error {
-	_, err := q.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	_, err := q.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		m.ID, groupID, m.ServerID, m.Address, m.Port, m.Weight, string(m.Type), m.Description, m.SubnetID,
-		formatTime(m.Created), formatTime(m.Updated), flag(m.Maintenance))
+		formatTime(m.Created), formatTime(m.Updated), flag(m.Maintenance), flag(m.Backup))
 	if err != nil {
 		return fmt.Errorf("db: unable to add member %s: %w", m.Address, err)
 	}

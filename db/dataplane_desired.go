@@ -97,14 +97,14 @@ func desiredGroups(ctx context.Context, q queryer, lbID string) ([]desiredGroup,
 type desiredMember struct {
 	ID, GroupID, Address string
 	Port, Weight         int
-	Maintenance          bool
+	Maintenance, Backup  bool
 }
 
 // desiredMembers returns the members of a load balancer's groups, by group.
 func desiredMembers(ctx context.Context, q queryer, lbID string) (map[string][]desiredMember, error) {
 	list, err := queryAll(ctx, q, "the members of "+lbID, func(m *desiredMember) []any {
-		return []any{&m.ID, &m.GroupID, &m.Address, &m.Port, &m.Weight, &m.Maintenance}
-	}, `SELECT m.id, m.group_id, m.address, m.port, m.weight, m.maintenance FROM members m JOIN groups g ON g.id = m.group_id
+		return []any{&m.ID, &m.GroupID, &m.Address, &m.Port, &m.Weight, &m.Maintenance, &m.Backup}
+	}, `SELECT m.id, m.group_id, m.address, m.port, m.weight, m.maintenance, m.backup FROM members m JOIN groups g ON g.id = m.group_id
 		WHERE g.lb_id = ? ORDER BY m.group_id, m.address, m.port, m.id`, lbID)
 	if err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ func (g desiredGroup) backend(members []desiredMember, adopted []adoptedName) (d
 			port = int(g.DefaultPort.Int64)
 		}
 		s := dataplane.Server{ID: m.ID, Address: m.Address, Port: port, Weight: m.Weight, Check: check, Maintenance: m.Maintenance,
-			Adopted: byMember[m.ID]}
+			Backup: m.Backup, Adopted: byMember[m.ID]}
 		kept[s.Adopted] = true
 		be.Servers = append(be.Servers, s)
 	}

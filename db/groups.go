@@ -54,11 +54,11 @@ func (d *DB) ListMembers(ctx context.Context, groupID string) ([]lb.Member, erro
 	return listMembers(ctx, d.read, groupID)
 }
 
-const memberColumns = `id, group_id, server_id, address, port, weight, type, description, subnet_id, created, updated, maintenance`
+const memberColumns = `id, group_id, server_id, address, port, weight, type, description, subnet_id, created, updated, maintenance, backup`
 
 func memberDest(m *lb.Member) []any {
 	return []any{&m.ID, &m.GroupID, &m.ServerID, &m.Address, &m.Port, &m.Weight, &m.Type, &m.Description, &m.SubnetID,
-		(*timeText)(&m.Created), (*timeText)(&m.Updated), &m.Maintenance}
+		(*timeText)(&m.Created), (*timeText)(&m.Updated), &m.Maintenance, &m.Backup}
 }
 
 func listMembers(ctx context.Context, q queryer, groupID string) ([]lb.Member, error) {

@@ -91,7 +91,7 @@ func decodeMembers(s string) []lb.Member {
 	for _, a := range ams {
 		out = append(out, lb.Member{ID: a.ID, ServerID: a.ServerID, Address: a.Address, Port: a.Port, Weight: a.Weight,
 			Type: lb.ServerType(a.Type), Description: a.Description, SubnetID: a.SubnetID, Maintenance: a.Maintenance,
-			Created: parseTime(a.Created)})
+			Backup: a.Backup, Created: parseTime(a.Created)})
 	}
 	return out
 }

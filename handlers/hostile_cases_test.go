@@ -711,7 +711,7 @@ func hstRESTCases() []hstCase {
 		restCase("rest: admin_state_up as a string", 400, k("admin_state_up"), "", restAddWith(base+`,"admin_state_up":"yes"`)),
 		restCase("rest: monitor_port set", 400, k("monitor_port"), "", restAddWith(base+`,"monitor_port":8080`)),
 		restCase("rest: tags set", 400, k("tags"), "", restAddWith(base+`,"tags":["`+hstScript+`"]`)),
-		restCase("rest: backup true", 400, k("backup"), "", restAddWith(base+`,"backup":true`)),
+		restCase("rest: backup as a string", 400, k("backup"), "", restAddWith(base+`,"backup":"yes"`)),
 		restCase("rest: create without protocol_port", 400, k("protocol_port"), "", func(t *testing.T, fx *hstFixture) *response {
 			return fx.rest(t, http.MethodPost, fx.poolPath(fx.pool.ID), "application/json", `{"member":{"address":"`+fx.addr()+`"}}`)
 		}),

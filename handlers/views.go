@@ -71,7 +71,7 @@ func userRow(u db.UserSummary) templates.UserRow {
 var (
 	auditSources = []string{db.SourceConsole, db.SourceSLBAPI, db.SourcePoolAPI, db.SourceCLI, db.SourceFleet, db.SourceDataplane}
 	auditActions = []string{string(lb.ActionRemove), string(lb.ActionAdd), string(lb.ActionReplace), string(lb.ActionReplaceAll),
-		string(lb.ActionUpsert), string(lb.ActionSetWeights), string(lb.ActionSetMaintenance), db.ActionCorrectDrift,
+		string(lb.ActionUpsert), string(lb.ActionSetWeights), string(lb.ActionSetMaintenance), string(lb.ActionSetBackup), db.ActionCorrectDrift,
 		db.ActionAdoptServer, db.ActionRevert, db.ActionCreateGroup, db.ActionImportServers,
 		db.ActionCreateUser, db.ActionChangeRole, db.ActionDisableUser, db.ActionEnableUser, db.ActionResetPassword,
 		db.ActionChangePassword, db.ActionCreateKey, db.ActionRevokeKey}

@@ -23,6 +23,9 @@ const (
 	// ActionSetMaintenance puts the New entries' members in maintenance or takes them out
 	// (their Maintenance), as set_weights sets weights: a change of its own in the audit log.
 	ActionSetMaintenance Action = "set_maintenance"
+	// ActionSetBackup makes the New entries' members backups or active members again (their
+	// Backup).
+	ActionSetBackup Action = "set_backup"
 	// ActionUpsert puts the New servers in and updates the ones already there, matched as
 	// ActionReplaceAll matches them, and removes nothing (Octavia's additive_only).
 	ActionUpsert Action = "upsert"
@@ -31,7 +34,7 @@ const (
 // Valid reports whether a is one of the operations.
 func (a Action) Valid() bool {
 	switch a {
-	case ActionRemove, ActionAdd, ActionReplace, ActionReplaceAll, ActionSetWeights, ActionSetMaintenance, ActionUpsert:
+	case ActionRemove, ActionAdd, ActionReplace, ActionReplaceAll, ActionSetWeights, ActionSetMaintenance, ActionSetBackup, ActionUpsert:
 		return true
 	}
 	return false
@@ -51,6 +54,8 @@ type Spec struct {
 	Description *string
 	// Maintenance puts the member in maintenance (true) or takes it out (false).
 	Maintenance *bool
+	// Backup makes the member a backup (true) or an active member again (false).
+	Backup *bool
 }
 
 // Label names the entry in messages.

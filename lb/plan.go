@@ -173,8 +173,8 @@ func (p *planner) update(specs []Spec) error {
 			return Errorf(KindInvalid, fieldOf(s), "%s is listed twice", name)
 		}
 		seen[before.ID] = true
-		if s.Weight == nil && s.Description == nil && s.Maintenance == nil {
-			return Errorf(KindInvalid, FieldWeight, "%s: give a weight, a description or maintenance to set", name)
+		if s.Weight == nil && s.Description == nil && s.Maintenance == nil && s.Backup == nil {
+			return Errorf(KindInvalid, FieldWeight, "%s: give a weight, a description, maintenance or backup to set", name)
 		}
 		after, err := p.apply(before, s, name)
 		if err != nil {
@@ -194,6 +194,9 @@ func (p *planner) update(specs []Spec) error {
 func (p *planner) apply(m Member, s Spec, name string) (Member, error) {
 	if s.Maintenance != nil {
 		m.Maintenance = *s.Maintenance
+	}
+	if s.Backup != nil {
+		m.Backup = *s.Backup
 	}
 	if s.Weight != nil {
 		if err := CheckWeight(*s.Weight); err != nil {
@@ -258,6 +261,9 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		}
 		if s.Maintenance != nil {
 			after.Maintenance = *s.Maintenance
+		}
+		if s.Backup != nil {
+			after.Backup = *s.Backup
 		}
 		if after != before {
 			after.Updated = p.t.Now

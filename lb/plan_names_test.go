@@ -16,7 +16,7 @@ func TestRefusalsNameTheServer(t *testing.T) {
 		{"ErrListedTwice", fixture, Batch{Action: ActionSetWeights, New: []Spec{weighted(mid("m-2"), 5), weighted(mid("m-2"), 6)}},
 			"i-web2 (10.0.1.12:80) is listed twice"},
 		{"ErrNothingToSet", fixture, Batch{Action: ActionSetWeights, New: []Spec{mid("m-3")}},
-			"i-web1 (10.0.1.11:8080): give a weight, a description or maintenance to set"},
+			"i-web1 (10.0.1.11:8080): give a weight, a description, maintenance or backup to set"},
 		{"ErrDescriptionTooLong", fixture, Batch{Action: ActionSetWeights, New: []Spec{described(mid("m-4"), string(make([]byte, 300)))}},
 			"10.0.2.20:80: description"},
 		{"ErrWeightOutOfRangeInTheDefaultList", defaultFixture, Batch{Action: ActionSetWeights, New: []Spec{weighted(mid("d-1"), -1)}},

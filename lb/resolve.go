@@ -119,6 +119,7 @@ func (p *planner) resolveAttributes(m *Member, s Spec) error {
 	}
 	m.Port = s.Port
 	m.Maintenance = s.Maintenance != nil && *s.Maintenance
+	m.Backup = s.Backup != nil && *s.Backup
 	m.Weight = p.b.DefaultWeight
 	if m.Weight == 0 {
 		m.Weight = DefaultWeight

@@ -2,8 +2,8 @@ package lb
 
 // PlanRevert plans the change that undoes an earlier batch, given the members that batch
 // affected as they were before it and as it left them: members it added are removed, members it
-// removed come back with their ids, and members it changed get their weight, description and
-// maintenance back. It refuses, changing nothing, unless every affected member is still exactly
+// removed come back with their ids, and members it changed get their weight, description,
+// maintenance and backup flag back. It refuses, changing nothing, unless every affected member is still exactly
 // as that batch left it, so a revert never overwrites a later change. A server that comes back
 // must still exist in the inventory and be running.
 func PlanRevert(t Target, before, after []Member) (Result, error) {
@@ -28,7 +28,7 @@ func PlanRevert(t Target, before, after []Member) (Result, error) {
 		}
 		if b, changed := wasBefore[a.ID]; changed {
 			restored := p.next[i]
-			restored.Weight, restored.Description, restored.Maintenance, restored.Updated = b.Weight, b.Description, b.Maintenance, t.Now
+			restored.Weight, restored.Description, restored.Maintenance, restored.Backup, restored.Updated = b.Weight, b.Description, b.Maintenance, b.Backup, t.Now
 			p.diff.Changed = append(p.diff.Changed, Change{Before: p.next[i], After: restored})
 			p.next[i] = restored
 		} else {
@@ -72,7 +72,7 @@ func (p *planner) restore(before []Member, left map[string]bool) error {
 
 func sameState(a, b Member) bool {
 	return a.ID == b.ID && a.ServerID == b.ServerID && a.Address == b.Address && a.Port == b.Port &&
-		a.Weight == b.Weight && a.Description == b.Description && a.Maintenance == b.Maintenance
+		a.Weight == b.Weight && a.Description == b.Description && a.Maintenance == b.Maintenance && a.Backup == b.Backup
 }
 
 func without(ms, drop []Member) []Member {

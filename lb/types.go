@@ -118,6 +118,9 @@ type Member struct {
 	// Maintenance takes the member out of service without removing it: it gets no traffic at
 	// all, whatever its weight, until cleared (the REST API's admin_state_up false).
 	Maintenance bool
-	Created     time.Time
-	Updated     time.Time
+	// Backup makes the member a backup: it takes requests only when no other member of the
+	// group is up (HAProxy's backup servers, the REST API's backup).
+	Backup  bool
+	Created time.Time
+	Updated time.Time
 }

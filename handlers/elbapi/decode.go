@@ -38,7 +38,8 @@ const (
 )
 
 // octaviaFields are Octavia's member settings beyond address, port, weight and name.
-// admin_state_up false puts the member in maintenance (it takes no traffic at all, and stays).
+// admin_state_up false puts the member in maintenance (it takes no traffic at all, and stays);
+// backup true makes it a backup server (it takes requests only when no other member is up).
 // The others lbconsole has no notion of: each is accepted with the one value lbconsole
 // honours, the value GET shows, and refused otherwise, so that a client never believes it set
 // something that was dropped.
@@ -52,8 +53,6 @@ type octaviaFields struct {
 
 func (o octaviaFields) check(label string) error {
 	switch {
-	case o.Backup != nil && *o.Backup:
-		return bad("%s: backup members are not supported", label)
 	case o.MonitorAddress != nil && *o.MonitorAddress != "":
 		return bad("%s: monitor_address is not supported: members are not health-checked here", label)
 	case o.MonitorPort != nil:
@@ -96,7 +95,7 @@ func (f memberFields) spec(label string) (lb.Spec, error) {
 	if f.ProtocolPort == nil {
 		return lb.Spec{}, bad("%s needs a protocol_port", label)
 	}
-	s := lb.Spec{Address: *f.Address, Port: *f.ProtocolPort, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance()}
+	s := lb.Spec{Address: *f.Address, Port: *f.ProtocolPort, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance(), Backup: f.Backup}
 	if f.SubnetID != nil {
 		s.SubnetID = *f.SubnetID
 	}

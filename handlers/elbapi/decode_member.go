@@ -26,8 +26,8 @@ func decodeCreate(body []byte) (decoded, error) {
 	return out, nil
 }
 
-// updateFields is what PUT …/members/{member_id} may change: the name, the weight and
-// admin_state_up (false: maintenance). Address, port and subnet make a member what it is; to
+// updateFields is what PUT …/members/{member_id} may change: the name, the weight,
+// admin_state_up (false: maintenance) and backup. Address, port and subnet make a member what it is; to
 // change them, delete it and create another.
 type updateFields struct {
 	Name   *string `json:"name,omitempty"`
@@ -39,9 +39,9 @@ type updateBody struct {
 	Member *updateFields `json:"member"`
 }
 
-// decodeUpdate reads a member update into a batch on memberID: set_maintenance when it gives
-// admin_state_up alone, set_weights otherwise; a null weight or name resets it (see
-// resetNulls). It reports false when the body changes nothing (only Octavia settings at the
+// decodeUpdate reads a member update into a batch on memberID: set_weights when it gives a
+// weight or a name, else set_maintenance when it gives admin_state_up, else set_backup; a null
+// weight, name or backup resets it (see resetNulls). It reports false when the body changes nothing (only Octavia settings at the
 // values lbconsole honours).
 func decodeUpdate(body []byte, memberID string) (decoded, bool, error) {
 	var in updateBody
@@ -57,10 +57,14 @@ func decodeUpdate(body []byte, memberID string) (decoded, bool, error) {
 	resetNulls(body, in.Member)
 	f := in.Member
 	action := lb.ActionSetWeights
-	if f.Weight == nil && f.Name == nil {
+	switch {
+	case f.Weight != nil || f.Name != nil:
+	case f.AdminStateUp != nil:
 		action = lb.ActionSetMaintenance
+	case f.Backup != nil:
+		action = lb.ActionSetBackup
 	}
 	out := decoded{batch: newBatch(action), request: encodeRequest(in)}
-	out.batch.New = []lb.Spec{{MemberID: memberID, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance()}}
-	return out, f.Weight != nil || f.Name != nil || f.AdminStateUp != nil, nil
+	out.batch.New = []lb.Spec{{MemberID: memberID, Weight: f.Weight, Description: f.Name, Maintenance: f.maintenance(), Backup: f.Backup}}
+	return out, f.Weight != nil || f.Name != nil || f.AdminStateUp != nil || f.Backup != nil, nil
 }

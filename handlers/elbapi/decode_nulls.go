@@ -10,9 +10,9 @@ const restDefaultWeight = 1
 
 // resetNulls gives the member settings an update sets to null their defaults, as Octavia does:
 // `openstack loadbalancer member unset --weight --name` sends {"weight": null, "name": null}
-// and means "back to weight 1 and no name", not "leave them". The settings lbconsole has no
-// notion of (admin_state_up, backup, monitor_address, monitor_port, tags) already hold their
-// defaults, so a null leaves them as they are.
+// and means "back to weight 1 and no name", not "leave them"; a null backup means not a backup.
+// The other settings (admin_state_up, and those lbconsole has no notion of: monitor_address,
+// monitor_port, tags) are left as they are by a null.
 func resetNulls(body []byte, m *updateFields) {
 	var in struct {
 		Member map[string]json.RawMessage `json:"member"`
@@ -31,5 +31,9 @@ func resetNulls(body []byte, m *updateFields) {
 	if isNull("name") {
 		none := ""
 		m.Name = &none
+	}
+	if isNull("backup") {
+		active := false
+		m.Backup = &active
 	}
 }

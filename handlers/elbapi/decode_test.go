@@ -104,7 +104,6 @@ func TestDecodeBatchRefusals(t *testing.T) {
 		{"ErrIDOnAdd", `{"members":[{"id":"x","address":"10.0.0.1","protocol_port":80}],"action":"add"}`, 400, "id is not accepted"},
 		{"ErrDeleteWithoutID", `{"members":[{"address":"10.0.0.1","protocol_port":80}],"action":"delete"}`, 400, "needs the id"},
 		{"ErrDeleteLongID", `{"members":[{"id":"` + strings.Repeat("a", 65) + `"}],"action":"delete"}`, 400, "at most 64"},
-		{"ErrBackup", `{"members":[{"address":"10.0.0.1","protocol_port":80,"backup":true}]}`, 400, "backup"},
 		{"ErrMonitorPort", `{"members":[{"address":"10.0.0.1","protocol_port":80,"monitor_port":8080}]}`, 400, "monitor_port"},
 		{"ErrMonitorAddress", `{"members":[{"address":"10.0.0.1","protocol_port":80,"monitor_address":"10.0.0.2"}]}`, 400, "monitor_address"},
 		{"ErrTags", `{"members":[{"address":"10.0.0.1","protocol_port":80,"tags":["a"]}]}`, 400, "tags"},
@@ -163,7 +162,7 @@ func TestDecodeUpdate(t *testing.T) {
 	if want := `{"member":{"name":"n","weight":7}}`; d.request != want {
 		t.Errorf("request = %s; want %s", d.request, want)
 	}
-	if _, changes, err := decodeUpdate([]byte(`{"member":{"backup":false,"tags":[]}}`), "m1"); err != nil || changes {
+	if _, changes, err := decodeUpdate([]byte(`{"member":{"monitor_address":"","tags":[]}}`), "m1"); err != nil || changes {
 		t.Errorf("a no-op update = %v, %v; want false, nil", changes, err)
 	}
 	for body, maint := range map[string]bool{`{"member":{"admin_state_up":false}}`: true, `{"member":{"admin_state_up":true}}`: false} {

@@ -95,8 +95,8 @@ func TestUpdateMember(t *testing.T) {
 
 	// Only Octavia's settings, at the values honoured here: nothing to change, no batch.
 	entries := e.auditCount()
-	notBackup := false
-	if _, err := pools.UpdateMember(context.Background(), e.operator(), e.pool.ID, m.ID, pools.UpdateMemberOpts{Backup: &notBackup}).Extract(); err != nil {
+	noMonitor := ""
+	if _, err := pools.UpdateMember(context.Background(), e.operator(), e.pool.ID, m.ID, pools.UpdateMemberOpts{MonitorAddress: &noMonitor}).Extract(); err != nil {
 		t.Errorf("a no-op update: %v", err)
 	}
 	if n := e.auditCount(); n != entries {
@@ -109,11 +109,11 @@ func TestUpdateMemberRefusals(t *testing.T) {
 	e := newEnv(t)
 	m := e.members(e.pool.ID)[0]
 	before := e.members(e.pool.ID)
-	heavy, backup := 101, true
+	heavy, monitorPort := 101, 8080
 	_, err := pools.UpdateMember(context.Background(), e.operator(), e.pool.ID, m.ID, pools.UpdateMemberOpts{Weight: &heavy}).Extract()
 	wantError(t, err, http.StatusBadRequest, "weight 101")
-	_, err = pools.UpdateMember(context.Background(), e.operator(), e.pool.ID, m.ID, pools.UpdateMemberOpts{Backup: &backup}).Extract()
-	wantError(t, err, http.StatusBadRequest, "backup")
+	_, err = pools.UpdateMember(context.Background(), e.operator(), e.pool.ID, m.ID, pools.UpdateMemberOpts{MonitorPort: &monitorPort}).Extract()
+	wantError(t, err, http.StatusBadRequest, "monitor_port")
 	one := 1
 	_, err = pools.UpdateMember(context.Background(), e.operator(), e.pool.ID, "no-such-member", pools.UpdateMemberOpts{Weight: &one}).Extract()
 	wantError(t, err, http.StatusNotFound, "no-such-member")

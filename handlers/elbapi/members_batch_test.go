@@ -253,7 +253,7 @@ func TestBatchRefusals(t *testing.T) {
 		{"ErrUnknownAction", `{"action":"purge","members":[]}`, 400, `not "purge"`},
 		{"ErrMembersMissing", `{"action":"add"}`, 400, `"members" list`},
 		{"ErrUnknownField", member(`,"wieght":5`), 400, `unknown field "wieght"`},
-		{"ErrBackup", member(`,"backup":true`), 400, "backup"},
+		{"ErrMonitorPort", member(`,"monitor_port":8080`), 400, "monitor_port"},
 		{"ErrOtherProject", member(`,"project_id":"someone-else"`), 400, `project_id "someone-else"`},
 		{"ErrIDOnAdd", fmt.Sprintf(`{"action":"add","members":[{"id":%q,"address":%q,"protocol_port":80}]}`, existing.ID, addrs[0]), 400, "id is not accepted"},
 		{"ErrDeleteWithoutID", `{"action":"delete","members":[{"address":"10.0.0.1","protocol_port":80}]}`, 400, "needs the id"},

@@ -141,8 +141,6 @@ func (e *env) cliRefusals(t *testing.T) {
 		{"WeightOutOfRange", operatorName, "weight 150 is out of range: it must be between 0 and 100 (HTTP 400) (Request-ID: ",
 			[]string{"member", "create", "--address", addrs[0], "--protocol-port", "80", "--weight", "150", e.pool.ID}},
 		{"ViewerChanges", viewerName, "only an operator's or an admin's key may change pools (HTTP 403)", []string{"member", "set", e.pool.ID, m.ID, "--weight", "3"}},
-		// Backup servers have no meaning here yet: refused.
-		{"Backup", operatorName, "backup members are not supported", []string{"member", "set", e.pool.ID, m.ID, "--enable-backup"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -207,6 +205,15 @@ func (e *env) cliMemberLife(t *testing.T) {
 	o.ok("member", "set", e.other.ID, m.ID, "--enable")
 	if m, _ := stored(); m.Maintenance {
 		t.Errorf("after member set --enable: %+v; want it out of maintenance", m)
+	}
+	// --enable-backup makes it a backup server (HAProxy's backup on a bound pool).
+	o.ok("member", "set", e.other.ID, m.ID, "--enable-backup")
+	if m, _ := stored(); !m.Backup {
+		t.Errorf("after member set --enable-backup: %+v; want a backup", m)
+	}
+	o.ok("member", "set", e.other.ID, m.ID, "--disable-backup")
+	if m, _ := stored(); m.Backup {
+		t.Errorf("after member set --disable-backup: %+v; want an active member", m)
 	}
 	o.ok("member", "delete", e.other.ID, m.ID, "--wait")
 	if m, ok := stored(); ok {

@@ -29,7 +29,7 @@ const timeLayout = "2006-01-02T15:04:05"
 const provisioningActive = "ACTIVE"
 
 // memberJSON is a member as Octavia shows it. The fields that lbconsole has no notion of
-// hold the only values it honours: not a backup, no monitor address, no tags.
+// hold the only values it honours: no monitor address, no tags.
 type memberJSON struct {
 	ID                 string   `json:"id"`
 	Name               string   `json:"name"`
@@ -64,6 +64,7 @@ func viewMember(pool lb.Group, m lb.Member, h db.MemberHealth) memberJSON {
 		ProjectID:          pool.LoadBalancerID,
 		Weight:             m.Weight,
 		AdminStateUp:       !m.Maintenance,
+		Backup:             m.Backup,
 		ProvisioningStatus: provisioningActive,
 		OperatingStatus:    string(db.MemberOperatingStatus(m, h)),
 		Tags:               []string{},
