@@ -116,7 +116,7 @@ func exportLoadBalancers(ctx context.Context, q queryer) ([]fleet.LoadBalancer, 
 
 // exportMembers returns every member, or those where says, by group.
 func exportMembers(ctx context.Context, q queryer, where string, args ...any) (map[string][]fleet.Member, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.group_id, m.server_id, m.address, m.port, m.weight, m.description,
+	rows, err := q.QueryContext(ctx, `SELECT m.group_id, m.server_id, m.address, m.port, m.weight, m.description, m.maintenance, m.backup,
 		coalesce((SELECT min(a.name) FROM dataplane_adopted a WHERE a.group_id = m.group_id AND a.member_id = m.id), '')
 		FROM members m `+where+` ORDER BY m.group_id, m.server_id, m.address, m.port`, args...)
 	if err != nil {
@@ -127,13 +127,21 @@ func exportMembers(ctx context.Context, q queryer, where string, args ...any) (m
 	for rows.Next() {
 		var group, description string
 		var weight int
+		var maintenance, backup bool
 		var m fleet.Member
-		if err := rows.Scan(&group, &m.Server, &m.Address, &m.Port, &weight, &description, &m.HAProxyServer); err != nil {
+		if err := rows.Scan(&group, &m.Server, &m.Address, &m.Port, &weight, &description, &maintenance, &backup, &m.HAProxyServer); err != nil {
 			return nil, wrapRead("the members", err)
 		}
 		m.Weight = &weight
 		if description != "" {
 			m.Description = &description
+		}
+		// Written only when on, so that the files of fleets that use neither read as before.
+		if maintenance {
+			m.Maintenance = &maintenance
+		}
+		if backup {
+			m.Backup = &backup
 		}
 		out[group] = append(out[group], m)
 	}

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -341,4 +342,55 @@ func planText(t *testing.T, p fleet.Plan) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// A member's maintenance and backup settings are applied from the file, exported back (only
+// when on), and kept when a later file leaves them out.
+func TestFleetMemberSettings(t *testing.T) {
+	t.Parallel()
+	const file = `regions: [{id: r1, name: r}]
+vpcs: [{id: v1, region: r1, name: v, cidr: 10.9.0.0/16}]
+subnets: [{id: s1, vpc: v1, name: s, cidr: 10.9.1.0/24}]
+servers: [{id: i-a, address: 10.9.1.10, subnet: s1}, {id: i-b, address: 10.9.1.11, subnet: s1}]
+load_balancers:
+  - id: lb-x
+    name: x
+    region: r1
+    vpc: v1
+    address: 10.9.1.2
+    address_type: intranet
+    groups:
+      - id: g-x
+        name: x
+        kind: vserver
+        members: [{server: i-a, port: 80%s}, {server: i-b, port: 80}]
+`
+	d, _ := emptyDB(t, Options{})
+	applyFleet(t, d, parseFleet(t, fmt.Sprintf(file, ", maintenance: true, backup: true")), ApplyOptions{})
+	settings := func() map[string][2]bool {
+		out := map[string][2]bool{}
+		for _, m := range members(t, d, "g-x") {
+			out[m.ServerID] = [2]bool{m.Maintenance, m.Backup}
+		}
+		return out
+	}
+	if got := settings(); got["i-a"] != [2]bool{true, true} || got["i-b"] != [2]bool{} {
+		t.Errorf("after apply: %v; want i-a in maintenance and a backup, i-b neither", got)
+	}
+	exported := *groupOf(ptr(exportFleetOf(t, d)), "g-x").Members
+	if a := exported[0]; a.Maintenance == nil || !*a.Maintenance || a.Backup == nil || !*a.Backup || exported[1].Maintenance != nil || exported[1].Backup != nil {
+		t.Errorf("exported members %+v; want the settings on i-a only", exported)
+	}
+	for _, format := range []string{fleet.FormatYAML, fleet.FormatJSON} {
+		if p := applyFleet(t, d, roundTrip(t, exportFleetOf(t, d), format), ApplyOptions{Prune: true}); !p.Empty() {
+			t.Errorf("the %s export applied changed something: %s", format, planText(t, p))
+		}
+	}
+	if p := applyFleet(t, d, parseFleet(t, fmt.Sprintf(file, "")), ApplyOptions{}); !p.Empty() {
+		t.Errorf("a file without the settings changed something: %s", planText(t, p))
+	}
+	applyFleet(t, d, parseFleet(t, fmt.Sprintf(file, ", maintenance: false")), ApplyOptions{})
+	if got := settings(); got["i-a"] != [2]bool{false, true} {
+		t.Errorf("after maintenance: false: %v; want i-a out of maintenance, still a backup", got)
+	}
 }

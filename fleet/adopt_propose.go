@@ -26,10 +26,11 @@ type Adopted struct {
 // VPC: a server at an address none of them holds cannot be a member. With l nil, nothing is
 // known of the load balancer: new groups, and addresses unchecked.
 //
+// A backup server becomes a backup member and a server in maintenance a member in maintenance.
 // Left out, each with its reason in Skipped: backends the Runtime API cannot add servers to,
-// servers that the proposal says cannot be adopted, servers in maintenance or backup (members
-// have neither), servers weighing more than a member may, and servers without a health check
-// (every member gets its group's check, so adopting one would replace it).
+// servers that the proposal says cannot be adopted, servers weighing more than a member may,
+// and servers without a health check (every member gets its group's check, so adopting one
+// would replace it).
 func AdoptProposal(p dataplane.Proposal, l *LoadBalancer, subnets []Subnet) Adopted {
 	var out Adopted
 	existing := map[string]Group{}
@@ -102,10 +103,6 @@ func adoptedMember(s dataplane.ProposedServer, checkSubnets bool, subnets []Subn
 	switch {
 	case len(s.Problems) > 0:
 		return Member{}, strings.Join(s.Problems, "; ")
-	case s.Backup:
-		return Member{}, "a backup server: members have no backup flag, so adopting it would replace it with an active server"
-	case s.State == haproxy.StateMaint:
-		return Member{}, "in maintenance: a member cannot be; set it ready or drain in HAProxy first, or leave it out"
 	case s.Weight > lb.MaxWeight:
 		return Member{}, fmt.Sprintf("weight %d: a member weighs at most %d; set a lower weight in HAProxy first", s.Weight, lb.MaxWeight)
 	case !s.HasCheck:
@@ -117,7 +114,15 @@ func adoptedMember(s dataplane.ProposedServer, checkSubnets bool, subnets []Subn
 	if s.State == haproxy.StateDrain {
 		weight = 0
 	}
-	return Member{Address: s.Address, Port: s.Port, Weight: &weight, HAProxyServer: s.Name}, ""
+	m := Member{Address: s.Address, Port: s.Port, Weight: &weight, HAProxyServer: s.Name}
+	if s.Backup {
+		m.Backup = &s.Backup
+	}
+	if s.State == haproxy.StateMaint {
+		maint := true
+		m.Maintenance = &maint
+	}
+	return m, ""
 }
 
 func inSubnets(address string, subnets []Subnet) bool {

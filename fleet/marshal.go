@@ -179,6 +179,8 @@ func toNode(v reflect.Value, flowStyle bool) *yaml.Node {
 		}
 	case v.Kind() == reflect.Int:
 		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!int", strconv.FormatInt(v.Int(), 10)
+	case v.Kind() == reflect.Bool:
+		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!bool", strconv.FormatBool(v.Bool())
 	default:
 		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!str", v.String()
 	}
@@ -195,6 +197,8 @@ func isEmpty(v reflect.Value) bool {
 		return v.Len() == 0
 	case reflect.Int, reflect.Int64:
 		return v.Int() == 0
+	case reflect.Bool:
+		return !v.Bool()
 	}
 	return false
 }

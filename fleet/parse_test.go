@@ -89,6 +89,8 @@ func TestParseRefusesMalformedFiles(t *testing.T) {
 		{"UnknownFieldInJSON", "{\n  \"regions\": [\n    {\"id\": \"r\", \"nmae\": \"R\"}\n  ]\n}", 3, "regions[r].nmae", `(did you mean "name"?)`},
 		{"PortAsString", lbHead + "        members: [{server: i-1, port: \"80\"}]\n", 5, m0 + ".port", `"80" is not a whole number`},
 		{"PortAsFraction", lbHead + "        members: [{server: i-1, port: 80.5}]\n", 5, m0 + ".port", "80.5 is not a whole number"},
+		{"MaintenanceAsYes", lbHead + "        members: [{server: i-1, port: 80, maintenance: yes}]\n", 5, m0 + ".maintenance", `"yes" is not true or false`},
+		{"BackupAsString", lbHead + "        members: [{server: i-1, port: 80, backup: \"true\"}]\n", 5, m0 + ".backup", `"true" is not true or false`},
 		{"PortInHex", lbHead + "        members: [{server: i-1, port: 0x50}]\n", 5, m0 + ".port", "write whole numbers in decimal"},
 		{"WeightFarOutOfRange", lbHead + "        members: [{server: i-1, port: 80, weight: 99999999999999999999999}]\n", 5, m0 + ".weight", "not a whole number"},
 		{"DurationWithoutUnit", lbHead + "        drain_timeout: 30\n", 5, "load_balancers[lb-1].groups[g-1].drain_timeout", "30 has no unit: write a duration such as 30s or 30ms"},

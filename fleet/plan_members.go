@@ -58,7 +58,7 @@ func memberBatches(w *world, cur docIndex) ([]MemberBatch, Problems) {
 func specs(members []Member) []lb.Spec {
 	out := make([]lb.Spec, len(members))
 	for i, m := range members {
-		s := lb.Spec{ServerID: m.Server, Port: m.Port, Weight: m.Weight, Description: m.Description}
+		s := lb.Spec{ServerID: m.Server, Port: m.Port, Weight: m.Weight, Description: m.Description, Maintenance: m.Maintenance, Backup: m.Backup}
 		if m.Server == "" {
 			s.Address = m.Address
 		}
@@ -110,7 +110,8 @@ func currentMember(cur docIndex, group string, i int, m Member) lb.Member {
 		addr = cur.servers[m.Server].Address
 	}
 	return lb.Member{ID: fmt.Sprintf("current-%d", i), GroupID: group, ServerID: m.Server, Address: addr,
-		Port: m.Port, Weight: memberWeight(m), Type: lb.TypeECS, Description: memberDescription(m)}
+		Port: m.Port, Weight: memberWeight(m), Type: lb.TypeECS, Description: memberDescription(m),
+		Maintenance: isSet(m.Maintenance), Backup: isSet(m.Backup)}
 }
 
 func lbServer(w *world, s *wServer) lb.Server {
@@ -123,16 +124,17 @@ func lbServer(w *world, s *wServer) lb.Server {
 }
 
 // unchanged says whether the file's list is plainly the group's current members: the same
-// servers at the same addresses and ports, with the same weights and descriptions (or none
-// given). Such a list needs no batch, and lb.Plan is spared; any doubt is left to lb.Plan.
+// servers at the same addresses and ports, with the same weights, descriptions, maintenance
+// and backup flags (or none given). Such a list needs no batch, and lb.Plan is spared; any doubt is left to lb.Plan.
 func unchanged(w *world, cur docIndex, g *wGroup) bool {
 	current := cur.members[g.ID]
 	if current == nil || len(*current) != len(g.members) {
 		return false
 	}
 	type state struct {
-		weight      int
-		description string
+		weight              int
+		description         string
+		maintenance, backup bool
 	}
 	now := make(map[memberIdentity]state, len(*current))
 	for _, m := range *current {
@@ -140,7 +142,7 @@ func unchanged(w *world, cur docIndex, g *wGroup) bool {
 		if addr == "" {
 			addr = cur.servers[m.Server].Address
 		}
-		now[memberIdentity{m.Server, addr, m.Port}] = state{memberWeight(m), memberDescription(m)}
+		now[memberIdentity{m.Server, addr, m.Port}] = state{memberWeight(m), memberDescription(m), isSet(m.Maintenance), isSet(m.Backup)}
 	}
 	for _, m := range g.members {
 		addr := m.Address
@@ -148,13 +150,17 @@ func unchanged(w *world, cur docIndex, g *wGroup) bool {
 			addr = s.Address
 		}
 		was, ok := now[memberIdentity{m.Server, addr, m.Port}]
-		if !ok || m.Weight != nil && *m.Weight != was.weight || m.Description != nil && *m.Description != was.description {
+		if !ok || m.Weight != nil && *m.Weight != was.weight || m.Description != nil && *m.Description != was.description ||
+			m.Maintenance != nil && *m.Maintenance != was.maintenance || m.Backup != nil && *m.Backup != was.backup {
 			return false
 		}
 		delete(now, memberIdentity{m.Server, addr, m.Port})
 	}
 	return len(now) == 0
 }
+
+// isSet reads a flag given or not: not given is off.
+func isSet(flag *bool) bool { return flag != nil && *flag }
 
 type memberIdentity struct {
 	server, address string

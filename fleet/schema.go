@@ -114,6 +114,9 @@ const (
 // Description keeps the member's current one, or takes the default (100, none) for a new member,
 // as a replace-all batch does.
 //
+// Maintenance (no traffic at all) and Backup (traffic only when no other member is up), when
+// nil, keep the member's current setting, or are off for a new member.
+//
 // HAProxyServer names the server of haproxy.cfg (or one added by hand) that this member is,
 // on the load balancer's HAProxy nodes: lbconsole adopts it, keeping it under its name rather
 // than adding a server of its own (see Adoption). Empty keeps what is recorded: a name, once
@@ -124,6 +127,8 @@ type Member struct {
 	Port          int     `yaml:"port,omitempty" json:"port,omitempty"`
 	Weight        *int    `yaml:"weight,omitempty" json:"weight,omitempty"`
 	Description   *string `yaml:"description,omitempty" json:"description,omitempty"`
+	Maintenance   *bool   `yaml:"maintenance,omitempty" json:"maintenance,omitempty"`
+	Backup        *bool   `yaml:"backup,omitempty" json:"backup,omitempty"`
 	HAProxyServer string  `yaml:"haproxy_server,omitempty" json:"haproxy_server,omitempty"`
 }
 

@@ -126,6 +126,8 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, at place) {
 		w.list(n, v, at)
 	case t.Kind() == reflect.Int:
 		w.integer(n, v, at)
+	case t.Kind() == reflect.Bool:
+		w.boolean(n, v, at)
 	case t.Kind() == reflect.String:
 		if n.Kind != yaml.ScalarNode {
 			w.add(n, at, "expected a single value, found %s", describeNode(n))
@@ -133,6 +135,21 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, at place) {
 		}
 		v.SetString(n.Value)
 	}
+}
+
+// boolean reads true or false. YAML 1.1's other spellings (yes, on, …) are refused: yaml.v3
+// reads them as strings, and a flag read from a word it guessed at would be a surprise.
+func (w *walker) boolean(n *yaml.Node, v reflect.Value, at place) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		w.add(n, at, "%s is not true or false", describeNode(n))
+		return
+	}
+	b, err := strconv.ParseBool(n.Value)
+	if err != nil {
+		w.add(n, at, "%s: write true or false", clip(n.Value))
+		return
+	}
+	v.SetBool(b)
 }
 
 // integer reads a whole number written in decimal.

@@ -59,15 +59,16 @@ func TestKilledConsoleConvergesAfterRestart(t *testing.T) {
 }
 
 // Adopting a running HAProxy's servers, applying the adoption and reconciling changes nothing
-// in HAProxy: the same servers, weights and states, and no server of lbconsole's added; what
-// cannot be adopted is said on standard error and left alone.
+// in HAProxy: the same servers, weights, states and backup flags, and no server of lbconsole's
+// added; what cannot be adopted is said on standard error and left alone.
 func TestAdoptThenReconcileChangesNothing(t *testing.T) {
 	t.Parallel()
-	bs := haproxytest.StartBackends(t, 3)
+	bs := haproxytest.StartBackends(t, 4)
 	h, client := webProxy(t,
 		"server web1 "+bs[0].Name+" weight 10 check inter 200ms rise 1 fall 2",
 		"server web2 "+bs[1].Name+" weight 30 check inter 200ms rise 1 fall 2",
-		"server legacy "+bs[2].Name+" weight 5")
+		"server legacy "+bs[2].Name+" weight 5",
+		"server spare "+bs[3].Name+" weight 10 backup check inter 200ms rise 1 fall 2")
 	serves(t, h.URL("web"), bs[0].Name, bs[1].Name, bs[2].Name)
 	before := serverLines(t, client)
 	ctx := context.Background()
@@ -76,7 +77,8 @@ func TestAdoptThenReconcileChangesNothing(t *testing.T) {
 	hx.Command(ctx, "", "fleet", "apply", writeTemp(t, "base.yaml", hxFleet("")))
 
 	adopt := runBinary(t, "", "fleet", "adopt", "--runtime-api", h.Unix, "--lb", "lb-hx", "--db", dbPath)
-	if adopt.code != 0 || !strings.Contains(adopt.stdout, "haproxy_server: web1") || !strings.Contains(adopt.stdout, h.Unix) {
+	if adopt.code != 0 || !strings.Contains(adopt.stdout, "haproxy_server: web1") || !strings.Contains(adopt.stdout, h.Unix) ||
+		!strings.Contains(adopt.stdout, "backup: true") {
 		t.Fatalf("fleet adopt: status %d\n%s\n%s", adopt.code, adopt.stdout, adopt.stderr)
 	}
 	if !strings.Contains(adopt.stderr, "not adopted: server web/legacy: no health check") {
