@@ -283,11 +283,7 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	case err != nil:
 		return 0, err
 	default:
-		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
-		if !res.Diff.Empty() {
-			// Undo shows what reverting the batch would change, and asks to confirm it.
-			m.Flash.Undo = fmt.Sprintf("/audit/%d/revert", res.Seq)
-		}
+		m.Flash = batchFlash(f.Op, res)
 	}
 	return status, h.reloadGroup(ctx, m, keep)
 }
@@ -298,6 +294,16 @@ func selection(ids []string) map[string]bool {
 		s[id] = true
 	}
 	return s
+}
+
+// batchFlash is the message of an applied batch, with its undo link when it changed anything.
+func batchFlash(op templates.Op, res db.BatchResult) *templates.Flash {
+	f := &templates.Flash{Kind: "ok", Message: appliedMessage(op, res)}
+	if !res.Diff.Empty() {
+		// Undo shows what reverting the batch would change, and asks to confirm it.
+		f.Undo = fmt.Sprintf("/audit/%d/revert", res.Seq)
+	}
+	return f
 }
 
 // appliedMessage says what an applied batch did, naming the servers.

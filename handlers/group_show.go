@@ -24,6 +24,16 @@ func (h *Handler) groupShow(c echo.Context) error {
 
 // groupPage loads the group named in the URL, as the group page shows it.
 func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
+	m, err := h.groupHead(c)
+	if err != nil {
+		return m, err
+	}
+	return m, h.loadMembers(c.Request().Context(), &m)
+}
+
+// groupHead loads the load balancer and group named in the URL and the page's filter: the
+// group page without its members.
+func (h *Handler) groupHead(c echo.Context) (templates.GroupPage, error) {
 	ctx := c.Request().Context()
 	var m templates.GroupPage
 	l, err := h.db.GetLoadBalancer(ctx, c.Param("lb"))
@@ -35,10 +45,8 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 		return m, err
 	}
 	m = templates.GroupPage{Page: page(c, templates.GroupTitle(g)+" · "+l.Name, "lbs"), LB: l, Group: g, Limit: lb.MaxConsoleEntries}
-	if m.Filter, err = pageFilter(c); err != nil {
-		return m, err
-	}
-	return m, h.loadMembers(ctx, &m)
+	m.Filter, err = pageFilter(c)
+	return m, err
 }
 
 // pageFilter reads the member filter the page shows: from the address of a GET, and from the
