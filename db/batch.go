@@ -51,7 +51,8 @@ func (d *DB) ApplyBatch(ctx context.Context, req BatchRequest) (BatchResult, err
 	var refusal error
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, refusal, err = d.applyBatch(ctx, tx, req)
+		// Prepared once per transaction: a batch runs the same UPDATE for each member it changes.
+		res, refusal, err = d.applyBatch(ctx, newPreparedTx(tx), req)
 		return err
 	})
 	d.batchDone(req.Source, string(req.Batch.Action), refusal, err)

@@ -103,9 +103,29 @@ func (h MemberHealth) Sessions() int {
 // observed of the group's members. A member no node has observed yet is absent: its health is
 // unknown (the SLB API's unavailable, the REST API's NO_MONITOR).
 func (d *DB) MemberHealth(ctx context.Context, groupID string) (map[string]MemberHealth, error) {
+	return d.memberHealth(ctx, groupID, "")
+}
+
+// OneMemberHealth returns what the bound nodes last observed of one member of the group, for a
+// page that shows that member alone; its Nodes are empty when no node has observed it yet.
+func (d *DB) OneMemberHealth(ctx context.Context, groupID, memberID string) (MemberHealth, error) {
+	all, err := d.memberHealth(ctx, groupID, memberID)
+	if err != nil {
+		return MemberHealth{}, err
+	}
+	return all[memberID], nil
+}
+
+// memberHealth reads the health of the group's members, or of the one memberID names when it
+// is not empty.
+func (d *DB) memberHealth(ctx context.Context, groupID, memberID string) (map[string]MemberHealth, error) {
 	type row struct {
 		NodeObservation
 		member string
+	}
+	where, args := "h.group_id = ?", []any{groupID}
+	if memberID != "" {
+		where, args = where+" AND h.member_id = ?", append(args, memberID)
 	}
 	rows, err := queryAll(ctx, d.read, "the health of the members of "+groupID, func(r *row) []any {
 		o := &r.Observed
@@ -117,7 +137,7 @@ func (d *DB) MemberHealth(ctx context.Context, groupID string) (map[string]Membe
 		JOIN members m ON m.id = h.member_id AND m.group_id = h.group_id
 		JOIN dataplane_nodes n ON n.lb_id = h.lb_id AND n.runtime_api = h.runtime_api
 		LEFT JOIN dataplane_node_status s ON s.lb_id = h.lb_id AND s.runtime_api = h.runtime_api
-		WHERE h.group_id = ? ORDER BY h.member_id, n.position`, groupID)
+		WHERE `+where+` ORDER BY h.member_id, n.position`, args...)
 	if err != nil {
 		return nil, err
 	}

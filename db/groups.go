@@ -49,6 +49,13 @@ func getGroupByID(ctx context.Context, q queryer, id string) (lb.Group, error) {
 		groupDest, "SELECT "+groupColumns+" FROM groups g WHERE g.id = ?", id)
 }
 
+// GetGroupMember returns one member of a group. A member of another group is not found, as an
+// unknown one is.
+func (d *DB) GetGroupMember(ctx context.Context, groupID, memberID string) (lb.Member, error) {
+	return queryOne(ctx, d.read, "member "+memberID, lb.Errorf(lb.KindNotFound, lb.FieldMemberID, "server %s is not in group %s", lb.Clip(memberID), groupID),
+		memberDest, "SELECT "+memberColumns+" FROM members WHERE id = ? AND group_id = ?", memberID, groupID)
+}
+
 // ListMembers returns a group's members, ordered by server and port.
 func (d *DB) ListMembers(ctx context.Context, groupID string) ([]lb.Member, error) {
 	return listMembers(ctx, d.read, groupID)

@@ -68,6 +68,14 @@ func TestStoppedBackendIsDownInTheConsoleAndBothAPIs(t *testing.T) {
 	if h := healthOf(browser.Get(r.GroupURL()).Doc(), up.ID); h != "up" {
 		t.Errorf("the running member shows %q; want up", h)
 	}
+	// The weight editor's row, read on its own, shows the same health as the table.
+	operator := r.Console.SignIn(testenv.Operator)
+	for id, want := range map[string]string{down.ID: "down", up.ID: "up"} {
+		row := operator.Get(r.GroupURL()+"/members/"+id+"/weight", htmx).Body
+		if h := healthOf(rowDoc(t, row), id); h != want {
+			t.Errorf("the weight editor's row of %s shows %q; want %s", id, h, want)
+		}
+	}
 	if m, err := pools.GetMember(context.Background(), poolClient, testenv.RigGroup, up.ID).Extract(); err != nil || m.OperatingStatus != "ONLINE" {
 		t.Errorf("the running member in the REST API: %+v, %v; want ONLINE", m, err)
 	}

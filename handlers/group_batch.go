@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"lbconsole/db"
@@ -235,9 +236,15 @@ func (h *Handler) stalePreview(c echo.Context, m templates.GroupPage, f batchFor
 	return render(c, status, templates.GroupShow(m), []string{"preview"}, templates.GroupBodyRefreshed(m))
 }
 
-// groupBatch applies a batch and answers with the refreshed table and a message.
+// groupBatch applies a batch and answers with the refreshed table and a message. It reads
+// the group's members once, inside the batch's transaction: the table it answers with is the
+// one the batch left, unless a refusal calls for the group as it is now.
 func (h *Handler) groupBatch(c echo.Context) error {
-	m, f, err := h.batchPage(c)
+	m, err := h.groupHead(c)
+	if err != nil {
+		return err
+	}
+	f, err := parseBatchForm(c)
 	if err != nil {
 		return err
 	}
@@ -249,14 +256,23 @@ func (h *Handler) groupBatch(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return render(c, status, templates.GroupShow(m), []string{"group-body"}, templates.PreviewCleared())
+		return renderGroupBody(c, status, m, templates.PreviewCleared())
 	}
 	res, err := h.db.ApplyBatch(c.Request().Context(), h.batchRequest(c, m, f))
 	status, err := h.batchOutcome(c, &m, f, res, err)
 	if err != nil {
 		return err
 	}
-	return render(c, status, templates.GroupShow(m), []string{"group-body"}, templates.PreviewCleared())
+	return renderGroupBody(c, status, m, templates.PreviewCleared())
+}
+
+// renderGroupBody answers htmx with the group page's body (the message and the table) rendered
+// on its own, and a plain request with the whole page.
+func renderGroupBody(c echo.Context, status int, m templates.GroupPage, extra ...templ.Component) error {
+	if isHTMX(c) {
+		return renderPart(c, status, templates.GroupBody(m), extra...)
+	}
+	return render(c, status, templates.GroupShow(m), nil)
 }
 
 // batchOutcome puts the result of an applied or refused batch on the page: a message, the
@@ -283,10 +299,9 @@ func (h *Handler) batchOutcome(c echo.Context, m *templates.GroupPage, f batchFo
 	case err != nil:
 		return 0, err
 	default:
-		m.Flash = &templates.Flash{Kind: "ok", Message: appliedMessage(f.Op, res)}
-		if !res.Diff.Empty() {
-			// Undo shows what reverting the batch would change, and asks to confirm it.
-			m.Flash.Undo = fmt.Sprintf("/audit/%d/revert", res.Seq)
+		m.Flash = batchFlash(f.Op, res)
+		if !m.Filter.Active() {
+			return status, h.showApplied(ctx, m, res)
 		}
 	}
 	return status, h.reloadGroup(ctx, m, keep)
@@ -298,6 +313,16 @@ func selection(ids []string) map[string]bool {
 		s[id] = true
 	}
 	return s
+}
+
+// batchFlash is the message of an applied batch, with its undo link when it changed anything.
+func batchFlash(op templates.Op, res db.BatchResult) *templates.Flash {
+	f := &templates.Flash{Kind: "ok", Message: appliedMessage(op, res)}
+	if !res.Diff.Empty() {
+		// Undo shows what reverting the batch would change, and asks to confirm it.
+		f.Undo = fmt.Sprintf("/audit/%d/revert", res.Seq)
+	}
+	return f
 }
 
 // appliedMessage says what an applied batch did, naming the servers.

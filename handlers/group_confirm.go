@@ -38,10 +38,12 @@ func (h *Handler) checkConfirmed(c echo.Context, m templates.GroupPage, f batchF
 		}
 		return err
 	}
-	n := removalToConfirm(len(res.Diff.Removed), m.Total)
+	// The group as the preview planned on: the servers it keeps, less what it adds, plus what it removes.
+	total := len(res.Members) - len(res.Diff.Added) + len(res.Diff.Removed)
+	n := removalToConfirm(len(res.Diff.Removed), total)
 	if n == 0 || strings.TrimSpace(c.FormValue("confirm")) == strconv.Itoa(n) {
 		return nil
 	}
 	return lb.Errorf(lb.KindInvalid, "confirm", "this batch removes %d of the group's %d servers: type %d in the box next to Apply to confirm, then apply again. Nothing was changed.",
-		n, m.Total, n)
+		n, total, n)
 }

@@ -15,13 +15,8 @@ import (
 // loadDataPlane fills what the group page shows of the HAProxy nodes carrying the group: each
 // member's health and load, and the servers on their way out.
 func (h *Handler) loadDataPlane(ctx context.Context, m *templates.GroupPage) error {
-	dp, err := h.db.GroupDataPlane(ctx, m.Group.ID)
-	if err != nil {
+	if carried, err := h.loadDriven(ctx, m); err != nil || !carried {
 		return err
-	}
-	m.DataPlane = templates.GroupDataPlane{RecordOnly: dp.RecordOnly(), DrainTimeout: dp.DrainTimeout}
-	if dp.RecordOnly() {
-		return nil
 	}
 	health, err := h.db.MemberHealth(ctx, m.Group.ID)
 	if err != nil {
@@ -45,6 +40,17 @@ func (h *Handler) loadDataPlane(ctx context.Context, m *templates.GroupPage) err
 		}
 	}
 	return nil
+}
+
+// loadDriven fills how the group is driven, and reports whether any HAProxy node carries it:
+// a record-only group has no health or load to show.
+func (h *Handler) loadDriven(ctx context.Context, m *templates.GroupPage) (bool, error) {
+	dp, err := h.db.GroupDataPlane(ctx, m.Group.ID)
+	if err != nil {
+		return false, err
+	}
+	m.DataPlane = templates.GroupDataPlane{RecordOnly: dp.RecordOnly(), DrainTimeout: dp.DrainTimeout}
+	return !dp.RecordOnly(), nil
 }
 
 // memberHealth sums up what the nodes that could be read last observed of a member: the worst

@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +26,16 @@ func (h *Handler) groupShow(c echo.Context) error {
 
 // groupPage loads the group named in the URL, as the group page shows it.
 func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
+	m, err := h.groupHead(c)
+	if err != nil {
+		return m, err
+	}
+	return m, h.loadMembers(c.Request().Context(), &m)
+}
+
+// groupHead loads the load balancer and group named in the URL and the page's filter: the
+// group page without its members.
+func (h *Handler) groupHead(c echo.Context) (templates.GroupPage, error) {
 	ctx := c.Request().Context()
 	var m templates.GroupPage
 	l, err := h.db.GetLoadBalancer(ctx, c.Param("lb"))
@@ -35,10 +47,8 @@ func (h *Handler) groupPage(c echo.Context) (templates.GroupPage, error) {
 		return m, err
 	}
 	m = templates.GroupPage{Page: page(c, templates.GroupTitle(g)+" · "+l.Name, "lbs"), LB: l, Group: g, Limit: lb.MaxConsoleEntries}
-	if m.Filter, err = pageFilter(c); err != nil {
-		return m, err
-	}
-	return m, h.loadMembers(ctx, &m)
+	m.Filter, err = pageFilter(c)
+	return m, err
 }
 
 // pageFilter reads the member filter the page shows: from the address of a GET, and from the
@@ -140,6 +150,26 @@ func (h *Handler) reloadGroup(ctx context.Context, m *templates.GroupPage, selec
 	}
 	m.HiddenSelected, err = h.hiddenSelection(ctx, *m)
 	return err
+}
+
+// showApplied puts on the page the group as an applied batch left it, from the members the
+// batch's transaction read and planned, rather than reading them all again: the table then
+// matches the version the page carries. The selection is cleared, as after any applied batch.
+// With a filter the store must match the members, and reloadGroup reads them instead.
+func (h *Handler) showApplied(ctx context.Context, m *templates.GroupPage, res db.BatchResult) error {
+	m.Group = res.Group
+	m.Members = slices.Clone(res.Members)
+	slices.SortFunc(m.Members, inListOrder) // the planner appends what it adds
+	sortMembers(m.Members, m.Filter)
+	m.Total = len(m.Members)
+	m.Selected, m.HiddenSelected = map[string]bool{}, nil
+	return h.loadDataPlane(ctx, m)
+}
+
+// inListOrder orders members as the store's ListMembers does: by server, address and port,
+// byte by byte (both databases collate the columns so).
+func inListOrder(a, b lb.Member) int {
+	return cmp.Or(cmp.Compare(a.ServerID, b.ServerID), cmp.Compare(a.Address, b.Address), cmp.Compare(a.Port, b.Port))
 }
 
 // hiddenSelection returns the selected members that are in the group but not in the table

@@ -42,6 +42,21 @@ func render(c echo.Context, status int, page templ.Component, fragments []string
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
+// renderPart answers htmx with one part of a page rendered on its own, and extra components
+// (out-of-band swaps) after it. Unlike a fragment of render, the part needs none of the rest
+// of the page loaded; the caller answers a plain request with the whole page itself.
+func renderPart(c echo.Context, status int, part templ.Component, extra ...templ.Component) error {
+	c.Response().Header().Add("Vary", "HX-Request")
+	var buf bytes.Buffer
+	ctx := c.Request().Context()
+	for _, x := range append([]templ.Component{part}, extra...) {
+		if err := x.Render(ctx, &buf); err != nil {
+			return err
+		}
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
 // postedAt is the address a page answering a POST belongs at, for Page.Location: the browser's
 // address moves there, so that a reload shows the page instead of posting the form again. A GET
 // is at its address already.
