@@ -1,6 +1,7 @@
 package db
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -34,8 +35,16 @@ func IsUnavailable(err error) bool {
 	// A connection that could not be made or broke half way: the server is down or
 	// unreachable, and nothing of the transaction was committed.
 	var connect *pgconn.ConnectError
+	if errors.As(err, &connect) {
+		return true
+	}
+	// The request's own deadline or cancellation is not the storage's failing, although
+	// context.DeadlineExceeded is a net.Error too.
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
 	var broken net.Error
-	if errors.As(err, &connect) || errors.As(err, &broken) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.As(err, &broken) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
 	code := pgCode(err)

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -81,3 +82,14 @@ func TestMissingNamesTheObject(t *testing.T) {
 }
 
 func call3[A, B any](_ A, _ B, err error) error { return err }
+
+// A request's own deadline or cancellation is not a failing store: the interfaces say the
+// request took too long, not that the disk is full.
+func TestARequestsDeadlineIsNotUnavailable(t *testing.T) {
+	t.Parallel()
+	for _, err := range []error{context.DeadlineExceeded, context.Canceled, fmt.Errorf("db: unable to read: %w", context.DeadlineExceeded)} {
+		if IsUnavailable(err) {
+			t.Errorf("IsUnavailable(%v) = true; want false", err)
+		}
+	}
+}
