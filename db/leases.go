@@ -21,9 +21,11 @@ func (d *DB) TryLease(ctx context.Context, name, holder string, ttl time.Duratio
 	if name == "" || holder == "" || ttl <= 0 {
 		return false, fmt.Errorf("db: unable to take lease %q for %q for %s: a lease needs a name, a holder and a positive ttl", name, holder, ttl)
 	}
-	now := d.now()
 	var held bool
 	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		// Now, with the write lock: the lease lasts ttl from its write, however long the
+		// turn took to come, and another holder's has expired by then or not.
+		now := d.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
 			WHERE leases.holder = excluded.holder OR leases.expires <= ?`,

@@ -52,6 +52,9 @@ type Controller struct {
 	mu      sync.Mutex
 	runners map[db.Node]*runner
 	ctx     context.Context // Run's, under mu: the parent of every runner
+	// running counts the reconcilers' goroutines, those stopped by their guard (see expire)
+	// included, so that Run waits for every one.
+	running sync.WaitGroup
 }
 
 // New checks cfg and fills in its defaults.
@@ -142,15 +145,17 @@ func (c *Controller) Nodes() []db.Node {
 
 // sync stops the reconcilers of nodes no longer bound, and renews or takes the lease of every
 // bound node, starting and stopping reconcilers as the leases go (see lead). A failed read of
-// the nodes changes nothing but what the leases demand: a reconciler is stopped for want of
-// an answer only when its lease could expire.
+// the nodes changes nothing: a reconciler is stopped for want of an answer by its own guard,
+// when its lease could expire. The read is bounded by LeaseTTL, so that a database that
+// answers nothing does not keep the leases from being tried again.
 func (c *Controller) sync(ctx context.Context) {
-	nodes, err := c.cfg.Store.DataplaneNodes(ctx)
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.LeaseTTL)
+	nodes, err := c.cfg.Store.DataplaneNodes(rctx)
+	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
 			c.cfg.Logger.Warn("data plane: unable to read the HAProxy nodes", "err", err)
 		}
-		c.stop(c.expiring())
 		return
 	}
 	bound := make(map[db.Node]bool, len(nodes))
@@ -192,5 +197,6 @@ func (c *Controller) stopAll() {
 	c.runners = map[db.Node]*runner{}
 	c.mu.Unlock()
 	c.stop(all)
+	c.running.Wait()
 	c.release(all)
 }

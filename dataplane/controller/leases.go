@@ -14,11 +14,13 @@ import (
 // Several consoles may share one database (replicas on PostgreSQL, or two processes on one
 // SQLite file), and each node must be driven by one of them at a time. A console reconciles
 // a node only while it holds the node's lease in the store: it takes or renews every lease
-// each third of LeaseTTL, stops a node's reconciler as soon as it learns the lease is
-// another's, and stops it on its own, before the lease can expire, when it has not managed
-// to renew it for two thirds of LeaseTTL (the database unreachable). A console that dies
-// stops renewing; within LeaseTTL another takes its nodes over. One that stops cleanly gives
-// its leases up at once.
+// each third of LeaseTTL, and stops a node's reconciler as soon as it learns the lease is
+// another's. A reconciler also stops on its own, through a timer of its own, once two thirds
+// of LeaseTTL have passed since the renewal before it was asked for: the database out of
+// reach (an error, or a network that answers nothing and leaves the renewal hanging), the
+// lease could expire and another console take the node over, so it stops before. A console
+// that dies stops renewing; within LeaseTTL another takes its nodes over. One that stops
+// cleanly gives its leases up at once.
 
 // DefaultLeaseTTL is how long a node's lease lasts without renewal.
 const DefaultLeaseTTL = 6 * time.Second
@@ -41,16 +43,25 @@ func NewHolder() string {
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
+// margin is how long a reconciler goes on after its lease was last renewed: two thirds of
+// LeaseTTL, the last third left for stopping and for the consoles' clocks to disagree.
+func (c *Controller) margin() time.Duration { return c.cfg.LeaseTTL * 2 / 3 }
+
 // lead takes or renews the lease of each bound node, starts a reconciler for each node whose
 // lease it has and no reconciler yet, and returns the reconcilers to stop: those of nodes it
-// learned another console leads, and those whose lease it has not renewed for too long.
+// learned another console leads. A renewal counts from before it was asked for, since the
+// lease runs from some moment after that; one that takes longer than the margin is no use
+// and is given up on.
 func (c *Controller) lead(ctx context.Context, nodes []db.Node) []*runner {
 	var gone []*runner
 	for _, n := range nodes {
 		if ctx.Err() != nil {
 			break
 		}
-		held, err := c.cfg.Store.TryLease(ctx, leaseName(n), c.cfg.Holder, c.cfg.LeaseTTL)
+		deadline := time.Now().Add(c.margin())
+		tctx, cancel := context.WithDeadline(ctx, deadline)
+		held, err := c.cfg.Store.TryLease(tctx, leaseName(n), c.cfg.Holder, c.cfg.LeaseTTL)
+		cancel()
 		if err != nil && ctx.Err() == nil {
 			c.cfg.Logger.Warn("data plane: unable to renew a node's lease", "lb", n.LoadBalancerID, "node", n.RuntimeAPI, "err", err)
 		}
@@ -59,37 +70,48 @@ func (c *Controller) lead(ctx context.Context, nodes []db.Node) []*runner {
 		switch {
 		case err != nil:
 		case held && r != nil:
-			r.renewed = time.Now()
-		case held && ctx.Err() == nil:
+			r.deadline = deadline
+		case held && ctx.Err() == nil && time.Now().Before(deadline):
 			if r = c.start(c.ctx, n); r != nil {
-				r.renewed = time.Now()
+				r.deadline = deadline
+				r.guard = time.AfterFunc(time.Until(deadline), func() { c.expire(r) })
 				c.runners[n] = r
 				c.cfg.Metrics.leading(n)
 			}
-		case r != nil:
+		case !held && r != nil:
 			delete(c.runners, n)
 			gone = append(gone, r)
 			c.cfg.Logger.Info("data plane: another console leads the node", "lb", n.LoadBalancerID, "node", n.RuntimeAPI)
 		}
 		c.mu.Unlock()
 	}
-	return append(gone, c.expiring()...)
+	return gone
 }
 
-// expiring removes and returns the reconcilers whose lease was last renewed two thirds of
-// LeaseTTL ago or more: by the time it could expire, they have stopped.
-func (c *Controller) expiring() []*runner {
+// expire stops reconciler r, on its guard's timer, if its lease was not renewed in time; a
+// renewal meanwhile sets the timer again. It does not wait for the loop of lead: that may
+// hang on a database that answers nothing.
+func (c *Controller) expire(r *runner) {
+	c.mu.Lock()
+	if c.runners[r.node] != r {
+		c.mu.Unlock()
+		return // stopped otherwise
+	}
+	if left := time.Until(r.deadline); left > 0 {
+		r.guard.Reset(left)
+		c.mu.Unlock()
+		return
+	}
+	delete(c.runners, r.node)
+	r.cancel()
+	c.mu.Unlock()
+	c.cfg.Logger.Warn("data plane: lease not renewed, node no longer reconciled here", "lb", r.node.LoadBalancerID, "node", r.node.RuntimeAPI)
+	<-r.done
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var gone []*runner
-	for n, r := range c.runners {
-		if time.Since(r.renewed) >= c.cfg.LeaseTTL*2/3 {
-			delete(c.runners, n)
-			gone = append(gone, r)
-			c.cfg.Logger.Warn("data plane: lease not renewed, node no longer reconciled here", "lb", n.LoadBalancerID, "node", n.RuntimeAPI)
-		}
+	if c.runners[r.node] == nil { // not led again meanwhile
+		c.cfg.Metrics.forget(r.node)
 	}
-	return gone
 }
 
 // release gives up the leases of nodes this console no longer reconciles, so that another

@@ -23,8 +23,10 @@ type runner struct {
 	// followed says that the previous pass was a follow-up (see followUp), on the runner's
 	// goroutine only.
 	followed bool
-	// renewed is when the node's lease was last taken or renewed, under the controller's mu.
-	renewed time.Time
+	// deadline is when the reconciler stops unless its lease is renewed meanwhile, and guard
+	// the timer that stops it then (see expire); both under the controller's mu.
+	deadline time.Time
+	guard    *time.Timer
 }
 
 // start makes and starts the reconciler of node n under parent. A node whose address cannot be
@@ -54,7 +56,9 @@ func (c *Controller) start(parent context.Context, n db.Node) *runner {
 	r.rec = rec
 	ctx, cancel := context.WithCancel(parent)
 	r.cancel = cancel
+	c.running.Add(1)
 	go func() {
+		defer c.running.Done()
 		defer close(r.done)
 		rec.Run(ctx)
 	}()
@@ -64,6 +68,9 @@ func (c *Controller) start(parent context.Context, n db.Node) *runner {
 
 // stop ends the reconciler and waits for it: a pass under way is cut short, safely.
 func (r *runner) stop() {
+	if r.guard != nil {
+		r.guard.Stop()
+	}
 	r.cancel()
 	<-r.done
 }
