@@ -21,37 +21,56 @@ func (d *DB) TryLease(ctx context.Context, name, holder string, ttl time.Duratio
 	if name == "" || holder == "" || ttl <= 0 {
 		return false, fmt.Errorf("db: unable to take lease %q for %q for %s: a lease needs a name, a holder and a positive ttl", name, holder, ttl)
 	}
-	var held bool
-	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
-		// Now, with the write lock: the lease lasts ttl from its write, however long the
-		// turn took to come, and another holder's has expired by then or not.
+	res, err := d.leaseExec(ctx, func() (string, []any) {
+		// Now, once the statement's turn has come: the lease lasts ttl from its write, and
+		// another holder's has expired by then or not.
 		now := d.now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
+		return `INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
 			WHERE leases.holder = excluded.holder OR leases.expires <= ?`,
-			name, holder, formatTime(now.Add(ttl)), formatTime(now))
-		if err != nil {
-			return fmt.Errorf("db: unable to take lease %s: %w", name, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("db: unable to take lease %s: %w", name, err)
-		}
-		held = n == 1
-		return nil
+			[]any{name, holder, formatTime(now.Add(ttl)), formatTime(now)}
 	})
-	return held, err
+	if err != nil {
+		return false, fmt.Errorf("db: unable to take lease %s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("db: unable to take lease %s: %w", name, err)
+	}
+	return n == 1, nil
 }
 
 // ReleaseLease gives up holder's lease name at once, so that another holder need not wait for
 // it to expire. A lease holder does not have (any more) is left as it is.
 func (d *DB) ReleaseLease(ctx context.Context, name, holder string) error {
-	return d.inWriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM leases WHERE name = ? AND holder = ?", name, holder); err != nil {
-			return fmt.Errorf("db: unable to release lease %s: %w", name, err)
-		}
-		return nil
+	_, err := d.leaseExec(ctx, func() (string, []any) {
+		return "DELETE FROM leases WHERE name = ? AND holder = ?", []any{name, holder}
 	})
+	if err != nil {
+		return fmt.Errorf("db: unable to release lease %s: %w", name, err)
+	}
+	return nil
+}
+
+// leaseExec runs the one statement that stmt gives. On PostgreSQL it runs on its own, outside
+// the write lock: the statement is atomic (it locks the lease's row), and a renewal must not
+// wait behind every console's writes, since a long fleet apply, or a console cut off in the
+// middle of a write (which keeps the lock until the server ends its transaction), would
+// otherwise make every console give its nodes up. On SQLite it takes its turn as every write
+// does. stmt is called once the turn has come, so that the times it writes are read then.
+func (d *DB) leaseExec(ctx context.Context, stmt func() (string, []any)) (sql.Result, error) {
+	if d.dialect.writeLock != "" {
+		query, args := stmt()
+		return d.write.ExecContext(ctx, query, args...)
+	}
+	var res sql.Result
+	err := d.inWriteTx(ctx, func(tx *sql.Tx) error {
+		query, args := stmt()
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // LeaseHolder returns who holds the lease name and until when, or "" when nobody holds it
