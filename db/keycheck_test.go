@@ -56,7 +56,7 @@ func makeOld(t *testing.T, path string) {
 	for _, column := range []string{"label", "expires", "last_used"} {
 		stmts = append(stmts, "ALTER TABLE api_keys DROP COLUMN "+column) // added by 0016
 	}
-	stmts = append(stmts, "ALTER TABLE members DROP COLUMN maintenance") // added by 0014
+	stmts = append(stmts, "ALTER TABLE members DROP COLUMN maintenance", "ALTER TABLE members DROP COLUMN backup") // added by 0014 and 0018
 	for _, stmt := range append(stmts, "PRAGMA user_version = 6") {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)

@@ -142,7 +142,7 @@ func TestOpen(t *testing.T) {
 
 	t.Run("a member of an unknown group is refused by a foreign key", func(t *testing.T) {
 		d, _ := emptyDB(t, Options{})
-		_, err := d.write.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES ('m1','no-such-group','i-1','10.0.0.1',80,100,'ecs','','vsw-1','x','x',0)")
+		_, err := d.write.ExecContext(ctx, "INSERT INTO members ("+memberColumns+") VALUES ('m1','no-such-group','i-1','10.0.0.1',80,100,'ecs','','vsw-1','x','x',0,0)")
 		if constraintKind(err) != lb.KindNotFound {
 			t.Errorf("insert with an unknown group: err = %v, want a foreign key error", err)
 		}
