@@ -343,10 +343,14 @@ func FuzzDecodeMember(f *testing.F) {
 		}
 		b, s := d.batch, d.batch.New[0]
 		action := lb.ActionSetWeights
-		if s.Weight == nil && s.Description == nil {
+		switch {
+		case s.Weight != nil || s.Description != nil:
+		case s.Maintenance != nil:
 			action = lb.ActionSetMaintenance
+		case s.Backup != nil:
+			action = lb.ActionSetBackup
 		}
-		if b.Action != action || len(b.New) != 1 || s.MemberID != "m-2" || changes != (s.Weight != nil || s.Description != nil || s.Maintenance != nil) {
+		if b.Action != action || len(b.New) != 1 || s.MemberID != "m-2" || changes != (s.Weight != nil || s.Description != nil || s.Maintenance != nil || s.Backup != nil) {
 			t.Fatalf("update batch = %+v, changes %v", b, changes)
 		}
 		if changes {
