@@ -19,11 +19,10 @@ type Backend struct {
 	IP   string
 	Port int
 
-	served atomic.Int64
-	hang   atomic.Bool
-	mu     sync.Mutex
-	paths  map[string]int64 // requests per path, under mu
-	srv    *http.Server
+	hang  atomic.Bool
+	mu    sync.Mutex
+	paths map[string]int64 // requests per path, under mu
+	srv   *http.Server
 }
 
 // StartBackend starts a backend on ip (one of 127.0.0.0/8) and port (0: a free one).
@@ -44,9 +43,6 @@ func StartBackend(ip string, port int) (*Backend, error) {
 // SetHang makes the backend accept requests and never answer them (until set back), as a
 // wedged server does: an HTTP health check times out, a TCP check still passes.
 func (b *Backend) SetHang(hang bool) { b.hang.Store(hang) }
-
-// Served is how many requests the backend has received (health checks included).
-func (b *Backend) Served() int64 { return b.served.Load() }
 
 // ServedPath is how many requests for path the backend has received, answered or not: a
 // health check's path apart from the traffic's.
@@ -94,7 +90,6 @@ func (b *Backend) serve(l net.Listener) {
 }
 
 func (b *Backend) answer(w http.ResponseWriter, r *http.Request) {
-	b.served.Add(1)
 	b.mu.Lock()
 	if b.paths == nil {
 		b.paths = map[string]int64{}

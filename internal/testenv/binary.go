@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -22,12 +23,17 @@ var binary struct {
 	err  error
 }
 
+// mainRan says that RunPostgres is running the tests and will remove what was built for all
+// of them.
+var mainRan atomic.Bool
+
 // Binary builds ./cmd/console once per test binary, with -race when the tests run with it, and
-// returns its path. The package's TestMain must call Main or Run, which removes it at the end.
+// returns its path. The package's TestMain must call MainPostgres or RunPostgres, which remove
+// it at the end.
 func Binary(tb testing.TB) string {
 	tb.Helper()
 	if !mainRan.Load() {
-		tb.Fatal("testenv.Binary needs the package's TestMain to call testenv.Main(m) or testenv.Run(m), which remove the binary when the tests end")
+		tb.Fatal("testenv.Binary needs the package's TestMain to call testenv.MainPostgres(m) or testenv.RunPostgres(m), which remove the binary when the tests end")
 	}
 	binary.once.Do(func() {
 		start := time.Now()

@@ -16,8 +16,9 @@
 // The demo data is written by SeedDemo, and by nothing else in the tests: what the demo holds
 // and how it gets there is decided in that one function.
 //
-// Tests that run the binary (Binary, Harness) need the package's TestMain to call Main or Run,
-// so that the binary, built once for the whole test binary, is removed at the end:
+// Tests that run the binary (Binary, Harness) need the package's TestMain to call MainPostgres
+// or RunPostgres, so that the binary, built once for the whole test binary, is removed at the
+// end (and a PostgreSQL cluster, if a test started one, stopped):
 //
-//	func TestMain(m *testing.M) { testenv.Main(m) }
+//	func TestMain(m *testing.M) { testenv.MainPostgres(m) }
 package testenv

@@ -16,10 +16,13 @@ import (
 // uses them calls MainPostgres (or RunPostgres) from TestMain instead of Main, so that the
 // cluster is stopped as well as the binary removed when its tests end.
 
-// MainPostgres is Main for a package whose tests also use PostgreSQL.
+// MainPostgres runs the package's tests, removes what was built for all of them, stops the
+// PostgreSQL cluster if a test started one, and exits with the tests' status. Call it from
+// TestMain.
 func MainPostgres(m *testing.M) { os.Exit(RunPostgres(m)) }
 
-// RunPostgres is Run for a package whose tests also use PostgreSQL.
+// RunPostgres is MainPostgres for a TestMain that has more to do: it returns the tests' status
+// instead of exiting.
 func RunPostgres(m *testing.M) int {
 	mainRan.Store(true)
 	code := pgtest.Run(m)
