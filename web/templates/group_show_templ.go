@@ -2676,11 +2676,11 @@ func diffTable(d lb.Diff) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = maintenanceChange(c).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = flagChange("maintenance", c.Before.Maintenance, c.After.Maintenance).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = backupChange(c).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = flagChange("backup", c.Before.Backup, c.After.Backup).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
