@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,26 @@ func (p *tab) searchPicker(text string) {
 	p.settled()
 }
 
+// memberOnARunningServer returns the group's first member (by id) whose server is running: a
+// stopped server cannot be picked, and the picker says that instead of the port it holds.
+func memberOnARunningServer(e *env, g lb.Group) lb.Member {
+	e.t.Helper()
+	ms := e.members(g.ID)
+	ids := keys(ms)
+	slices.Sort(ids)
+	for _, id := range ids {
+		s, err := e.store.GetServer(e.ctx, ms[id].ServerID)
+		if err != nil {
+			e.t.Fatalf("GetServer(%s): %v", ms[id].ServerID, err)
+		}
+		if s.Status == lb.StatusRunning {
+			return ms[id]
+		}
+	}
+	e.t.Fatalf("group %s has no member on a running server", g.ID)
+	return lb.Member{}
+}
+
 func candidateSel(id string) string {
 	return fmt.Sprintf(`#candidates tr[data-testid=candidate-row][data-server-id=%q]`, id)
 }
@@ -33,7 +54,7 @@ func TestPickerOffersWhatCanJoinOnce(t *testing.T) {
 	t.Parallel()
 	atEachWidth(t, func(t *testing.T, e *env, s screen) {
 		l, g := e.smallGroup()
-		member := firstMember(e.members(g.ID))
+		member := memberOnARunningServer(e, g)
 		server := runningOutside(e, l, g)
 		var list lb.Group // the load balancer's default server list
 		for _, gs := range e.groups(l.ID) {

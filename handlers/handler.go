@@ -80,6 +80,7 @@ func New(cfg Config) (http.Handler, error) {
 	if len(cfg.CookieKey) < 32 {
 		return nil, errors.New("handlers: the cookie key must be at least 32 bytes")
 	}
+	go dummyHash()
 	h := &Handler{db: cfg.DB, log: cfg.Logger, secure: cfg.Secure, lifetime: cfg.SessionLifetime, idle: cfg.SessionIdle,
 		csrfKey: auth.DeriveKey(cfg.CookieKey, "csrf-token"), hashing: newHashGate(concurrentHashes(), hashingWait)}
 	if h.log == nil {
