@@ -27,10 +27,13 @@ const (
 // commandTimeout bounds one command: `openstack … --wait` polls without an end of its own.
 const commandTimeout = 2 * time.Minute
 
-// needOpenStack skips the test when the OpenStack client is missing, except in CI (CI=true),
-// where it fails: CI installs it.
+// needOpenStack skips the test under -short, and when the OpenStack client is missing except
+// in CI (CI=true), where it fails: CI installs it.
 func needOpenStack(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the OpenStack client's tests run without -short, as CI runs them")
+	}
 	_, err := os.Stat(openstackBin)
 	if err == nil {
 		err = exec.Command(debianPython, "-c", "import openstack, octaviaclient").Run()

@@ -37,6 +37,9 @@ func (s *server) addTemplate(name string) {
 // fails tb when there is none, and fails it when TestMain would not stop the cluster.
 func server1(tb testing.TB) *server {
 	tb.Helper()
+	if testing.Short() && os.Getenv(URLEnv) == "" {
+		tb.Skip("-short: the tests on a throwaway PostgreSQL cluster run without -short, as CI runs them")
+	}
 	if !mainRan.Load() {
 		tb.Fatal("pgtest: this package's TestMain must call pgtest.Main(m) or pgtest.Run(m), so that the cluster is stopped when its tests end")
 	}
