@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,6 +51,31 @@ func TestPickerRefusesWhatCannotJoin(t *testing.T) {
 			t.Errorf("the refusal says %q", text(r.Doc().Selection))
 		}
 		e.assertUnchanged(t, lbID, g.ID, before, true)
+	})
+	t.Run("a member on a stopped server says it cannot be picked and which port it holds", func(t *testing.T) {
+		var stopped lb.Member
+		for _, m := range e.members(g.ID) {
+			s, err := e.store.GetServer(e.ctx, m.ServerID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Status == lb.StatusStopped {
+				stopped = m
+				break
+			}
+		}
+		if stopped.ID == "" {
+			t.Fatalf("group %s has no member on a stopped server in the demo data", g.ID)
+		}
+		r := c.Get(groupPath(lbID, g.ID)+"/candidates?pick_q="+url.QueryEscape(stopped.ServerID), htmx)
+		wantStatus(t, r, http.StatusOK)
+		row := r.Doc().Find(`tr[data-testid="candidate-row"][data-server-id="` + stopped.ServerID + `"]`)
+		if row.Find(`[data-testid="pick"]`).Length() != 0 || !strings.Contains(strings.ToLower(text(row.Find(`[data-testid="not-pickable"]`))), "stopped") {
+			t.Errorf("the stopped server's row says %q; want no Pick button and that it is stopped", text(row))
+		}
+		if got, want := text(row.Find(`[data-testid="in-group"]`)), strconv.Itoa(stopped.Port); !strings.HasPrefix(got, "in this group on port") || !strings.Contains(got, want) {
+			t.Errorf("the stopped server's row says %q of its place in the group, want the ports it holds, %s among them", got, want)
+		}
 	})
 	t.Run("a search that matches more than the picker lists says how many more", func(t *testing.T) {
 		r := c.Get(groupPath(lbID, g.ID)+"/candidates?pick_q=-", htmx)
