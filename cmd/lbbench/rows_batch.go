@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -142,7 +144,7 @@ func (b *bench) sqlFloor(ms []lb.Member) (timing, error) {
 		defer tx.Rollback()
 		var seq int64
 		var prev string
-		if err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM bench_audit ORDER BY seq DESC LIMIT 1").Scan(&seq, &prev); err != nil && !strings.Contains(err.Error(), "no rows") {
+		if err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM bench_audit ORDER BY seq DESC LIMIT 1").Scan(&seq, &prev); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, err
 		}
 		now := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")
