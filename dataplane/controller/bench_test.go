@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -27,9 +28,9 @@ func BenchmarkApplyToInSync(b *testing.B) {
 }
 
 func benchApplyToInSync(b *testing.B, nodes, changes int) {
-	r := newRig(b, rigOptions{nodes: nodes, backends: 200, interval: 5 * time.Second, check: 2 * time.Second})
-	r.converged(b)
-	_, members := r.group(b)
+	r := newRig(b, testenv.RigOptions{Nodes: nodes, Backends: 200, Interval: 5 * time.Second, Check: 2 * time.Second})
+	r.Converged(b)
+	_, members := r.Group(b)
 	latencies := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := range b.N {
@@ -52,15 +53,15 @@ func benchApplyToInSync(b *testing.B, nodes, changes int) {
 }
 
 // waitVersion polls the store every 2 ms until every node has converged on version.
-func (r *rig) waitVersion(b *testing.B, version int64) {
+func (r rig) waitVersion(b *testing.B, version int64) {
 	b.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		versions, err := r.c.Store.GroupVersions(context.Background(), groupID)
+		versions, err := r.Console.Store.GroupVersions(context.Background(), groupID)
 		if err != nil {
 			b.Fatal(err)
 		}
-		done := len(versions) == len(r.nodes)
+		done := len(versions) == len(r.Nodes)
 		for _, v := range versions {
 			done = done && v.Version >= version
 		}

@@ -25,11 +25,11 @@ func TestLeaderCutOffFromPostgreSQLStopsBeforeTheOtherTakesOver(t *testing.T) {
 	nodes := leaseNodes(t, two, 2)
 	first := startConsole(t, one, "one", ttl)
 	t.Cleanup(cutter.close) // before the first console stops: its hanging queries fail at once
-	eventually(t, "the first console leads every node", func() string { return leaders(nodes, first) })
+	testenv.Eventually(t, "the first console leads every node", func() string { return leaders(nodes, first) })
 	second := startConsole(t, two, "two", ttl)
 	cutter.Cut()
 	cut := time.Now()
-	eventually(t, "the second console leads every node", func() string {
+	testenv.Eventually(t, "the second console leads every node", func() string {
 		for _, n := range nodes {
 			if other, still := second.leads(n), first.leads(n); other && still {
 				t.Fatalf("both consoles reconcile %s %s after the first was cut off", n.RuntimeAPI, time.Since(cut).Round(time.Millisecond))

@@ -17,27 +17,27 @@ import (
 // (source dataplane), in the node's status and in /metrics.
 func TestHandMadeWeightIsCorrectedAndRecorded(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, rigOptions{})
-	r.converged(t)
-	m := r.member(t, r.backends[0])
+	r := newRig(t, testenv.RigOptions{})
+	r.Converged(t)
+	m := r.Member(t, r.Backends[0])
 	var name string
-	for n := range r.servers(t, 0) {
+	for n := range r.Servers(t, 0) {
 		if id, _ := dataplane.MemberOf(n); id == m.ID {
 			name = n
 		}
 	}
-	if err := r.clients[0].SetWeight(context.Background(), backend, name, 7); err != nil {
+	if err := r.Clients[0].SetWeight(context.Background(), backend, name, 7); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the weight set back to the member's", func() string {
-		if w := r.servers(t, 0)[name].Weight; w != m.Weight {
+	testenv.Eventually(t, "the weight set back to the member's", func() string {
+		if w := r.Servers(t, 0)[name].Weight; w != m.Weight {
 			return fmt.Sprintf("weight %d", w)
 		}
 		return ""
 	})
 	var entries []db.AuditEntry
-	eventually(t, "the correction audited", func() string {
-		page, err := r.c.Store.ListAudit(context.Background(), db.AuditFilter{Source: db.SourceDataplane})
+	testenv.Eventually(t, "the correction audited", func() string {
+		page, err := r.Console.Store.ListAudit(context.Background(), db.AuditFilter{Source: db.SourceDataplane})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,15 +48,15 @@ func TestHandMadeWeightIsCorrectedAndRecorded(t *testing.T) {
 		return ""
 	})
 	e := entries[0]
-	if e.Action != db.ActionCorrectDrift || e.Group != groupID || e.Servers != serverID(r.backends[0])+fmt.Sprint(":", r.backends[0].Port) ||
-		!strings.Contains(e.Message, r.nodes[0].RuntimeAPI) || !strings.Contains(e.Message, name) {
+	if e.Action != db.ActionCorrectDrift || e.Group != groupID || e.Servers != testenv.RigServerID(r.Backends[0])+fmt.Sprint(":", r.Backends[0].Port) ||
+		!strings.Contains(e.Message, r.Nodes[0].RuntimeAPI) || !strings.Contains(e.Message, name) {
 		t.Errorf("audit entry %+v; want correct_drift of %s naming the node, the server and the member", e, groupID)
 	}
-	statuses, err := r.c.Store.NodeStatuses(context.Background(), lbID)
+	statuses, err := r.Console.Store.NodeStatuses(context.Background(), lbID)
 	if err != nil || statuses[0].DriftCorrectedAt.IsZero() {
 		t.Errorf("node status %+v, %v; want when drift was corrected", statuses, err)
 	}
-	if metrics := r.c.Browser().Get("/metrics").Body; !strings.Contains(metrics, "lbconsole_dataplane_drift_corrected_total 1") {
+	if metrics := r.Console.Browser().Get("/metrics").Body; !strings.Contains(metrics, "lbconsole_dataplane_drift_corrected_total 1") {
 		t.Errorf("/metrics does not count the drift corrected")
 	}
 }
@@ -67,16 +67,16 @@ func TestHandMadeWeightIsCorrectedAndRecorded(t *testing.T) {
 func TestStoppedBackendShowsDown(t *testing.T) {
 	t.Parallel()
 	const check, fall, interval = time.Second, 2, time.Second
-	r := newRig(t, rigOptions{check: check, fall: fall, interval: interval})
-	r.converged(t)
-	down, up := r.member(t, r.backends[0]), r.member(t, r.backends[1])
-	r.backends[0].Stop()
+	r := newRig(t, testenv.RigOptions{Check: check, Fall: fall, Interval: interval})
+	r.Converged(t)
+	down, up := r.Member(t, r.Backends[0]), r.Member(t, r.Backends[1])
+	r.Backends[0].Stop()
 	stopped := time.Now()
 	// A check is due at most one interval after the stop: the fall-th failure comes at most
 	// (fall+1) intervals after it, and the next pass records it.
 	bound := time.Duration(fall+1)*check + interval
 	for {
-		health, err := r.c.Store.MemberHealth(context.Background(), groupID)
+		health, err := r.Console.Store.MemberHealth(context.Background(), groupID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,9 +102,9 @@ func TestStoppedBackendShowsDown(t *testing.T) {
 // Load balancers bound and unbound while the controller runs are picked up without a restart.
 func TestBindingsFollowTheStore(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, rigOptions{})
-	r.converged(t)
-	doc, err := r.c.Store.ExportFleet(context.Background())
+	r := newRig(t, testenv.RigOptions{})
+	r.Converged(t)
+	doc, err := r.Console.Store.ExportFleet(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,28 +116,28 @@ func TestBindingsFollowTheStore(t *testing.T) {
 		}
 	}
 	doc.Regions, doc.VPCs, doc.Subnets, doc.Servers = nil, nil, nil, nil
-	if _, err := r.c.Store.ApplyFleet(context.Background(), testenv.Origin, doc, db.ApplyOptions{}); err != nil {
+	if _, err := r.Console.Store.ApplyFleet(context.Background(), testenv.Origin, doc, db.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the unbound node no longer reconciled", func() string {
-		if n := len(r.ctrl.Nodes()); n != 0 {
+	testenv.Eventually(t, "the unbound node no longer reconciled", func() string {
+		if n := len(r.Controller.Nodes()); n != 0 {
 			return fmt.Sprintf("%d nodes reconciled", n)
 		}
 		return ""
 	})
-	statuses, err := r.c.Store.NodeStatuses(context.Background(), lbID)
+	statuses, err := r.Console.Store.NodeStatuses(context.Background(), lbID)
 	if err != nil || len(statuses) != 0 {
 		t.Errorf("statuses of an unbound load balancer: %+v, %v; want none", statuses, err)
 	}
-	if _, err := r.c.Store.ApplyFleet(context.Background(), testenv.Origin, r.fleet(t), db.ApplyOptions{}); err != nil {
+	if _, err := r.Console.Store.ApplyFleet(context.Background(), testenv.Origin, r.Fleet(t), db.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the node bound again reconciled", func() string {
-		if n := len(r.ctrl.Nodes()); n != 1 {
+	testenv.Eventually(t, "the node bound again reconciled", func() string {
+		if n := len(r.Controller.Nodes()); n != 1 {
 			return fmt.Sprintf("%d nodes reconciled", n)
 		}
 		return ""
 	})
-	r.setWeights(t, map[*haproxytest.Backend]int{r.backends[0]: 40})
-	r.converged(t)
+	r.setWeights(t, map[*haproxytest.Backend]int{r.Backends[0]: 40})
+	r.Converged(t)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lbconsole/db"
+	"lbconsole/internal/testenv"
 )
 
 // Two consoles on one SQLite file (two stores, as two processes have) share two nodes: each
@@ -18,7 +19,7 @@ func TestTwoConsolesNeverReconcileOneNodeAtOnce(t *testing.T) {
 	stores := [2]*db.DB{one, two}
 	pair := [2]*console{startConsole(t, one, "one", ttl), startConsole(t, two, "two", ttl)}
 	watch := watchOverlap(nodes, ttl, pair)
-	eventually(t, "each node led by one console", func() string { return leaders(nodes, pair[:]...) })
+	testenv.Eventually(t, "each node led by one console", func() string { return leaders(nodes, pair[:]...) })
 	for round := range 4 {
 		i := 0
 		if pair[1].leads(nodes[0]) {
@@ -26,10 +27,10 @@ func TestTwoConsolesNeverReconcileOneNodeAtOnce(t *testing.T) {
 		}
 		stopped, other := pair[i], pair[1-i]
 		stopped.stop()
-		eventually(t, "the other console leading every node", func() string { return leaders(nodes, other) })
+		testenv.Eventually(t, "the other console leading every node", func() string { return leaders(nodes, other) })
 		pair[i] = startConsole(t, stores[i], stopped.name+"'", ttl)
 		watch.set(i, pair[i])
-		eventually(t, "each node led by one console", func() string { return leaders(nodes, pair[:]...) })
+		testenv.Eventually(t, "each node led by one console", func() string { return leaders(nodes, pair[:]...) })
 		t.Logf("round %d: %s stopped, %s took its nodes over, %s started", round, stopped.name, other.name, pair[i].name)
 	}
 	samples := watch.end(t)
@@ -47,7 +48,7 @@ func TestCleanStopHandsTheNodesOverAtOnce(t *testing.T) {
 	const ttl = time.Minute
 	one, two, nodes := twoStores(t, 2)
 	first := startConsole(t, one, "one", ttl)
-	eventually(t, "the first console leads every node", func() string { return leaders(nodes, first) })
+	testenv.Eventually(t, "the first console leads every node", func() string { return leaders(nodes, first) })
 	second := startConsole(t, two, "two", ttl)
 	first.stop()
 	stopped := time.Now()
@@ -57,7 +58,7 @@ func TestCleanStopHandsTheNodesOverAtOnce(t *testing.T) {
 			t.Errorf("after a clean stop the lease of %s is %q's until %s (%v); want given up", n.RuntimeAPI, holder, expires, err)
 		}
 	}
-	eventually(t, "the second console leads every node", func() string { return leaders(nodes, first, second) })
+	testenv.Eventually(t, "the second console leads every node", func() string { return leaders(nodes, first, second) })
 	t.Logf("the second console led every node %s after the first stopped (the leases' ttl: %s)", time.Since(stopped).Round(time.Millisecond), ttl)
 }
 
@@ -69,7 +70,7 @@ func TestLeaderCutOffFromItsStoreStopsBeforeTheOtherTakesOver(t *testing.T) {
 	const ttl = 900 * time.Millisecond
 	one, two, nodes := twoStores(t, 2)
 	first := startConsole(t, one, "one", ttl)
-	eventually(t, "the first console leads every node", func() string { return leaders(nodes, first) })
+	testenv.Eventually(t, "the first console leads every node", func() string { return leaders(nodes, first) })
 	second := startConsole(t, two, "two", ttl)
 	if err := one.Close(); err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestLeaderCutOffFromItsStoreStopsBeforeTheOtherTakesOver(t *testing.T) {
 		}
 		expires[n] = until
 	}
-	eventually(t, "the second console leads every node", func() string {
+	testenv.Eventually(t, "the second console leads every node", func() string {
 		for _, n := range nodes {
 			now := time.Now()
 			other, still := second.leads(n), first.leads(n) // in this order: see below

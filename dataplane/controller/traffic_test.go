@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lbconsole/dataplane/haproxytest"
+	"lbconsole/internal/testenv"
 	"lbconsole/lb"
 )
 
@@ -15,19 +16,19 @@ import (
 // /metrics counts the passes and operations that got it there.
 func TestWeightsOneToThreeSplitTraffic(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, rigOptions{})
-	r.converged(t)
-	a, b := r.backends[0], r.backends[1]
+	r := newRig(t, testenv.RigOptions{})
+	r.Converged(t)
+	a, b := r.Backends[0], r.Backends[1]
 	r.setWeights(t, map[*haproxytest.Backend]int{a: 25, b: 75})
-	r.converged(t)
-	tally := haproxytest.Count(context.Background(), r.url(), 2000, 8)
+	r.Converged(t)
+	tally := haproxytest.Count(context.Background(), r.URL(), 2000, 8)
 	within(t, tally, map[*haproxytest.Backend]int{a: 500, b: 1500})
 
-	metrics := r.c.Browser().Get("/metrics").Body
+	metrics := r.Console.Browser().Get("/metrics").Body
 	for _, want := range []string{
 		`lbconsole_dataplane_reconcile_runs_total{status="in-sync"}`,
 		`lbconsole_dataplane_operations_total{kind="weight",result="ok"} 2`,
-		`lbconsole_dataplane_node_reachable{load_balancer="lb-hx",node="` + r.nodes[0].RuntimeAPI + `"} 1`,
+		`lbconsole_dataplane_node_reachable{load_balancer="lb-hx",node="` + r.Nodes[0].RuntimeAPI + `"} 1`,
 		"lbconsole_dataplane_apply_to_converged_seconds_count 1",
 	} {
 		if !strings.Contains(metrics, want) {
@@ -41,13 +42,13 @@ func TestWeightsOneToThreeSplitTraffic(t *testing.T) {
 // members take no new request once drained and deleted.
 func TestReplaceEveryMemberUnderTrafficFailsNothing(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, rigOptions{backends: 4, members: 2})
-	r.converged(t)
-	old, repl := r.backends[:2], r.backends[2:]
-	traffic := haproxytest.StartTraffic(r.url(), 250)
+	r := newRig(t, testenv.RigOptions{Backends: 4, Members: 2})
+	r.Converged(t)
+	old, repl := r.Backends[:2], r.Backends[2:]
+	traffic := haproxytest.StartTraffic(r.URL(), 250)
 	long := make(chan error, 1)
 	go func() {
-		body, err := haproxytest.Get(context.Background(), haproxytest.NewClient(1), r.url()+"/slow?ms=2000")
+		body, err := haproxytest.Get(context.Background(), haproxytest.NewClient(1), r.URL()+"/slow?ms=2000")
 		if err == nil && body != old[0].Name && body != old[1].Name {
 			err = fmt.Errorf("answered by %s, not by a leaving member", body)
 		}
@@ -57,12 +58,12 @@ func TestReplaceEveryMemberUnderTrafficFailsNothing(t *testing.T) {
 	var entries []lb.Spec
 	for _, b := range repl {
 		w := 100
-		entries = append(entries, lb.Spec{ServerID: serverID(b), Port: b.Port, Weight: &w})
+		entries = append(entries, lb.Spec{ServerID: testenv.RigServerID(b), Port: b.Port, Weight: &w})
 	}
 	r.apply(t, lb.Batch{Action: lb.ActionReplaceAll, New: entries, Limit: 200})
-	r.converged(t)
-	eventually(t, "the old servers deleted from haproxy", func() string {
-		if n := len(r.servers(t, 0)); n != 2 {
+	r.Converged(t)
+	testenv.Eventually(t, "the old servers deleted from haproxy", func() string {
+		if n := len(r.Servers(t, 0)); n != 2 {
 			return fmt.Sprintf("haproxy has %d servers", n)
 		}
 		return ""
@@ -90,19 +91,19 @@ func TestReplaceEveryMemberUnderTrafficFailsNothing(t *testing.T) {
 func TestRestartedHAProxyIsRefilledWithinTwoIntervals(t *testing.T) {
 	t.Parallel()
 	const interval = 2 * time.Second
-	r := newRig(t, rigOptions{interval: interval})
-	r.converged(t)
-	r.proxies[0].Stop() // SIGTERM, as a crash or a restart by systemd would end it
-	r.proxies[0].Restart(t)
+	r := newRig(t, testenv.RigOptions{Interval: interval})
+	r.Converged(t)
+	r.Proxies[0].Stop() // SIGTERM, as a crash or a restart by systemd would end it
+	r.Proxies[0].Restart(t)
 	restarted := time.Now()
-	if n := len(r.servers(t, 0)); n != 0 {
+	if n := len(r.Servers(t, 0)); n != 0 {
 		t.Fatalf("the restarted haproxy has %d servers; want its haproxy.cfg's none", n)
 	}
 	client := haproxytest.NewClient(1)
-	want := map[string]bool{r.backends[0].Name: true, r.backends[1].Name: true}
+	want := map[string]bool{r.Backends[0].Name: true, r.Backends[1].Name: true}
 	seen := map[string]bool{}
 	for len(seen) < len(want) {
-		if body, err := haproxytest.Get(context.Background(), client, r.url()); err == nil && want[body] {
+		if body, err := haproxytest.Get(context.Background(), client, r.URL()); err == nil && want[body] {
 			seen[body] = true
 		}
 		if took := time.Since(restarted); took > 2*interval {
@@ -111,5 +112,5 @@ func TestRestartedHAProxyIsRefilledWithinTwoIntervals(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("every member served again %v after the restart", time.Since(restarted).Round(time.Millisecond))
-	r.converged(t)
+	r.Converged(t)
 }

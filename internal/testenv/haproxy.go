@@ -46,6 +46,8 @@ type Rig struct {
 	Clients  []*haproxy.Client
 	Nodes    []db.Node
 	Backends []*haproxytest.Backend
+	// Controller reconciles the nodes; its metrics are on the console's /metrics.
+	Controller *controller.Controller
 }
 
 // NewRig starts haproxy, the backends, the console and the controller, and binds the load
@@ -64,10 +66,10 @@ func NewRig(tb testing.TB, opts RigOptions) *Rig {
 		r.Nodes = append(r.Nodes, db.Node{LoadBalancerID: RigLB, RuntimeAPI: h.Unix})
 	}
 	r.Console = NewConsole(tb, Options{})
-	if _, err := r.Console.Store.ApplyFleet(context.Background(), Origin, r.fleet(tb), db.ApplyOptions{}); err != nil {
+	if _, err := r.Console.Store.ApplyFleet(context.Background(), Origin, r.Fleet(tb), db.ApplyOptions{}); err != nil {
 		tb.Fatalf("apply the rig's fleet: %v", err)
 	}
-	runController(tb, r.Console, opts.Interval)
+	r.Controller = RunController(tb, r.Console, opts.Interval)
 	return r
 }
 
@@ -91,11 +93,16 @@ func (o RigOptions) withDefaults() RigOptions {
 	return o
 }
 
-// runController runs a controller on the console's store, heard by the store after each
-// commit, until the test ends.
-func runController(tb testing.TB, c *Console, interval time.Duration) {
+// RunController runs a controller on the console's store until the test ends, as `console
+// serve` runs it: heard by the store after each commit, its metrics served by the console's
+// /metrics.
+func RunController(tb testing.TB, c *Console, interval time.Duration) *controller.Controller {
 	tb.Helper()
-	ctrl, err := controller.New(controller.Config{Store: c.Store, Interval: interval, Backoff: 10 * time.Millisecond})
+	m := controller.NewMetrics()
+	if err := c.Metrics.Register(m.Collectors()...); err != nil {
+		tb.Fatal(err)
+	}
+	ctrl, err := controller.New(controller.Config{Store: c.Store, Interval: interval, Metrics: m, Backoff: 10 * time.Millisecond})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -108,11 +115,12 @@ func runController(tb testing.TB, c *Console, interval time.Duration) {
 		cancel()
 		<-done
 	})
+	return ctrl
 }
 
-// fleet is the rig's fleet file: the backends as inventory servers of a loopback subnet, and
+// Fleet is the rig's fleet file: the backends as inventory servers of a loopback subnet, and
 // the load balancer bound to every haproxy, its group holding the first members.
-func (r *Rig) fleet(tb testing.TB) fleet.Document {
+func (r *Rig) Fleet(tb testing.TB) fleet.Document {
 	tb.Helper()
 	var b strings.Builder
 	// The demo's region, which the SDK clients of testenv are made for.
