@@ -29,18 +29,21 @@ func retireBackend(ctx context.Context, tx queryer, groupID string) error {
 		(lb_id, runtime_api, backend, drain_timeout_ns, adopted)
 		SELECT lb_id, runtime_api, ?, ?, ? FROM dataplane_nodes WHERE lb_id = ?
 		ON CONFLICT (lb_id, runtime_api, backend) DO UPDATE SET drain_timeout_ns = excluded.drain_timeout_ns,
-			adopted = excluded.adopted`,
+			adopted = excluded.adopted, generation = dataplane_retired.generation + 1`,
 		backend, drain, strings.Join(adopted, "\n"), lbID)
 }
 
-// retiredBackends are node n's retired backends that no group claims, each desired empty.
+// retiredBackends are node n's retired backends that no group claims, each desired empty. Each
+// has its retirement's generation, negated, as its version: a group's versions are positive,
+// so a pass's result for the backend says whether it converged on this retirement or on the
+// group's servers before it (see forgetRetired).
 func retiredBackends(ctx context.Context, q queryer, n Node, claimed map[string]bool) ([]dataplane.Backend, error) {
 	type row struct {
-		backend, adopted string
-		drain            int64
+		backend, adopted  string
+		drain, generation int64
 	}
-	rows, err := queryAll(ctx, q, "the retired backends of "+n.String(), func(r *row) []any { return []any{&r.backend, &r.drain, &r.adopted} },
-		"SELECT backend, drain_timeout_ns, adopted FROM dataplane_retired WHERE lb_id = ? AND runtime_api = ? ORDER BY backend",
+	rows, err := queryAll(ctx, q, "the retired backends of "+n.String(), func(r *row) []any { return []any{&r.backend, &r.drain, &r.adopted, &r.generation} },
+		"SELECT backend, drain_timeout_ns, adopted, generation FROM dataplane_retired WHERE lb_id = ? AND runtime_api = ? ORDER BY backend",
 		n.LoadBalancerID, n.RuntimeAPI)
 	if err != nil {
 		return nil, err
@@ -50,7 +53,7 @@ func retiredBackends(ctx context.Context, q queryer, n Node, claimed map[string]
 		if claimed[r.backend] {
 			continue
 		}
-		be := dataplane.Backend{Name: r.backend, DrainTimeout: time.Duration(r.drain)}
+		be := dataplane.Backend{Name: r.backend, DrainTimeout: time.Duration(r.drain), Version: -r.generation}
 		if r.adopted != "" {
 			be.Adopt = strings.Split(r.adopted, "\n")
 		}
@@ -60,14 +63,18 @@ func retiredBackends(ctx context.Context, q queryer, n Node, claimed map[string]
 }
 
 // forgetRetired drops node n's retired backends that the pass found emptied, and those a group
-// claims again (that group's servers are desired there now).
+// claims again (that group's servers are desired there now). A backend is emptied when the pass
+// converged on its retirement, the one the row still records: a pass that read the desired
+// state before the group went converged on the group's servers (a positive version), and one
+// that read an earlier retirement of a backend retired again since has an older generation.
 func forgetRetired(ctx context.Context, tx queryer, n Node, rep dataplane.Report, groups map[string]string) error {
 	for _, b := range rep.Backends {
-		if _, claimed := groups[b.Name]; claimed || !b.Converged {
+		if _, claimed := groups[b.Name]; claimed || !b.Converged || b.Version >= 0 {
 			continue
 		}
-		if err := exec(ctx, tx, "forget the emptied backend "+b.Name, "DELETE FROM dataplane_retired WHERE lb_id = ? AND runtime_api = ? AND backend = ?",
-			n.LoadBalancerID, n.RuntimeAPI, b.Name); err != nil {
+		if err := exec(ctx, tx, "forget the emptied backend "+b.Name, `DELETE FROM dataplane_retired
+			WHERE lb_id = ? AND runtime_api = ? AND backend = ? AND generation = ?`,
+			n.LoadBalancerID, n.RuntimeAPI, b.Name, -b.Version); err != nil {
 			return err
 		}
 	}
