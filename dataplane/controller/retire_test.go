@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"lbconsole/fleet"
 	"lbconsole/internal/testenv"
 )
 
@@ -33,6 +34,35 @@ func TestDeletedGroupLeavesHAProxy(t *testing.T) {
 			return ""
 		})
 	}
+}
+
+// A group whose backend is renamed leaves the old backend as a deleted group does.
+func TestRenamedBackendIsEmptied(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, testenv.RigOptions{Drain: 500 * time.Millisecond})
+	r.Converged(t)
+	doc, err := r.Console.Store.ExportFleet(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g fleet.Group
+	for _, l := range doc.LoadBalancers {
+		for _, x := range l.Groups {
+			if x.ID == groupID {
+				g = x
+			}
+		}
+	}
+	g.Backend, g.Members = "elsewhere", nil
+	if _, err := r.Console.Store.PutGroup(context.Background(), testenv.Origin, lbID, g); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the old backend emptied", func() string {
+		if left := ownServers(r.Servers(t, 0)); len(left) > 0 {
+			return fmt.Sprintf("still in backend %s: %s", backend, strings.Join(left, ", "))
+		}
+		return ""
+	})
 }
 
 // ownServers are the names of the servers lbconsole made, of those given.
