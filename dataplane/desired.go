@@ -44,6 +44,10 @@ type Backend struct {
 	// Version is the caller's, echoed in the plan's BackendResult: typically the version of the
 	// group the backend serves, so that a converged backend says which version it converged to.
 	Version int64
+	// Owner is the caller's too, echoed beside Version: typically which group the backend
+	// serves, so that a result read after the backend changed hands (its group deleted and
+	// another made on the backend, or the same id made again) is not taken for the new owner's.
+	Owner string
 }
 
 // Server is one desired server: a member of the group the backend serves.

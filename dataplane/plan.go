@@ -159,7 +159,7 @@ func Plan(desired Desired, actual Actual, now time.Time, prev State) (Result, er
 			p.keepState(be.Name)
 		}
 		p.res.Backends = append(p.res.Backends, BackendResult{Name: be.Name, Version: be.Version,
-			Converged: ok && p.pending() == before})
+			Converged: ok && p.pending() == before, Owner: be.Owner})
 	}
 	p.res.Ops = p.ordered()
 	return p.res, nil

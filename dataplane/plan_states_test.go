@@ -159,13 +159,13 @@ func TestPlanLeavingReportsTheDrainClock(t *testing.T) {
 func TestPlanBackendResults(t *testing.T) {
 	a, b := member("m1", "10.0.0.1", 1), member("m2", "10.0.0.2", 1)
 	d := Desired{Backends: []Backend{
-		{Name: "be", Version: 7, Servers: []Server{a}},
-		{Name: "be2", Version: 3, Servers: []Server{b}},
+		{Name: "be", Version: 7, Owner: "g1", Servers: []Server{a}},
+		{Name: "be2", Version: 3, Owner: "g2", Servers: []Server{b}},
 		{Name: "gone", Version: 9},
 	}}
 	actual := Actual{Backends: map[string][]haproxy.Server{"be": {up(a)}, "be2": {}}}
 	r := mustPlan(t, d, actual, t0, State{})
-	want := []BackendResult{{"be", 7, true}, {"be2", 3, false}, {"gone", 9, false}}
+	want := []BackendResult{{"be", 7, true, "g1"}, {"be2", 3, false, "g2"}, {"gone", 9, false, ""}}
 	if len(r.Backends) != 3 || r.Backends[0] != want[0] || r.Backends[1] != want[1] || r.Backends[2] != want[2] {
 		t.Fatalf("backends %+v, want %+v", r.Backends, want)
 	}

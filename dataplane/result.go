@@ -8,12 +8,14 @@ import (
 
 // BackendResult says whether one desired backend has converged on the node: the node has it,
 // and nothing is to be done, waited for, or beyond reach there (no operation, no Wait, no
-// Problem). Version is the desired Backend's, echoed: "node N runs version V of the backend".
-// Health is not part of it: a converged backend may have servers whose checks fail.
+// Problem). Version and Owner are the desired Backend's, echoed: "node N runs version V of the
+// backend as O has it". Health is not part of it: a converged backend may have servers whose
+// checks fail.
 type BackendResult struct {
 	Name      string
 	Version   int64
 	Converged bool
+	Owner     string
 }
 
 // LeavingServer is a managed server on its way out of a backend: no longer desired (its member

@@ -86,12 +86,19 @@ func nodeDesired(ctx context.Context, q queryer, n Node) (dataplane.Desired, err
 type desiredGroup struct {
 	groupRow
 	Version int64
+	Created string
 }
 
 func desiredGroups(ctx context.Context, q queryer, lbID string) ([]desiredGroup, error) {
-	return queryAll(ctx, q, "the groups of "+lbID, func(g *desiredGroup) []any { return append(groupRowDest(&g.groupRow), &g.Version) },
-		"SELECT "+groupRowColumns+", version FROM groups WHERE lb_id = ? ORDER BY id", lbID)
+	return queryAll(ctx, q, "the groups of "+lbID, func(g *desiredGroup) []any {
+		return append(groupRowDest(&g.groupRow), &g.Version, &g.Created)
+	}, "SELECT "+groupRowColumns+", version, created FROM groups WHERE lb_id = ? ORDER BY id", lbID)
 }
+
+// backendOwner is who a group's backend belongs to, as its desired state says and a pass's
+// result echoes: the group's id and when it was made, since a deleted group's id can be
+// given to a new one.
+func backendOwner(groupID, created string) string { return groupID + "@" + created }
 
 // desiredMember is a member as the data plane needs it.
 type desiredMember struct {
@@ -140,7 +147,8 @@ func adoptedNames(ctx context.Context, q queryer, lbID string) (map[string][]ado
 // adopted for it; every other adopted name of the group (its member gone, or a member's
 // earlier name) is owned and leaves.
 func (g desiredGroup) backend(members []desiredMember, adopted []adoptedName) (dataplane.Backend, error) {
-	be := dataplane.Backend{Name: g.Backend, DrainTimeout: time.Duration(g.DrainTimeout), Version: g.Version}
+	be := dataplane.Backend{Name: g.Backend, DrainTimeout: time.Duration(g.DrainTimeout), Version: g.Version,
+		Owner: backendOwner(g.ID, g.Created)}
 	byMember := map[string]string{}
 	for _, a := range adopted {
 		if _, taken := byMember[a.MemberID]; !taken && a.MemberID != "" {

@@ -125,12 +125,34 @@ func backendGroups(ctx context.Context, q queryer, lbID string) (map[string]stri
 	return out, nil
 }
 
+// backendOwners returns the owner (see backendOwner) of each backend a group of the load
+// balancer serves, by backend.
+func backendOwners(ctx context.Context, q queryer, lbID string) (map[string]string, error) {
+	type row struct{ id, backend, created string }
+	rows, err := queryAll(ctx, q, "the groups of "+lbID, func(r *row) []any { return []any{&r.id, &r.backend, &r.created} },
+		"SELECT id, backend, created FROM groups WHERE lb_id = ?", lbID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.backend] = backendOwner(r.id, r.created)
+	}
+	return out, nil
+}
+
 // recordConverged notes the first pass that found the node converged on each group's version.
+// A result whose owner is not the backend's group now is of a desired state read before the
+// backend changed hands: its version is another group's, or an earlier one's of the same id.
 func recordConverged(ctx context.Context, tx queryer, n Node, rep dataplane.Report, groups map[string]string) ([]Converged, error) {
+	owners, err := backendOwners(ctx, tx, n.LoadBalancerID)
+	if err != nil {
+		return nil, err
+	}
 	var out []Converged
 	for _, b := range rep.Backends {
 		group, ok := groups[b.Name]
-		if !ok || !b.Converged {
+		if !ok || !b.Converged || b.Owner != owners[b.Name] {
 			continue
 		}
 		var last int64

@@ -75,3 +75,46 @@ func TestRetiredBackendOutlivesAPassReadBeforeIt(t *testing.T) {
 		t.Error("node A converged on web's second retirement, and web is still desired there")
 	}
 }
+
+// nodeRuns is the version of group g that GroupVersions says node n runs, 0 for none.
+func nodeRuns(t *testing.T, d *DB, g string, n Node) int64 {
+	t.Helper()
+	versions, err := d.GroupVersions(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions {
+		if v.Node.Node == n {
+			return v.Version
+		}
+	}
+	t.Fatalf("GroupVersions(%s) = %+v; no entry for %v", g, versions, n)
+	return 0
+}
+
+// A group made again with a deleted group's id starts with no node running it. A pass that
+// read the old group's desired state, and reports afterwards that its backend converged, is
+// not the new group's: "applied on each node" would say so before any node had it.
+func TestAPassOfADeletedGroupIsNotItsSuccessors(t *testing.T) {
+	t.Parallel()
+	d := boundDB(t, Options{})
+	ctx := context.Background()
+	now := time.Now()
+	old := webReport(t, d, nodeA, dataplane.StatusInSync, now)
+	if _, err := d.DeleteGroup(ctx, Origin{Actor: "admin", Source: SourceConsole}, "g-web"); err != nil {
+		t.Fatal(err)
+	}
+	applyFleet(t, d, parseFleet(t, boundFleet), ApplyOptions{})
+	recordPass(t, d, nodeA, old)
+	if v := nodeRuns(t, d, "g-web", nodeA); v != 0 {
+		t.Errorf("node A runs version %d of the new g-web, from a pass of the deleted one; want none yet", v)
+	}
+	recordPass(t, d, nodeA, webReport(t, d, nodeA, dataplane.StatusInSync, now.Add(time.Second)))
+	g, err := d.GetGroup(ctx, "lb-hx", "g-web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := nodeRuns(t, d, "g-web", nodeA); v != g.Version {
+		t.Errorf("after a pass of the new g-web, node A runs version %d; want %d", v, g.Version)
+	}
+}

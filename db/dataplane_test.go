@@ -189,7 +189,8 @@ func webReport(t *testing.T, d *DB, n Node, status dataplane.Status, started tim
 	}
 	rep := dataplane.Report{Node: n.String(), Status: status, Started: started, Duration: 3 * time.Millisecond}
 	for _, be := range des.Backends {
-		rep.Backends = append(rep.Backends, dataplane.BackendResult{Name: be.Name, Version: be.Version, Converged: status == dataplane.StatusInSync})
+		rep.Backends = append(rep.Backends, dataplane.BackendResult{Name: be.Name, Version: be.Version, Owner: be.Owner,
+			Converged: status == dataplane.StatusInSync})
 		for _, s := range be.Servers {
 			rep.Observed = append(rep.Observed, dataplane.Observed{Backend: be.Name, Server: s.Name(), MemberID: s.ID,
 				Health: dataplane.HealthUp, CheckHealth: dataplane.HealthUp, State: haproxy.StateReady, Status: "UP", Sessions: 2, Weight: s.Weight})
