@@ -48,11 +48,11 @@ func (d *DB) RecordPass(ctx context.Context, n Node, rep dataplane.Report) ([]Co
 		if rep.Status == dataplane.StatusUnreachable || rep.Status == dataplane.StatusHeld {
 			return nil
 		}
-		groups, err := backendGroups(ctx, tx, n.LoadBalancerID)
+		groups, owners, err := backendGroups(ctx, tx, n.LoadBalancerID)
 		if err != nil {
 			return err
 		}
-		if out, err = recordConverged(ctx, tx, n, rep, groups); err != nil {
+		if out, err = recordConverged(ctx, tx, n, rep, groups, owners); err != nil {
 			return err
 		}
 		if err := recordHealth(ctx, tx, n, rep, groups); err != nil {
@@ -110,45 +110,26 @@ func passError(rep dataplane.Report) string {
 	return strings.Join(msgs, "; ")
 }
 
-// backendGroups maps the backends of a load balancer's groups to the groups.
-func backendGroups(ctx context.Context, q queryer, lbID string) (map[string]string, error) {
-	type row struct{ id, backend string }
-	rows, err := queryAll(ctx, q, "the groups of "+lbID, func(r *row) []any { return []any{&r.id, &r.backend} },
-		"SELECT id, backend FROM groups WHERE lb_id = ?", lbID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.backend] = r.id
-	}
-	return out, nil
-}
-
-// backendOwners returns the owner (see backendOwner) of each backend a group of the load
-// balancer serves, by backend.
-func backendOwners(ctx context.Context, q queryer, lbID string) (map[string]string, error) {
+// backendGroups maps the backends of a load balancer's groups to the groups, and to their
+// owners (see backendOwner).
+func backendGroups(ctx context.Context, q queryer, lbID string) (groups, owners map[string]string, err error) {
 	type row struct{ id, backend, created string }
 	rows, err := queryAll(ctx, q, "the groups of "+lbID, func(r *row) []any { return []any{&r.id, &r.backend, &r.created} },
 		"SELECT id, backend, created FROM groups WHERE lb_id = ?", lbID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make(map[string]string, len(rows))
+	groups, owners = make(map[string]string, len(rows)), make(map[string]string, len(rows))
 	for _, r := range rows {
-		out[r.backend] = backendOwner(r.id, r.created)
+		groups[r.backend], owners[r.backend] = r.id, backendOwner(r.id, r.created)
 	}
-	return out, nil
+	return groups, owners, nil
 }
 
 // recordConverged notes the first pass that found the node converged on each group's version.
 // A result whose owner is not the backend's group now is of a desired state read before the
 // backend changed hands: its version is another group's, or an earlier one's of the same id.
-func recordConverged(ctx context.Context, tx queryer, n Node, rep dataplane.Report, groups map[string]string) ([]Converged, error) {
-	owners, err := backendOwners(ctx, tx, n.LoadBalancerID)
-	if err != nil {
-		return nil, err
-	}
+func recordConverged(ctx context.Context, tx queryer, n Node, rep dataplane.Report, groups, owners map[string]string) ([]Converged, error) {
 	var out []Converged
 	for _, b := range rep.Backends {
 		group, ok := groups[b.Name]

@@ -41,7 +41,7 @@ func TestStoppedBackendIsDownInTheConsoleAndBothAPIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	poolClient := testenv.PoolClient(r.Console.Server.URL+"/v2.0", key.Token, http.Client{Timeout: 30 * time.Second})
+	poolClient := r.Console.PoolClient(key.Token)
 
 	stopped.Stop()
 	testenv.Eventually(t, "the stopped backend DOWN everywhere", func() string {

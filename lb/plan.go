@@ -189,15 +189,21 @@ func (p *planner) update(specs []Spec) error {
 	return nil
 }
 
-// apply sets the weight, description and maintenance that s gives on m; name is m as errors
-// call it.
-func (p *planner) apply(m Member, s Spec, name string) (Member, error) {
+// setFlags sets the maintenance and backup flags that s gives on m, and leaves those it does
+// not give.
+func (s Spec) setFlags(m *Member) {
 	if s.Maintenance != nil {
 		m.Maintenance = *s.Maintenance
 	}
 	if s.Backup != nil {
 		m.Backup = *s.Backup
 	}
+}
+
+// apply sets the weight, description, maintenance and backup flag that s gives on m; name is
+// m as errors call it.
+func (p *planner) apply(m Member, s Spec, name string) (Member, error) {
+	s.setFlags(&m)
 	if s.Weight != nil {
 		if err := CheckWeight(*s.Weight); err != nil {
 			return m, namedError(name, err)
@@ -259,12 +265,7 @@ func (p *planner) replaceAll(specs []Spec, prune bool) error {
 		if s.Description == nil {
 			after.Description = before.Description
 		}
-		if s.Maintenance != nil {
-			after.Maintenance = *s.Maintenance
-		}
-		if s.Backup != nil {
-			after.Backup = *s.Backup
-		}
+		s.setFlags(&after)
 		if after != before {
 			after.Updated = p.t.Now
 			p.diff.Changed = append(p.diff.Changed, Change{Before: before, After: after})

@@ -3,10 +3,8 @@ package elbapi_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/loadbalancer/v2/pools"
@@ -26,7 +24,7 @@ func TestBackupMemberServesOnlyWhenTheOthersAreDown(t *testing.T) {
 	a, b := r.Backends[0], r.Backends[1]
 	member := r.Member(t, b)
 	key := r.Console.APIKey(testenv.Operator)
-	client := testenv.PoolClient(r.Console.Server.URL+"/v2.0", key.Token, http.Client{Timeout: 30 * time.Second})
+	client := r.Console.PoolClient(key.Token)
 	ctx := context.Background()
 
 	backup := true

@@ -3,9 +3,7 @@ package elbapi_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/loadbalancer/v2/pools"
@@ -26,7 +24,7 @@ func TestAdminStateDownIsMaintenanceInHAProxy(t *testing.T) {
 	a, b := r.Backends[0], r.Backends[1]
 	member := r.Member(t, a)
 	key := r.Console.APIKey(testenv.Operator)
-	client := testenv.PoolClient(r.Console.Server.URL+"/v2.0", key.Token, http.Client{Timeout: 30 * time.Second})
+	client := r.Console.PoolClient(key.Token)
 	ctx := context.Background()
 
 	down := false

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
 	"github.com/gophercloud/gophercloud/v2"
@@ -42,4 +43,10 @@ func PoolService(pc *gophercloud.ProviderClient, base string) *gophercloud.Servi
 	base = strings.TrimSuffix(base, "/") + "/"
 	// The pools package's URLs add lbaas/pools/… to ResourceBase.
 	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base}
+}
+
+// PoolClient returns gophercloud's service client for the console's load balancer API (its
+// /v2.0), authenticated with token, with a 30 s timeout.
+func (c *Console) PoolClient(token string) *gophercloud.ServiceClient {
+	return PoolClient(c.Server.URL+"/v2.0", token, http.Client{Timeout: 30 * time.Second})
 }
